@@ -1,0 +1,77 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import {
+  getProcessSettings,
+  revealSigningSecret,
+  rotateSigningSecret,
+  saveProcessSettings,
+} from "@/db/queries/callbacks";
+import { getCurrentWorkspace } from "@/db/queries/workspaces";
+import { getEnv } from "@/lib/env";
+import { type ActionResult, AppError, toFieldErrors } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import { runAction } from "@/lib/run-action";
+import { withStoredHints } from "@/lib/validations/callback";
+import { createProcessSettingsSchema } from "@/lib/validations/process";
+import { resolvedHostProblem } from "@/lib/webhooks/resolve-check";
+
+type Saved = Pick<
+  NonNullable<Awaited<ReturnType<typeof getProcessSettings>>>,
+  "values" | "signingSecretHints"
+>;
+
+/**
+ * Saves the process page. The input is untrusted: stored-secret hints are taken from the database, not
+ * the browser, and the shared schema runs again before one transaction writes everything or nothing.
+ */
+export async function saveProcessSettingsAction(
+  processId: string,
+  input: unknown,
+): Promise<ActionResult<Saved>> {
+  return runAction(async () => {
+    const workspace = await getCurrentWorkspace();
+    const current = await getProcessSettings(workspace.id, processId);
+    if (!current) throw new AppError("not_found", "This process no longer exists.");
+    const { ALLOW_PRIVATE_CALLBACK_URLS: allowPrivateUrls } = getEnv();
+    const parsed = createProcessSettingsSchema({ allowPrivateUrls }).safeParse(
+      withStoredHints(input, current.values.callbacks),
+    );
+    if (!parsed.success) {
+      throw new AppError("invalid_request", "Fix the errors below before saving.", {
+        fieldErrors: toFieldErrors(parsed.error.issues),
+      });
+    }
+    if (!allowPrivateUrls) {
+      const problems = await Promise.all(parsed.data.callbacks.map((cb) => resolvedHostProblem(cb.url)));
+      const fieldErrors = Object.fromEntries(
+        problems.flatMap((problem, i) => (problem ? [[`callbacks.${i}.url`, problem]] : [])),
+      );
+      if (Object.keys(fieldErrors).length) {
+        throw new AppError("invalid_request", "Fix the errors below before saving.", { fieldErrors });
+      }
+    }
+    await saveProcessSettings(workspace.id, processId, parsed.data);
+    revalidatePath("/processes");
+    const saved = await getProcessSettings(workspace.id, processId);
+    if (!saved) throw new AppError("not_found", "This process no longer exists.");
+    logger.info({ processId, callbacks: saved.values.callbacks.length }, "process settings saved");
+    return { values: saved.values, signingSecretHints: saved.signingSecretHints };
+  });
+}
+
+export async function revealSigningSecretAction(processId: string, callbackId: string) {
+  return runAction(async () => {
+    const workspace = await getCurrentWorkspace();
+    return { secret: await revealSigningSecret(workspace.id, processId, String(callbackId)) };
+  });
+}
+
+export async function rotateSigningSecretAction(processId: string, callbackId: string) {
+  return runAction(async () => {
+    const workspace = await getCurrentWorkspace();
+    const rotated = await rotateSigningSecret(workspace.id, processId, String(callbackId));
+    logger.info({ processId, callbackId }, "signing secret rotated");
+    return rotated;
+  });
+}

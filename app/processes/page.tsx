@@ -1,0 +1,119 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Suspense } from "react";
+import { NewProcessForm } from "@/components/new-process-form";
+import { ProcessSearch } from "@/components/process-search";
+import { Badge } from "@/components/ui/badge";
+import { listProcesses } from "@/db/queries/processes";
+import { getCurrentWorkspace } from "@/db/queries/workspaces";
+import { getEnv } from "@/lib/env";
+import { countInvalidCallbacks } from "@/lib/validations/callback";
+import { createProcessAction } from "./actions";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Processes" };
+
+const statusTone = { active: "ok", paused: "warn", archived: "neutral" } as const;
+const dateFormat = new Intl.DateTimeFormat("en", {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+});
+
+export default async function ProcessesPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ q?: string | string[] }>;
+}) {
+  const { q } = await searchParams;
+  const search = typeof q === "string" ? q : undefined;
+  const workspace = await getCurrentWorkspace();
+  const rows = await listProcesses(workspace.id, { search });
+  const { ALLOW_PRIVATE_CALLBACK_URLS: allowPrivateUrls } = getEnv();
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Processes</h1>
+          <p className="text-sm text-slate-600">
+            Calling campaigns and the webhooks that receive their lead updates.
+          </p>
+        </div>
+        <NewProcessForm create={createProcessAction} />
+      </div>
+      <Suspense>
+        <ProcessSearch />
+      </Suspense>
+      {rows.length === 0 ? (
+        <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+          {search ? (
+            <p className="text-slate-700">
+              No process matches “{search}”. Clear the search to see all processes.
+            </p>
+          ) : (
+            <>
+              <p className="font-medium text-slate-800">No processes yet</p>
+              <p className="mt-1 text-sm text-slate-600">
+                Type a name above and click New Process, then add Lead Update Callbacks under Advanced
+                Settings.
+              </p>
+            </>
+          )}
+        </div>
+      ) : (
+        <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-left text-sm">
+          <caption className="sr-only">Processes</caption>
+          <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
+            <tr>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Name
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Status
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Lead Update Callbacks
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Last update
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((row) => {
+              const invalid = countInvalidCallbacks(row.callbacks, { allowPrivateUrls });
+              const count = row.callbacks.length;
+              return (
+                <tr key={row.id} className="hover:bg-slate-50">
+                  <td className="px-4 py-3">
+                    <Link
+                      href={`/processes/${row.id}`}
+                      className="font-medium text-brand-700 hover:underline"
+                    >
+                      {row.name}
+                    </Link>
+                    <div className="text-xs text-slate-500">{row.language}</div>
+                  </td>
+                  <td className="px-4 py-3">
+                    <Badge tone={statusTone[row.status]} className="capitalize">
+                      {row.status}
+                    </Badge>
+                  </td>
+                  <td className="px-4 py-3 text-slate-700">
+                    {count === 0
+                      ? "No callbacks"
+                      : `${count} ${count === 1 ? "callback" : "callbacks"} · ${invalid ? "Errors" : "OK"}`}
+                  </td>
+                  <td className="px-4 py-3 text-slate-600">
+                    <time dateTime={row.updatedAt.toISOString()}>{dateFormat.format(row.updatedAt)} UTC</time>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

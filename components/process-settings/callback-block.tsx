@@ -1,0 +1,224 @@
+"use client";
+
+import { Controller, type FieldErrors, useFormContext, useWatch } from "react-hook-form";
+import { isPlainHttp } from "@/lib/validations/callback";
+import type { ProcessSettingsInput } from "@/lib/validations/process";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { Field, FieldMessage, inputClass } from "../ui/field";
+import { Switch } from "../ui/switch";
+import { type RevealSecret, type RotateSecret, SigningSecret } from "./signing-secret";
+
+type Props = {
+  index: number;
+  egressIps: string[];
+  signingSecretHint: string | undefined;
+  onRemove: () => void;
+  reveal: RevealSecret;
+  rotate: RotateSecret;
+};
+
+/** One "Callback N" block of Lead Update Callbacks. */
+export function CallbackBlock({ index, egressIps, signingSecretHint, onRemove, reveal, rotate }: Props) {
+  const { register, control, formState } = useFormContext<ProcessSettingsInput>();
+  const name = `callbacks.${index}` as const;
+  const cb = useWatch({ control, name });
+  const errors: FieldErrors<ProcessSettingsInput["callbacks"][number]> =
+    formState.errors.callbacks?.[index] ?? {};
+  const id = (field: string) => `callback-${index}-${field}`;
+  const title = `Callback ${index + 1}`;
+
+  return (
+    <fieldset
+      className="space-y-5 rounded-lg border border-slate-200 bg-white p-5"
+      aria-labelledby={id("title")}
+    >
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h3 id={id("title")} className="text-base font-semibold text-slate-900">
+          {title}
+        </h3>
+        <div className="flex items-center gap-4">
+          <div className="flex items-center gap-2">
+            <Controller
+              control={control}
+              name={`${name}.enabled`}
+              render={({ field }) => (
+                <Switch id={id("enabled")} checked={field.value} onCheckedChange={field.onChange} />
+              )}
+            />
+            <label htmlFor={id("enabled")} className="text-sm text-slate-700">
+              Enabled
+            </label>
+          </div>
+          <ConfirmDialog
+            title={`Remove ${title}?`}
+            description="Its URL, authentication and signing secret are deleted when you save. Deliveries to it stop."
+            confirmLabel="Remove"
+            onConfirm={onRemove}
+            trigger={
+              <Button size="sm" variant="ghost" className="text-red-700">
+                Remove
+              </Button>
+            }
+          />
+        </div>
+      </div>
+
+      <Field
+        id={id("url")}
+        label="Lead Update URL"
+        error={errors.url?.message}
+        hint="This endpoint will receive POST requests when lead updates occur."
+      >
+        {(control) => (
+          <div className="space-y-1">
+            <input
+              {...control}
+              {...register(`${name}.url`)}
+              type="url"
+              inputMode="url"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="https://yourdomain.com/api/lead-callback"
+              className={inputClass}
+            />
+            {cb?.url && isPlainHttp(cb.url) && !errors.url ? (
+              <Badge tone="warn">HTTPS recommended</Badge>
+            ) : null}
+          </div>
+        )}
+      </Field>
+
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium text-slate-800">Payload Format</legend>
+        <label className="flex items-start gap-2 text-sm text-slate-700">
+          <input
+            type="radio"
+            value="activity_update"
+            {...register(`${name}.payloadFormat`)}
+            className="mt-1"
+          />
+          <span>
+            Activity Update – Only send updates related to latest activity{" "}
+            <Badge tone="info">Recommended</Badge>
+          </span>
+        </label>
+        <label className="flex items-start gap-2 text-sm text-slate-700">
+          <input type="radio" value="full_lead" {...register(`${name}.payloadFormat`)} className="mt-1" />
+          <span>Full Lead – Send the complete lead record on every update</span>
+        </label>
+      </fieldset>
+
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium text-slate-800">Callback Requirements</legend>
+        <label className="flex items-center gap-2 text-sm text-slate-700">
+          <input
+            type="checkbox"
+            {...register(`${name}.requiresWhitelisting`)}
+            aria-describedby={id("egress")}
+          />
+          Requires source to be whitelisted
+        </label>
+        {cb?.requiresWhitelisting ? (
+          <div id={id("egress")} className="rounded-md bg-slate-50 p-3 text-sm text-slate-700">
+            {egressIps.length ? (
+              <>
+                Allow these source IPs on your server:{" "}
+                <span className="font-mono">{egressIps.join(", ")}</span>
+              </>
+            ) : (
+              "No static source IPs are configured for this installation (CALLBACK_EGRESS_IPS is empty), so there is no fixed address to whitelist yet. Deliveries to this callback fail with a clear error until an administrator configures them."
+            )}
+          </div>
+        ) : null}
+      </fieldset>
+
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-medium text-slate-800">Authentication</legend>
+        <div className="flex flex-wrap gap-4">
+          {(
+            [
+              ["none", "None"],
+              ["bearer", "Bearer Token"],
+              ["custom_header", "Custom Auth Header"],
+            ] as const
+          ).map(([value, label]) => (
+            <label key={value} className="flex items-center gap-2 text-sm text-slate-700">
+              <input type="radio" value={value} {...register(`${name}.authType`)} />
+              {label}
+            </label>
+          ))}
+        </div>
+        {cb?.authType === "bearer" ? (
+          <Field
+            id={id("token")}
+            label="Token"
+            error={errors.bearerToken?.message}
+            hint={
+              cb.storedBearerTokenHint
+                ? `Stored token ${cb.storedBearerTokenHint}. Leave blank to keep it, or type a new one to replace it.`
+                : "Sent as Authorization: Bearer <token> with every webhook request."
+            }
+          >
+            {(control) => (
+              <input
+                {...control}
+                {...register(`${name}.bearerToken`)}
+                type="password"
+                autoComplete="new-password"
+                placeholder={cb.storedBearerTokenHint ?? ""}
+                className={inputClass}
+              />
+            )}
+          </Field>
+        ) : null}
+        {cb?.authType === "custom_header" ? (
+          <div className="grid gap-3 sm:grid-cols-2">
+            <Field
+              id={id("auth-key")}
+              label="Auth Key"
+              error={errors.authHeaderKey?.message}
+              hint="e.g. X-API-Key"
+            >
+              {(control) => (
+                <input
+                  {...control}
+                  {...register(`${name}.authHeaderKey`)}
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="X-API-Key"
+                  className={inputClass}
+                />
+              )}
+            </Field>
+            <Field
+              id={id("auth-value")}
+              label="Auth Value"
+              error={errors.authHeaderValue?.message}
+              hint={
+                cb.storedAuthHeaderValueHint
+                  ? `Stored value ${cb.storedAuthHeaderValueHint}. Leave blank to keep it.`
+                  : "Your API key value"
+              }
+            >
+              {(control) => (
+                <input
+                  {...control}
+                  {...register(`${name}.authHeaderValue`)}
+                  type="password"
+                  autoComplete="new-password"
+                  placeholder={cb.storedAuthHeaderValueHint ?? ""}
+                  className={inputClass}
+                />
+              )}
+            </Field>
+          </div>
+        ) : null}
+      </fieldset>
+
+      <SigningSecret callbackId={cb?.id ?? null} hint={signingSecretHint} reveal={reveal} rotate={rotate} />
+      {errors.root?.message ? <FieldMessage>{errors.root.message}</FieldMessage> : null}
+    </fieldset>
+  );
+}

@@ -1,0 +1,39 @@
+import "server-only";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { closeDb, type Database, getDb, getDriver } from "./index";
+
+const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+
+/** Applies the committed drizzle-kit migrations with the migrator of whichever driver is open. */
+export async function migrate(db: Database): Promise<void> {
+  if ((await getDriver()) === "pg") {
+    const { migrate: run } = await import("drizzle-orm/node-postgres/migrator");
+    await run(db as never, { migrationsFolder });
+  } else {
+    const { migrate: run } = await import("drizzle-orm/pglite/migrator");
+    await run(db as never, { migrationsFolder });
+  }
+}
+
+async function main() {
+  const seedIfEmpty = process.argv.includes("--seed-if-empty");
+  const db = await getDb();
+  await migrate(db);
+  console.log(`leadhook: database migrated (${await getDriver()})`);
+  if (seedIfEmpty) {
+    const { seed, isEmpty } = await import("./seed");
+    if (await isEmpty(db)) {
+      await seed(db);
+      console.log("leadhook: fresh database seeded with sample processes");
+    }
+  }
+  await closeDb();
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,51 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+
+const VERSION = "v1";
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** Parses a 256-bit key given as base64 (44 chars) or hex (64 chars). */
+export function parseKey(text: string): Buffer {
+  const trimmed = text.trim();
+  const key = /^[0-9a-f]{64}$/i.test(trimmed) ? Buffer.from(trimmed, "hex") : Buffer.from(trimmed, "base64");
+  if (key.length !== 32) {
+    throw new Error("SECRETS_KEY must be 32 bytes, given as base64 or 64 hex characters");
+  }
+  return key;
+}
+
+/** Generates a new 256-bit key, base64-encoded, suitable for SECRETS_KEY. */
+export function generateKey(): string {
+  return randomBytes(32).toString("base64");
+}
+
+/** Encrypts with AES-256-GCM; the result is `v1:<base64 of iv | tag | ciphertext>`. */
+export function encrypt(plaintext: string, key: Buffer): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return `${VERSION}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64")}`;
+}
+
+/** Decrypts a value made by {@link encrypt}; throws if it was altered or made with another key. */
+export function decrypt(payload: string, key: Buffer): string {
+  const [version, data] = payload.split(":", 2);
+  if (version !== VERSION || !data) throw new Error("Unrecognised encrypted value");
+  const raw = Buffer.from(data, "base64");
+  if (raw.length < IV_BYTES + TAG_BYTES) throw new Error("Encrypted value is truncated");
+  const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, IV_BYTES));
+  decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+    "utf8",
+  );
+}
+
+/** A Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes. */
+export function generateSigningSecret(): string {
+  return `whsec_${randomBytes(32).toString("base64")}`;
+}
+
+/** The masked form shown in the UI: bullets and the last 4 characters. */
+export function secretHint(secret: string): string {
+  return `••••${secret.slice(-4)}`;
+}

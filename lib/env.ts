@@ -1,0 +1,50 @@
+import { isIP } from "node:net";
+import { z } from "zod";
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .pipe(z.url({ protocol: /^postgres(ql)?$/, error: "DATABASE_URL must be a postgres:// URL" }).optional()),
+  DATA_DIR: z.string().min(1).default(".data"),
+  PGLITE_DATA_DIR: z.string().optional(),
+  SECRETS_KEY: z.string().optional(),
+  CALLBACK_EGRESS_IPS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const ips = (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const ip of ips) {
+        if (!isIP(ip))
+          ctx.addIssue({ code: "custom", message: `CALLBACK_EGRESS_IPS: "${ip}" is not an IP address` });
+      }
+      return ips;
+    }),
+  ALLOW_PRIVATE_CALLBACK_URLS: booleanFlag,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/**
+ * The validated server environment. Parsed on every call (it is cheap) so tests and scripts that set
+ * variables see them; an invalid value throws one error naming every bad variable.
+ */
+export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `- ${i.path.join(".") || "env"}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,193 @@
+import { z } from "zod";
+import { forbiddenHostReason } from "@/lib/webhooks/url-safety";
+
+export const MAX_CALLBACKS = 10;
+export const MAX_URL_LENGTH = 2048;
+export const MAX_SECRET_LENGTH = 4096;
+
+export const payloadFormats = ["activity_update", "full_lead"] as const;
+export const authTypes = ["none", "bearer", "custom_header"] as const;
+export type PayloadFormat = (typeof payloadFormats)[number];
+export type AuthType = (typeof authTypes)[number];
+
+/** Headers leadhook sets on every delivery, which a custom auth header may not replace. */
+export const RESERVED_HEADERS = [
+  "host",
+  "content-length",
+  "content-type",
+  "transfer-encoding",
+  "connection",
+  "user-agent",
+  "authorization",
+  "webhook-id",
+  "webhook-timestamp",
+  "webhook-signature",
+] as const;
+
+/** RFC 9110 field-name: a token of visible ASCII without separators. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: header values may hold tabs, never other controls
+const HEADER_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+export type UrlRuleOptions = { allowPrivateUrls: boolean };
+
+/** Returns the problem with a Lead Update URL, or null when it may be saved. */
+export function leadUpdateUrlProblem(value: string, { allowPrivateUrls }: UrlRuleOptions): string | null {
+  if (value.length === 0) return "Enter the Lead Update URL";
+  if (value.length > MAX_URL_LENGTH) return `The URL must be at most ${MAX_URL_LENGTH} characters`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "Enter a valid URL, such as https://yourdomain.com/api/lead-callback";
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    return "The URL must start with https:// or http://";
+  if (url.username || url.password)
+    return "Remove the user name and password from the URL; use Authentication instead";
+  if (!url.hostname) return "The URL needs a host name";
+  if (!allowPrivateUrls) {
+    const reason = forbiddenHostReason(url.hostname);
+    if (reason) return `This URL points to ${reason}, which cannot receive callbacks`;
+  }
+  return null;
+}
+
+/** True when the URL is plain http, which is allowed but shown with "HTTPS recommended". */
+export function isPlainHttp(value: string): boolean {
+  return /^http:\/\//i.test(value.trim());
+}
+
+/** The fields of one callback as the form edits them. Empty secrets with a stored hint keep the stored one. */
+export const callbackFields = {
+  id: z.uuid().nullable(),
+  url: z.string().trim(),
+  payloadFormat: z.enum(payloadFormats),
+  requiresWhitelisting: z.boolean(),
+  authType: z.enum(authTypes),
+  bearerToken: z.string(),
+  storedBearerTokenHint: z.string().nullable(),
+  authHeaderKey: z.string().trim(),
+  authHeaderValue: z.string(),
+  storedAuthHeaderValueHint: z.string().nullable(),
+  enabled: z.boolean(),
+};
+
+/** Builds the callback schema; the URL rule depends on ALLOW_PRIVATE_CALLBACK_URLS. */
+export function createCallbackSchema(options: UrlRuleOptions) {
+  return z.object(callbackFields).superRefine((cb, ctx) => {
+    const urlProblem = leadUpdateUrlProblem(cb.url, options);
+    if (urlProblem) ctx.addIssue({ code: "custom", path: ["url"], message: urlProblem });
+
+    if (cb.authType === "bearer") {
+      const problem = secretProblem(cb.bearerToken, cb.storedBearerTokenHint, "Token", WHITESPACE_OR_CONTROL);
+      if (problem) ctx.addIssue({ code: "custom", path: ["bearerToken"], message: problem });
+    }
+    if (cb.authType === "custom_header") {
+      const keyProblem = headerKeyProblem(cb.authHeaderKey);
+      if (keyProblem) ctx.addIssue({ code: "custom", path: ["authHeaderKey"], message: keyProblem });
+      const valueProblem = secretProblem(
+        cb.authHeaderValue,
+        cb.storedAuthHeaderValueHint,
+        "Auth Value",
+        HEADER_VALUE_FORBIDDEN,
+      );
+      if (valueProblem) ctx.addIssue({ code: "custom", path: ["authHeaderValue"], message: valueProblem });
+    }
+  });
+}
+
+export type CallbackInput = z.input<ReturnType<typeof createCallbackSchema>>;
+export type CallbackValues = z.output<ReturnType<typeof createCallbackSchema>>;
+
+function secretProblem(value: string, storedHint: string | null, label: string, forbidden: RegExp) {
+  if (value === "") return storedHint ? null : `${label} is required`;
+  if (value.length > MAX_SECRET_LENGTH) return `${label} must be at most ${MAX_SECRET_LENGTH} characters`;
+  if (forbidden.test(value)) {
+    return label === "Token"
+      ? "Token cannot contain spaces, line breaks or control characters"
+      : `${label} cannot contain line breaks or control characters`;
+  }
+  return null;
+}
+
+function headerKeyProblem(key: string): string | null {
+  if (key === "") return "Auth Key is required";
+  if (key.length > 256) return "Auth Key must be at most 256 characters";
+  if (!HEADER_NAME.test(key)) return "Auth Key must be a valid header name, such as X-API-Key";
+  const lower = key.toLowerCase();
+  if (lower === "authorization") return "Use Bearer Token to send an Authorization header";
+  if ((RESERVED_HEADERS as readonly string[]).includes(lower))
+    return `${key} is set by leadhook and cannot be used`;
+  return null;
+}
+
+/**
+ * What makes two callbacks the same delivery: URL and authentication. A kept secret is compared by its
+ * stored hint, a new one by value.
+ */
+export function callbackIdentity(cb: CallbackValues): string {
+  let normalisedUrl = cb.url;
+  try {
+    normalisedUrl = new URL(cb.url).href;
+  } catch {
+    // An invalid URL has its own error; compare it as typed.
+  }
+  const auth =
+    cb.authType === "bearer"
+      ? `bearer:${cb.bearerToken || `kept${cb.storedBearerTokenHint}`}`
+      : cb.authType === "custom_header"
+        ? `header:${cb.authHeaderKey.toLowerCase()}:${cb.authHeaderValue || `kept${cb.storedAuthHeaderValueHint}`}`
+        : "none";
+  return `${normalisedUrl}\n${auth}`;
+}
+
+/** A new, empty callback block as "+ Add Callback" creates it. */
+export function emptyCallback(): CallbackInput {
+  return {
+    id: null,
+    url: "",
+    payloadFormat: "activity_update",
+    requiresWhitelisting: false,
+    authType: "none",
+    bearerToken: "",
+    storedBearerTokenHint: null,
+    authHeaderKey: "",
+    authHeaderValue: "",
+    storedAuthHeaderValueHint: null,
+    enabled: true,
+  };
+}
+
+/**
+ * Replaces the stored-secret hints in untrusted input with the stored truth, so "leave blank to keep"
+ * is only honoured for a secret that really exists. Unknown ids get no hints.
+ */
+export function withStoredHints(input: unknown, stored: readonly CallbackInput[]): unknown {
+  if (!isRecord(input) || !Array.isArray(input.callbacks)) return input;
+  const byId = new Map(stored.map((cb) => [cb.id, cb]));
+  return {
+    ...input,
+    callbacks: input.callbacks.map((cb: unknown) => {
+      if (!isRecord(cb)) return cb;
+      const match = typeof cb.id === "string" ? byId.get(cb.id) : undefined;
+      return {
+        ...cb,
+        storedBearerTokenHint: match?.storedBearerTokenHint ?? null,
+        storedAuthHeaderValueHint: match?.storedAuthHeaderValueHint ?? null,
+      };
+    }),
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** How many of these callbacks the schema rejects (the list page's "2 callbacks · OK"). */
+export function countInvalidCallbacks(callbacks: readonly CallbackInput[], options: UrlRuleOptions): number {
+  const schema = createCallbackSchema(options);
+  return callbacks.filter((cb) => !schema.safeParse(cb).success).length;
+}

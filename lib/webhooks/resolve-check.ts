@@ -1,0 +1,29 @@
+import "server-only";
+import { lookup } from "node:dns/promises";
+import { forbiddenAddressReason, isIpLiteral } from "./url-safety";
+
+const LOOKUP_TIMEOUT_MS = 3000;
+
+/**
+ * Resolves a URL's host and returns why it may not be a webhook target when any address it resolves
+ * to is forbidden. A name that does not resolve (or not in time) is no problem here: deliveries will
+ * report it, and they check the address they connect to again.
+ */
+export async function resolvedHostProblem(url: string): Promise<string | null> {
+  let hostname: string;
+  try {
+    hostname = new URL(url).hostname;
+  } catch {
+    return null;
+  }
+  if (isIpLiteral(hostname)) return null; // judged without DNS by the shared schema
+  const addresses = await Promise.race([
+    lookup(hostname, { all: true, verbatim: true }).catch(() => []),
+    new Promise<[]>((resolve) => setTimeout(() => resolve([]), LOOKUP_TIMEOUT_MS).unref()),
+  ]);
+  for (const { address } of addresses) {
+    const reason = forbiddenAddressReason(address);
+    if (reason) return `${hostname} resolves to ${address}, ${reason}, which cannot receive callbacks`;
+  }
+  return null;
+}
