@@ -1,5 +1,6 @@
 "use client";
 
+import type { Route } from "next";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTransition } from "react";
 import { inputClass } from "./ui/field";
@@ -26,7 +27,9 @@ export function ProcessSearch() {
         className={inputClass}
         onChange={(event) => {
           const q = event.target.value.trim();
-          startTransition(() => router.replace(q ? `${pathname}?q=${encodeURIComponent(q)}` : pathname));
+          startTransition(() =>
+            router.replace((q ? `${pathname}?q=${encodeURIComponent(q)}` : pathname) as Route),
+          );
         }}
       />
     </search>

@@ -6,16 +6,20 @@ const booleanFlag = z
   .optional()
   .transform((v) => v === "true" || v === "1");
 
+/** An unset or empty variable both mean "not configured". */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  DATABASE_URL: z
-    .string()
-    .optional()
-    .transform((v) => (v ? v : undefined))
-    .pipe(z.url({ protocol: /^postgres(ql)?$/, error: "DATABASE_URL must be a postgres:// URL" }).optional()),
+  DATABASE_URL: optionalString.pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: "DATABASE_URL must be a postgres:// URL" }).optional(),
+  ),
   DATA_DIR: z.string().min(1).default(".data"),
-  PGLITE_DATA_DIR: z.string().optional(),
-  SECRETS_KEY: z.string().optional(),
+  PGLITE_DATA_DIR: optionalString,
+  SECRETS_KEY: optionalString,
   CALLBACK_EGRESS_IPS: z
     .string()
     .optional()

@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { createProcess } from "@/db/queries/processes";
 import { getCurrentWorkspace } from "@/db/queries/workspaces";
 import { AppError, toFieldErrors } from "@/lib/errors";
@@ -18,7 +17,6 @@ export async function createProcessAction(input: unknown) {
     }
     const workspace = await getCurrentWorkspace();
     const process = await createProcess({ workspaceId: workspace.id, name: parsed.data.name });
-    revalidatePath("/processes");
     return { id: process.id };
   });
 }

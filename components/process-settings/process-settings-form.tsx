@@ -34,7 +34,7 @@ export function ProcessSettingsForm({ initial, allowPrivateUrls, egressIps, save
   const form = useForm<ProcessSettingsInput, unknown, ProcessSettingsValues>({
     resolver: zodResolver(schema),
     defaultValues: initial.values,
-    mode: "onTouched",
+    mode: "onChange",
     reValidateMode: "onChange",
     shouldFocusError: false,
   });

@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import {
   getProcessSettings,
   revealSigningSecret,
@@ -52,7 +51,6 @@ export async function saveProcessSettingsAction(
       }
     }
     await saveProcessSettings(workspace.id, processId, parsed.data);
-    revalidatePath("/processes");
     const saved = await getProcessSettings(workspace.id, processId);
     if (!saved) throw new AppError("not_found", "This process no longer exists.");
     logger.info({ processId, callbacks: saved.values.callbacks.length }, "process settings saved");

@@ -38,7 +38,6 @@ export default async function ProcessPage({ params }: Props) {
       </nav>
       <h1 className="text-2xl font-semibold tracking-tight">{process.name}</h1>
       <ProcessSettingsForm
-        key={process.version}
         initial={{ values: settings.values, signingSecretHints: settings.signingSecretHints }}
         allowPrivateUrls={env.ALLOW_PRIVATE_CALLBACK_URLS}
         egressIps={env.CALLBACK_EGRESS_IPS}

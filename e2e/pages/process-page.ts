@@ -1,0 +1,92 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** The process details page, located the way a person reads it: by roles and labels. */
+export class ProcessPage {
+  constructor(readonly page: Page) {}
+
+  static async openFromList(page: Page, name: string): Promise<ProcessPage> {
+    await page.goto("/processes");
+    await page.getByRole("link", { name, exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+    return new ProcessPage(page);
+  }
+
+  static async createNew(page: Page, name: string): Promise<ProcessPage> {
+    await page.goto("/processes");
+    await page.getByLabel("New process name").fill(name);
+    await page.getByRole("button", { name: "New Process" }).click();
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+    return new ProcessPage(page);
+  }
+
+  get advancedSettings(): Locator {
+    return this.page.getByRole("button", { name: /^Advanced Settings/ });
+  }
+
+  get status(): Locator {
+    return this.page.getByTestId("advanced-settings-status");
+  }
+
+  get addCallbackButton(): Locator {
+    return this.page.getByRole("button", { name: "+ Add Callback" });
+  }
+
+  get saveButton(): Locator {
+    return this.page.getByRole("button", { name: "Save", exact: true });
+  }
+
+  async expand(): Promise<void> {
+    if ((await this.advancedSettings.getAttribute("aria-expanded")) !== "true")
+      await this.advancedSettings.click();
+    await expect(this.advancedSettings).toHaveAttribute("aria-expanded", "true");
+  }
+
+  callback(n: number): CallbackBlock {
+    return new CallbackBlock(this.page.getByRole("group", { name: `Callback ${n}`, exact: true }));
+  }
+
+  async addCallback(): Promise<CallbackBlock> {
+    const count = await this.page.getByRole("group", { name: /^Callback \d+$/ }).count();
+    await this.addCallbackButton.click();
+    return this.callback(count + 1);
+  }
+
+  /** The form's own message after Save (Next's route announcer is an alert too). */
+  get formAlert(): Locator {
+    return this.page.locator("form").getByRole("alert");
+  }
+
+  async save(): Promise<void> {
+    await this.saveButton.click();
+    await expect(this.page.locator("form").getByRole("status").filter({ hasText: /^Saved at/ })).toBeVisible();
+  }
+}
+
+export class CallbackBlock {
+  constructor(readonly root: Locator) {}
+
+  get url(): Locator {
+    return this.root.getByLabel("Lead Update URL");
+  }
+
+  get token(): Locator {
+    return this.root.getByLabel("Token", { exact: true });
+  }
+
+  get authKey(): Locator {
+    return this.root.getByLabel("Auth Key");
+  }
+
+  get authValue(): Locator {
+    return this.root.getByLabel("Auth Value");
+  }
+
+  auth(kind: "None" | "Bearer Token" | "Custom Auth Header"): Locator {
+    return this.root.getByRole("radio", { name: kind, exact: true });
+  }
+
+  async remove(): Promise<void> {
+    await this.root.getByRole("button", { name: "Remove" }).click();
+    await this.root.page().getByRole("alertdialog").getByRole("button", { name: "Remove" }).click();
+  }
+}

@@ -1,0 +1,185 @@
+import { expect, test } from "@playwright/test";
+import { ProcessPage } from "./pages/process-page";
+
+test("an admin adds, saves, reloads and removes Lead Update Callbacks", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/processes$/);
+  const process = await ProcessPage.openFromList(page, "OutReach Plan (hinglish)");
+
+  await expect(process.advancedSettings).toHaveAttribute("aria-expanded", "false");
+  await expect(process.addCallbackButton).toBeHidden();
+  await expect(process.status).toHaveText("OK");
+  await process.expand();
+  await expect(page.getByRole("heading", { name: "Lead Update Callbacks" })).toBeVisible();
+
+  const first = await process.addCallback();
+  await first.url.fill("crm.example.com/leadhook");
+  await first.url.blur();
+  await expect(process.status).toHaveText(/^Errors/);
+  await expect(first.root.getByText("Enter a valid URL")).toBeVisible();
+  await expect(first.url).toHaveAttribute("aria-invalid", "true");
+  await first.url.fill("https://crm.example.com/leadhook");
+  await expect(process.status).toHaveText("OK");
+
+  await first.auth("Bearer Token").check();
+  await expect(process.status).toHaveText(/^Errors/);
+  await first.token.fill("tok_live_12345678");
+  await expect(process.status).toHaveText("OK");
+
+  const second = await process.addCallback();
+  await second.url.fill("http://hooks.example.org/lead");
+  await expect(second.root.getByText("HTTPS recommended")).toBeVisible();
+  await second.root.getByRole("radio", { name: /^Full Lead/ }).check();
+  await second.auth("Custom Auth Header").check();
+  await second.authKey.fill("X-API-Key");
+  await second.authValue.fill("api-key-9876");
+  await second.root.getByLabel("Requires source to be whitelisted").check();
+  await expect(second.root.getByText("203.0.113.10, 203.0.113.11")).toBeVisible();
+  await expect(process.status).toHaveText("OK");
+  await expect(page.getByText("Unsaved changes")).toBeVisible();
+
+  await process.save();
+  await expect(page.getByText("Unsaved changes")).toBeHidden();
+
+  await page.reload();
+  await expect(process.advancedSettings).toHaveAttribute("aria-expanded", "false");
+  await expect(process.status).toHaveText("OK");
+  await process.expand();
+  await expect(process.callback(1).url).toHaveValue("https://crm.example.com/leadhook");
+  await expect(process.callback(1).auth("Bearer Token")).toBeChecked();
+  await expect(process.callback(1).token).toHaveValue("");
+  await expect(process.callback(1).root.getByText("Stored token ••••5678")).toBeVisible();
+  await expect(process.callback(2).url).toHaveValue("http://hooks.example.org/lead");
+  await expect(process.callback(2).root.getByRole("radio", { name: /^Full Lead/ })).toBeChecked();
+  await expect(process.callback(2).authKey).toHaveValue("X-API-Key");
+  await expect(process.callback(2).root.getByText("Stored value ••••9876")).toBeVisible();
+  await expect(process.callback(2).root.getByLabel("Requires source to be whitelisted")).toBeChecked();
+  const html = await page.content();
+  expect(html).not.toContain("tok_live_12345678");
+  expect(html).not.toContain("api-key-9876");
+
+  const secret = process.callback(1).root.getByTestId("signing-secret");
+  await expect(secret).toHaveText(/^whsec_••••.{4}$/);
+  await process.callback(1).root.getByRole("button", { name: "Reveal" }).click();
+  await expect(secret).toHaveText(/^whsec_[A-Za-z0-9+/]{43}=$/);
+  await process.callback(1).root.getByRole("button", { name: "Hide" }).click();
+
+  // The README's screenshot: the whole page at once, with the save bar at its foot.
+  await page.setViewportSize({ width: 1280, height: 2150 });
+  await page.screenshot({ path: "docs/process-settings.png" });
+  await page.setViewportSize({ width: 1280, height: 720 });
+
+  await page.goto("/processes");
+  await expect(page.getByRole("row", { name: /OutReach Plan \(hinglish\)/ })).toContainText(
+    "2 callbacks · OK",
+  );
+  await page.getByRole("link", { name: "OutReach Plan (hinglish)" }).click();
+
+  await process.expand();
+  await process.callback(1).remove();
+  await expect(process.callback(2).root).toBeHidden();
+  await expect(process.callback(1).url).toHaveValue("http://hooks.example.org/lead");
+  await process.save();
+  await page.reload();
+  await process.expand();
+  await expect(page.getByRole("group", { name: /^Callback \d+$/ })).toHaveCount(1);
+  await expect(process.callback(1).url).toHaveValue("http://hooks.example.org/lead");
+  await expect(process.callback(1).root.getByText("Stored value ••••9876")).toBeVisible();
+});
+
+test("saving is refused while errors stand, and focus moves to the first one", async ({ page }) => {
+  const process = await ProcessPage.createNew(page, "Refused Save Check");
+  await process.expand();
+  const cb = await process.addCallback();
+  await cb.auth("Custom Auth Header").check();
+  await cb.url.fill("https://hooks.example.com/x");
+  await cb.authKey.fill("Content-Type");
+  await process.advancedSettings.click();
+  await expect(process.advancedSettings).toHaveAttribute("aria-expanded", "false");
+  await expect(process.status).toHaveText(/^Errors/);
+
+  await process.saveButton.click();
+  await expect(process.formAlert).toHaveText("Fix the errors below before saving.");
+  await expect(process.advancedSettings).toHaveAttribute("aria-expanded", "true");
+  await expect(cb.authKey).toBeFocused();
+  await expect(cb.root.getByText("Content-Type is set by leadhook and cannot be used")).toBeVisible();
+  await expect(cb.root.getByText("Auth Value is required")).toBeVisible();
+
+  await page.reload();
+  await process.expand();
+  await expect(page.getByRole("group", { name: /^Callback \d+$/ })).toHaveCount(0);
+});
+
+test("a URL that points to a private address is refused", async ({ page }) => {
+  const process = await ProcessPage.createNew(page, "Private Address Check");
+  await process.expand();
+  const cb = await process.addCallback();
+  for (const [url, reason] of [
+    ["http://10.0.0.5/hook", "a private network address"],
+    ["http://169.254.169.254/latest/meta-data", "a link-local address"],
+    ["http://2130706433/", "a loopback address"],
+    ["http://localhost:8080/hook", "a loopback address"],
+  ] as const) {
+    await cb.url.fill(url);
+    await cb.url.blur();
+    await expect(cb.root.getByText(`This URL points to ${reason}`)).toBeVisible();
+    await expect(process.status).toHaveText(/^Errors/);
+  }
+  await process.saveButton.click();
+  await expect(cb.url).toBeFocused();
+  await page.reload();
+  await process.expand();
+  await expect(page.getByRole("group", { name: /^Callback \d+$/ })).toHaveCount(0);
+});
+
+test("a save from a stale tab is refused with a clear message, never overwriting", async ({ browser }) => {
+  const context = await browser.newContext();
+  const tabA = await context.newPage();
+  const a = await ProcessPage.createNew(tabA, "Two Tabs Check");
+  const tabB = await context.newPage();
+  await tabB.goto(tabA.url());
+  const b = new ProcessPage(tabB);
+
+  await tabA.getByLabel("Description").fill("Saved from tab A");
+  await a.save();
+
+  await b.expand();
+  const cb = await b.addCallback();
+  await cb.url.fill("https://hooks.example.com/from-b");
+  await b.saveButton.click();
+  await expect(b.formAlert).toContainText("changed elsewhere");
+
+  await tabB.getByRole("button", { name: "Reload" }).click();
+  await expect(tabB.getByLabel("Description")).toHaveValue("Saved from tab A");
+  await b.expand();
+  await expect(tabB.getByRole("group", { name: /^Callback \d+$/ })).toHaveCount(0);
+  await context.close();
+});
+
+test("the Processes page searches by name and a missing process is a proper 404", async ({ page }) => {
+  await page.goto("/processes");
+  await page.getByLabel("Search processes").fill("loan");
+  await expect(page.getByRole("link", { name: "Loan Renewal Reminders" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "OutReach Plan (hinglish)" })).toBeHidden();
+  await page.getByLabel("Search processes").fill("no such process");
+  await expect(page.getByText("No process matches")).toBeVisible();
+
+  await page.goto("/processes");
+  await page.getByRole("button", { name: "New Process" }).click();
+  await expect(page.getByText("Name is required")).toBeVisible();
+
+  const response = await page.goto("/processes/00000000-0000-4000-8000-000000000000");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Process not found" })).toBeVisible();
+  expect((await page.goto("/processes/not-a-uuid"))?.status()).toBe(404);
+});
+
+test("Advanced Settings opens and closes from the keyboard", async ({ page }) => {
+  const process = await ProcessPage.openFromList(page, "Loan Renewal Reminders");
+  await process.advancedSettings.focus();
+  await page.keyboard.press("Enter");
+  await expect(process.advancedSettings).toHaveAttribute("aria-expanded", "true");
+  await expect(process.callback(1).url).toHaveValue("https://crm.example.com/api/lead-callback");
+  await page.keyboard.press("Space");
+  await expect(process.advancedSettings).toHaveAttribute("aria-expanded", "false");
+});

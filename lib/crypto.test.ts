@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { decrypt, encrypt, generateKey, generateSigningSecret, parseKey, secretHint } from "./crypto";
+
+const key = parseKey(generateKey());
+
+describe("encrypt / decrypt", () => {
+  it("round-trips text, including unicode and empty strings", () => {
+    for (const text of ["s3cr3t-token", "", "नमस्ते 🔐", "x".repeat(4096)]) {
+      expect(decrypt(encrypt(text, key), key)).toBe(text);
+    }
+  });
+
+  it("uses a fresh IV each time, so equal secrets do not look equal at rest", () => {
+    expect(encrypt("same", key)).not.toBe(encrypt("same", key));
+  });
+
+  it("detects any change to the stored value", () => {
+    const stored = encrypt("token-value", key);
+    const raw = Buffer.from(stored.slice(3), "base64");
+    for (const offset of [0, 12, 20, raw.length - 1]) {
+      const tampered = Buffer.from(raw);
+      tampered[offset] = (tampered[offset] ?? 0) ^ 0x01;
+      expect(() => decrypt(`v1:${tampered.toString("base64")}`, key)).toThrow();
+    }
+  });
+
+  it("refuses a value made with another key, a truncated value, or an unknown version", () => {
+    const stored = encrypt("token-value", key);
+    expect(() => decrypt(stored, parseKey(generateKey()))).toThrow();
+    expect(() => decrypt("v1:AAAA", key)).toThrow(/truncated/);
+    expect(() => decrypt(`v2:${stored.slice(3)}`, key)).toThrow(/Unrecognised/);
+  });
+});
+
+describe("parseKey", () => {
+  it("accepts 32 bytes as base64 or hex", () => {
+    expect(parseKey(Buffer.alloc(32, 7).toString("base64"))).toHaveLength(32);
+    expect(parseKey("ab".repeat(32))).toHaveLength(32);
+  });
+
+  it("rejects keys of any other length", () => {
+    expect(() => parseKey(Buffer.alloc(31).toString("base64"))).toThrow(/32 bytes/);
+    expect(() => parseKey(Buffer.alloc(33).toString("base64"))).toThrow(/32 bytes/);
+    expect(() => parseKey("")).toThrow(/32 bytes/);
+  });
+});
+
+describe("signing secrets", () => {
+  it("are whsec_ + base64 of 32 random bytes, as Standard Webhooks defines", () => {
+    const secret = generateSigningSecret();
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(secret.slice(6), "base64")).toHaveLength(32);
+    expect(generateSigningSecret()).not.toBe(secret);
+  });
+
+  it("are shown as a hint of their last four characters", () => {
+    expect(secretHint("abcdefgh1234")).toBe("••••1234");
+  });
+});

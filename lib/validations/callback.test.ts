@@ -1,0 +1,230 @@
+import { describe, expect, it } from "vitest";
+import {
+  type CallbackInput,
+  createCallbackSchema,
+  emptyCallback,
+  RESERVED_HEADERS,
+  withStoredHints,
+} from "./callback";
+import { createProcessSettingsSchema, type ProcessSettingsInput } from "./process";
+
+const strict = createCallbackSchema({ allowPrivateUrls: false });
+const relaxed = createCallbackSchema({ allowPrivateUrls: true });
+
+function cb(overrides: Partial<CallbackInput>): CallbackInput {
+  return { ...emptyCallback(), url: "https://hooks.example.com/lead", ...overrides };
+}
+
+/** The messages per field, or {} when the callback is valid. */
+function problems(input: CallbackInput, schema = strict): Record<string, string> {
+  const result = schema.safeParse(input);
+  return Object.fromEntries((result.error?.issues ?? []).map((i) => [i.path.join("."), i.message]));
+}
+
+describe("Lead Update URL", () => {
+  it.each([
+    "https://hooks.example.com/lead",
+    "http://hooks.example.com/lead",
+    "https://8.8.8.8/hook",
+    "https://[2606:4700:4700::1111]/hook",
+    "https://hooks.example.com:8443/a?b=c#d",
+    "  https://hooks.example.com/trimmed  ",
+  ])("accepts %s", (url) => {
+    expect(problems(cb({ url }))).toEqual({});
+  });
+
+  it.each([
+    ["", /Enter the Lead Update URL/],
+    ["hooks.example.com/lead", /valid URL/],
+    ["ftp://hooks.example.com/lead", /https:\/\/ or http:\/\//],
+    ["javascript:alert(1)", /https:\/\/ or http:\/\//],
+    ["https://user:pass@hooks.example.com/", /user name and password/],
+    ["https://user@hooks.example.com/", /user name and password/],
+  ])("rejects %j", (url, message) => {
+    expect(problems(cb({ url })).url).toMatch(message);
+  });
+
+  it("allows exactly 2048 characters and refuses 2049", () => {
+    const base = "https://hooks.example.com/";
+    expect(problems(cb({ url: base + "a".repeat(2048 - base.length) }))).toEqual({});
+    expect(problems(cb({ url: base + "a".repeat(2049 - base.length) })).url).toMatch(/at most 2048/);
+  });
+
+  it.each([
+    ["http://localhost/", "loopback"],
+    ["http://api.localhost/", "loopback"],
+    ["http://127.0.0.1/", "loopback"],
+    ["http://127.1.2.3/", "loopback"],
+    ["http://2130706433/", "loopback"],
+    ["http://0x7f000001/", "loopback"],
+    ["http://0177.0.0.1/", "loopback"],
+    ["http://[::1]/", "loopback"],
+    ["http://[::ffff:127.0.0.1]/", "loopback"],
+    ["http://[::ffff:7f00:1]/", "loopback"],
+    ["http://10.0.0.1/", "private"],
+    ["http://172.16.0.1/", "private"],
+    ["http://172.31.255.255/", "private"],
+    ["http://192.168.1.1/", "private"],
+    ["http://[fd12:3456::1]/", "private"],
+    ["http://[::ffff:10.0.0.1]/", "private"],
+    ["http://169.254.169.254/latest/meta-data", "link-local"],
+    ["http://[fe80::1]/", "link-local"],
+    ["http://100.64.0.1/", "carrier-grade NAT"],
+    ["http://224.0.0.1/", "multicast"],
+    ["http://[ff02::1]/", "multicast"],
+    ["http://0.0.0.0/", "unspecified"],
+    ["http://[::]/", "unspecified"],
+    ["http://255.255.255.255/", "broadcast"],
+    ["http://240.0.0.1/", "reserved"],
+  ])("refuses %s (%s) unless private URLs are allowed", (url, kind) => {
+    expect(problems(cb({ url })).url).toContain(kind);
+    expect(problems(cb({ url }), relaxed)).toEqual({});
+  });
+
+  it("accepts the public neighbours of private ranges", () => {
+    for (const url of [
+      "http://172.15.255.255/",
+      "http://172.32.0.1/",
+      "http://100.63.255.255/",
+      "http://11.0.0.1/",
+    ]) {
+      expect(problems(cb({ url }))).toEqual({});
+    }
+  });
+});
+
+describe("Bearer Token", () => {
+  const bearer = (bearerToken: string, storedBearerTokenHint: string | null = null) =>
+    problems(cb({ authType: "bearer", bearerToken, storedBearerTokenHint })).bearerToken;
+
+  it("is required unless a stored token is kept", () => {
+    expect(bearer("")).toBe("Token is required");
+    expect(bearer("", "••••abcd")).toBeUndefined();
+  });
+
+  it("allows 4096 characters and refuses 4097", () => {
+    expect(bearer("t".repeat(4096))).toBeUndefined();
+    expect(bearer("t".repeat(4097))).toMatch(/at most 4096/);
+  });
+
+  it.each(["has space", "tab\there", "line\nbreak", "cr\rhere", "nul\u0000x", "del\u007fx"])(
+    "refuses whitespace and control characters: %j",
+    (token) => {
+      expect(bearer(token)).toMatch(/cannot contain/);
+    },
+  );
+
+  it("is only checked when Bearer Token is chosen", () => {
+    expect(problems(cb({ authType: "none", bearerToken: "has space" }))).toEqual({});
+  });
+});
+
+describe("Custom Auth Header", () => {
+  const custom = (
+    authHeaderKey: string,
+    authHeaderValue = "value",
+    storedAuthHeaderValueHint: string | null = null,
+  ) => problems(cb({ authType: "custom_header", authHeaderKey, authHeaderValue, storedAuthHeaderValueHint }));
+
+  it("accepts a valid header name and value", () => {
+    expect(custom("X-API-Key", "abc 123\twith tab")).toEqual({});
+    expect(custom("x_custom.token~1!", "v")).toEqual({});
+  });
+
+  it("requires Auth Key and Auth Value", () => {
+    expect(custom("", "v").authHeaderKey).toBe("Auth Key is required");
+    expect(custom("X-API-Key", "").authHeaderValue).toBe("Auth Value is required");
+    expect(custom("X-API-Key", "", "••••1234")).toEqual({});
+  });
+
+  it.each(["X API Key", "X-Key:", "Ключ", "X(Key)", "a/b"])("refuses an invalid header name %j", (key) => {
+    expect(custom(key).authHeaderKey).toMatch(/valid header name/);
+  });
+
+  it.each(RESERVED_HEADERS.filter((h) => h !== "authorization"))("refuses the platform header %s", (key) => {
+    expect(custom(key).authHeaderKey).toMatch(/set by leadhook/);
+    expect(custom(key.toUpperCase()).authHeaderKey).toMatch(/set by leadhook/);
+  });
+
+  it("points Authorization to Bearer Token", () => {
+    expect(custom("Authorization").authHeaderKey).toMatch(/Use Bearer Token/);
+  });
+
+  it.each(["a\nb", "a\rb", "a\r\nX-Injected: 1", "nul\u0000"])(
+    "refuses CR, LF and controls in the value: %j",
+    (v) => {
+      expect(custom("X-API-Key", v).authHeaderValue).toMatch(/line breaks or control characters/);
+    },
+  );
+
+  it("allows a 4096-character value and refuses 4097", () => {
+    expect(custom("X-API-Key", "v".repeat(4096))).toEqual({});
+    expect(custom("X-API-Key", "v".repeat(4097)).authHeaderValue).toMatch(/at most 4096/);
+  });
+});
+
+describe("process settings", () => {
+  const schema = createProcessSettingsSchema({ allowPrivateUrls: false });
+  const settings = (callbacks: CallbackInput[]): ProcessSettingsInput => ({
+    version: 1,
+    name: "OutReach Plan (hinglish)",
+    description: "",
+    language: "Hinglish",
+    status: "active",
+    callbacks,
+  });
+  const paths = (input: ProcessSettingsInput) =>
+    (schema.safeParse(input).error?.issues ?? []).map((i) => `${i.path.join(".")}: ${i.message}`);
+
+  it("allows 10 callbacks and refuses 11", () => {
+    const many = (n: number) =>
+      Array.from({ length: n }, (_, i) => cb({ url: `https://hooks.example.com/${i}` }));
+    expect(paths(settings(many(10)))).toEqual([]);
+    expect(paths(settings(many(11)))).toEqual(["callbacks: A process can have at most 10 callbacks"]);
+  });
+
+  it("refuses two callbacks with the same URL and authentication, naming the first", () => {
+    const a = cb({ authType: "bearer", bearerToken: "one" });
+    expect(paths(settings([a, { ...a }]))).toEqual([
+      "callbacks.1.url: Callback 1 already sends to this URL with the same authentication",
+    ]);
+    expect(paths(settings([a, { ...a, url: "https://HOOKS.example.com:443/lead" }]))).toHaveLength(1);
+  });
+
+  it("allows one URL with different authentication", () => {
+    const a = cb({ authType: "bearer", bearerToken: "one" });
+    expect(paths(settings([a, { ...a, bearerToken: "two" }, cb({})]))).toEqual([]);
+  });
+
+  it("requires a name of at most 120 characters", () => {
+    expect(paths({ ...settings([]), name: "  " })).toEqual(["name: Name is required"]);
+    expect(paths({ ...settings([]), name: "n".repeat(120) })).toEqual([]);
+    expect(paths({ ...settings([]), name: "n".repeat(121) })).toEqual([
+      "name: Name must be at most 120 characters",
+    ]);
+  });
+});
+
+describe("withStoredHints", () => {
+  it("takes hints from stored callbacks by id and drops hints the browser invented", () => {
+    const id = "0b6c5a2e-8f1e-4b8e-9d61-0d1c2b3a4f50";
+    const stored = [{ ...cb({ authType: "bearer", storedBearerTokenHint: "••••abcd" }), id }];
+    const input = {
+      callbacks: [
+        { id, storedBearerTokenHint: null },
+        { id: null, storedBearerTokenHint: "••••fake", storedAuthHeaderValueHint: "••••fake" },
+      ],
+    };
+    expect(withStoredHints(input, stored)).toEqual({
+      callbacks: [
+        { id, storedBearerTokenHint: "••••abcd", storedAuthHeaderValueHint: null },
+        { id: null, storedBearerTokenHint: null, storedAuthHeaderValueHint: null },
+      ],
+    });
+  });
+
+  it("passes through input that is not settings-shaped, for the schema to reject", () => {
+    for (const input of [null, "x", 1, [], { callbacks: "no" }])
+      expect(withStoredHints(input, [])).toBe(input);
+  });
+});

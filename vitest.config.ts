@@ -1,0 +1,52 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+const dbTests = ["**/*.db.test.ts"];
+const shared = {
+  // A fixed key for tests only; real installs use SECRETS_KEY or a generated .data/secrets.key.
+  SECRETS_KEY: "0123456789abcdef".repeat(4),
+  LOG_LEVEL: "silent",
+};
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@/": `${root}/`,
+      // Server-only modules are exercised directly in tests, outside the React Server Components graph.
+      "server-only": `${root}/node_modules/server-only/empty.js`,
+    },
+  },
+  test: {
+    exclude: ["**/node_modules/**", "e2e/**", ".next/**"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["**/*.test.ts"],
+          exclude: [...dbTests, "node_modules/**", "e2e/**"],
+          env: shared,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "pglite",
+          include: dbTests,
+          setupFiles: ["./db/test-setup.ts"],
+          env: { ...shared, DATABASE_URL: "", PGLITE_DATA_DIR: "memory://" },
+        },
+      },
+      // The same database tests against a real Postgres server when one is configured (CI starts one).
+      ...(process.env.DATABASE_URL
+        ? [
+            {
+              extends: true as const,
+              test: { name: "postgres", include: dbTests, setupFiles: ["./db/test-setup.ts"], env: shared },
+            },
+          ]
+        : []),
+    ],
+  },
+});
