@@ -58,7 +58,12 @@ export class ProcessPage {
 
   async save(): Promise<void> {
     await this.saveButton.click();
-    await expect(this.page.locator("form").getByRole("status").filter({ hasText: /^Saved at/ })).toBeVisible();
+    await expect(
+      this.page
+        .locator("form")
+        .getByRole("status")
+        .filter({ hasText: /^Saved at/ }),
+    ).toBeVisible();
   }
 }
 
