@@ -76,6 +76,12 @@ test("an admin adds, saves, reloads and removes Lead Update Callbacks", async ({
   await page.getByRole("link", { name: "OutReach Plan (hinglish)" }).click();
 
   await process.expand();
+  const rotatedFrom = await process.callback(2).root.getByTestId("signing-secret").textContent();
+  await process.callback(2).root.getByRole("button", { name: "Rotate" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Rotate secret" }).click();
+  await expect(process.callback(2).root.getByText("Signing secret rotated.")).toBeVisible();
+  await expect(process.callback(2).root.getByTestId("signing-secret")).not.toHaveText(rotatedFrom ?? "");
+  await process.callback(2).root.getByRole("switch", { name: "Enabled" }).click();
   await process.callback(1).remove();
   await expect(process.callback(2).root).toBeHidden();
   await expect(process.callback(1).url).toHaveValue("http://hooks.example.org/lead");
@@ -85,6 +91,10 @@ test("an admin adds, saves, reloads and removes Lead Update Callbacks", async ({
   await expect(page.getByRole("group", { name: /^Callback \d+$/ })).toHaveCount(1);
   await expect(process.callback(1).url).toHaveValue("http://hooks.example.org/lead");
   await expect(process.callback(1).root.getByText("Stored value ••••9876")).toBeVisible();
+  await expect(process.callback(1).root.getByRole("switch", { name: "Enabled" })).toHaveAttribute(
+    "aria-checked",
+    "false",
+  );
 });
 
 test("saving is refused while errors stand, and focus moves to the first one", async ({ page }) => {

@@ -44,7 +44,7 @@ export type Env = z.infer<typeof envSchema>;
  * The validated server environment. Parsed on every call (it is cheap) so tests and scripts that set
  * variables see them; an invalid value throws one error naming every bad variable.
  */
-export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function getEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `- ${i.path.join(".") || "env"}: ${i.message}`);

@@ -1,0 +1,94 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db/index";
+import { isEmpty, seed } from "@/db/seed";
+import { countInvalidCallbacks } from "@/lib/validations/callback";
+import { saveProcessSettings } from "./callbacks";
+import { createProcess, getProcess, listProcesses } from "./processes";
+import { getCurrentWorkspace } from "./workspaces";
+
+let workspaceId: string;
+
+beforeAll(async () => {
+  const db = await getDb();
+  expect(await isEmpty(db)).toBe(true);
+  await seed(db);
+  expect(await isEmpty(db)).toBe(false);
+  workspaceId = (await getCurrentWorkspace()).id;
+});
+
+describe("getCurrentWorkspace", () => {
+  it("returns the one default workspace every time", async () => {
+    expect((await getCurrentWorkspace()).id).toBe(workspaceId);
+  });
+});
+
+describe("listProcesses", () => {
+  it("lists the seeded processes by name, with OutReach Plan (hinglish) among them", async () => {
+    const names = (await listProcesses(workspaceId)).map((p) => p.name);
+    expect(names).toContain("OutReach Plan (hinglish)");
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, "en", { sensitivity: "base" })));
+  });
+
+  it("filters by name, ignoring case, and treats % and _ literally", async () => {
+    await createProcess({ workspaceId, name: "100% Renewals_Q4" });
+    expect((await listProcesses(workspaceId, { search: "OUTREACH" })).map((p) => p.name)).toEqual([
+      "OutReach Plan (hinglish)",
+    ]);
+    expect((await listProcesses(workspaceId, { search: "100%" })).map((p) => p.name)).toEqual([
+      "100% Renewals_Q4",
+    ]);
+    expect(await listProcesses(workspaceId, { search: "%" })).toHaveLength(1);
+    expect(await listProcesses(workspaceId, { search: "s_Q" })).toHaveLength(1);
+    expect(await listProcesses(workspaceId, { search: "_" })).toHaveLength(1);
+  });
+
+  it("reports each process's callbacks with secrets masked, for the OK / Errors summary", async () => {
+    const loan = (await listProcesses(workspaceId, { search: "Loan Renewal" }))[0];
+    expect(loan?.callbacks).toHaveLength(1);
+    expect(loan?.callbacks[0]).toMatchObject({
+      authType: "custom_header",
+      authHeaderKey: "X-API-Key",
+      authHeaderValue: "",
+      storedAuthHeaderValueHint: "••••",
+    });
+    expect(countInvalidCallbacks(loan?.callbacks ?? [], { allowPrivateUrls: false })).toBe(0);
+  });
+
+  it("counts a stored callback as an error once the rules refuse it", async () => {
+    const process = await createProcess({ workspaceId, name: "Local Receiver" });
+    await saveProcessSettings(workspaceId, process.id, {
+      version: 1,
+      name: process.name,
+      description: "",
+      language: "English",
+      status: "active",
+      callbacks: [
+        {
+          id: null,
+          url: "http://127.0.0.1:4000/hook",
+          payloadFormat: "activity_update",
+          requiresWhitelisting: false,
+          authType: "none",
+          bearerToken: "",
+          storedBearerTokenHint: null,
+          authHeaderKey: "",
+          authHeaderValue: "",
+          storedAuthHeaderValueHint: null,
+          enabled: true,
+        },
+      ],
+    });
+    const [row] = await listProcesses(workspaceId, { search: "Local Receiver" });
+    expect(countInvalidCallbacks(row?.callbacks ?? [], { allowPrivateUrls: true })).toBe(0);
+    expect(countInvalidCallbacks(row?.callbacks ?? [], { allowPrivateUrls: false })).toBe(1);
+  });
+});
+
+describe("getProcess", () => {
+  it("finds a process only in its own workspace and treats malformed ids as missing", async () => {
+    const [first] = await listProcesses(workspaceId);
+    expect((await getProcess(workspaceId, first?.id ?? ""))?.name).toBe(first?.name);
+    expect(await getProcess("00000000-0000-4000-8000-000000000000", first?.id ?? "")).toBeUndefined();
+    expect(await getProcess(workspaceId, "'; drop table processes; --")).toBeUndefined();
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { getEnv } from "./env";
+
+describe("getEnv", () => {
+  it("applies defaults and treats empty variables as unset", () => {
+    const env = getEnv({ DATABASE_URL: "", SECRETS_KEY: "", NODE_ENV: "test" });
+    expect(env).toMatchObject({
+      DATABASE_URL: undefined,
+      SECRETS_KEY: undefined,
+      DATA_DIR: ".data",
+      CALLBACK_EGRESS_IPS: [],
+      ALLOW_PRIVATE_CALLBACK_URLS: false,
+      LOG_LEVEL: "info",
+    });
+  });
+
+  it("parses egress IPs and the private-URL override", () => {
+    const env = getEnv({
+      CALLBACK_EGRESS_IPS: " 203.0.113.10, 2001:db8::1 ,",
+      ALLOW_PRIVATE_CALLBACK_URLS: "true",
+    });
+    expect(env.CALLBACK_EGRESS_IPS).toEqual(["203.0.113.10", "2001:db8::1"]);
+    expect(env.ALLOW_PRIVATE_CALLBACK_URLS).toBe(true);
+  });
+
+  it("names every invalid variable in one error", () => {
+    expect(() =>
+      getEnv({
+        DATABASE_URL: "mysql://x",
+        CALLBACK_EGRESS_IPS: "not-an-ip",
+        ALLOW_PRIVATE_CALLBACK_URLS: "yes",
+      }),
+    ).toThrow(/DATABASE_URL[\s\S]*CALLBACK_EGRESS_IPS: "not-an-ip"[\s\S]*ALLOW_PRIVATE_CALLBACK_URLS/);
+  });
+});
