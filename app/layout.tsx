@@ -26,6 +26,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/processes" className="text-sm font-medium text-slate-700 hover:text-slate-900">
               Processes
             </Link>
+            <Link
+              href="/settings/api-keys"
+              className="text-sm font-medium text-slate-700 hover:text-slate-900"
+            >
+              API Keys
+            </Link>
           </nav>
         </header>
         <main id="main" className="mx-auto max-w-5xl px-6 py-8">

@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  json,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 export const processStatus = pgEnum("process_status", ["active", "paused", "archived"]);
 export const payloadFormat = pgEnum("payload_format", ["activity_update", "full_lead"]);
@@ -52,15 +64,169 @@ export const leadUpdateCallbacks = pgTable(
     authHeaderValueEncrypted: text("auth_header_value_encrypted"),
     signingSecretEncrypted: text("signing_secret_encrypted").notNull(),
     enabled: boolean("enabled").notNull().default(true),
+    /** Why leadhook turned the callback off by itself (a receiver answered 410 Gone). */
+    disabledReason: text("disabled_reason"),
     ...timestamps,
   },
   (t) => [index("lead_update_callbacks_process_idx").on(t.processId, t.position)],
 );
 
+/** Keys that event producers send as `Authorization: Bearer lh_...`; only a SHA-256 hash is stored. */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** The first characters of the key, shown so admins can tell keys apart. */
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull().unique(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("api_keys_workspace_idx").on(t.workspaceId)],
+);
+
+/** The latest known state of each lead, merged from every event the producer sent about it. */
+export const leads = pgTable(
+  "leads",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    processId: uuid("process_id")
+      .notNull()
+      .references(() => processes.id, { onDelete: "cascade" }),
+    externalId: text("external_id").notNull(),
+    name: text("name"),
+    phone: text("phone"),
+    email: text("email"),
+    status: text("status"),
+    disposition: text("disposition"),
+    attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
+    /** Increments with every event about the lead, so receivers can drop stale updates. */
+    sequence: integer("sequence").notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("leads_process_external_idx").on(t.processId, t.externalId)],
+);
+
+export const leadActivities = pgTable(
+  "lead_activities",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    leadId: uuid("lead_id")
+      .notNull()
+      .references(() => leads.id, { onDelete: "cascade" }),
+    eventId: uuid("event_id").notNull(),
+    activity: jsonb("activity").$type<Record<string, unknown>>().notNull(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("lead_activities_lead_idx").on(t.leadId, t.occurredAt)],
+);
+
+/** Every accepted lead-update event, stored before it is acknowledged; also the hand-off outbox. */
+export const events = pgTable(
+  "events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    processId: uuid("process_id")
+      .notNull()
+      .references(() => processes.id, { onDelete: "cascade" }),
+    externalId: text("external_id").notNull(),
+    type: text("type").notNull(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    /** Filled in the same transaction that stores the event, once the lead is merged. */
+    leadId: uuid("lead_id").references(() => leads.id, { onDelete: "cascade" }),
+    leadSequence: integer("lead_sequence"),
+    /** The lead as this event left it: what its webhooks report, however the lead changes later. */
+    leadSnapshot: jsonb("lead_snapshot").$type<LeadSnapshot>(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Set once Inngest accepted the event; null means the hand-off is still pending. */
+    handedOffAt: timestamp("handed_off_at", { withTimezone: true }),
+    handoffAttempts: integer("handoff_attempts").notNull().default(0),
+    lastHandoffError: text("last_handoff_error"),
+  },
+  (t) => [
+    uniqueIndex("events_workspace_external_idx").on(t.workspaceId, t.externalId),
+    index("events_pending_handoff_idx").on(t.receivedAt).where(sql`${t.handedOffAt} is null`),
+    index("events_process_idx").on(t.processId, t.receivedAt),
+  ],
+);
+
+export const deliveryStatus = pgEnum("delivery_status", ["pending", "retrying", "succeeded", "failed"]);
+
+/** One event sent to one callback (or a "Send test"); its id is the webhook-id, stable across retries. */
+export const deliveries = pgTable(
+  "deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    callbackId: uuid("callback_id")
+      .notNull()
+      .references(() => leadUpdateCallbacks.id, { onDelete: "cascade" }),
+    eventId: uuid("event_id").references(() => events.id, { onDelete: "cascade" }),
+    isTest: boolean("is_test").notNull().default(false),
+    eventType: text("event_type").notNull(),
+    /** json, not jsonb: the body keeps its key order, and every retry sends the same bytes. */
+    payload: json("payload").$type<Record<string, unknown>>().notNull(),
+    status: deliveryStatus("status").notNull().default("pending"),
+    attemptCount: integer("attempt_count").notNull().default(0),
+    lastResponseStatus: integer("last_response_status"),
+    lastError: text("last_error"),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("deliveries_event_callback_idx").on(t.eventId, t.callbackId),
+    index("deliveries_callback_idx").on(t.callbackId, t.createdAt),
+  ],
+);
+
+export const deliveryAttempts = pgTable(
+  "delivery_attempts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    deliveryId: uuid("delivery_id")
+      .notNull()
+      .references(() => deliveries.id, { onDelete: "cascade" }),
+    attemptNumber: integer("attempt_number").notNull(),
+    outcome: text("outcome").notNull(),
+    responseStatus: integer("response_status"),
+    latencyMs: integer("latency_ms").notNull(),
+    errorClass: text("error_class"),
+    errorMessage: text("error_message"),
+    responseExcerpt: text("response_excerpt"),
+    requestHeaders: jsonb("request_headers").$type<Record<string, string>>().notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("delivery_attempts_delivery_idx").on(t.deliveryId, t.attemptNumber)],
+);
+
+export type LeadSnapshot = {
+  id: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  status: string | null;
+  disposition: string | null;
+  attributes: Record<string, unknown>;
+  sequence: number;
+};
+
 export type Workspace = typeof workspaces.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type Lead = typeof leads.$inferSelect;
+export type StoredEvent = typeof events.$inferSelect;
+export type Delivery = typeof deliveries.$inferSelect;
+export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
 export type Process = typeof processes.$inferSelect;
 export type NewProcess = typeof processes.$inferInsert;
 export type LeadUpdateCallback = typeof leadUpdateCallbacks.$inferSelect;
 export type NewLeadUpdateCallback = typeof leadUpdateCallbacks.$inferInsert;
-
-export const now = sql`now()`;

@@ -35,6 +35,14 @@ const envSchema = z.object({
       return ips;
     }),
   ALLOW_PRIVATE_CALLBACK_URLS: booleanFlag,
+  CALLBACK_EGRESS_PROXY_URL: optionalString.pipe(
+    z
+      .url({ protocol: /^https?$/, error: "CALLBACK_EGRESS_PROXY_URL must be an http(s):// proxy URL" })
+      .optional(),
+  ),
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(1000).max(60_000).default(10_000),
+  DELIVERY_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(10),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -136,24 +136,12 @@ function columnsFor(cb: CallbackValues, previous: LeadUpdateCallback | undefined
     authHeaderValueEncrypted:
       cb.authType === "custom_header" ? keep(cb.authHeaderValue, previous?.authHeaderValueEncrypted) : null,
     enabled: cb.enabled,
+    ...(cb.enabled ? { disabledReason: null } : {}),
   };
 }
 
 async function findCallback(workspaceId: string, processId: string, callbackId: string) {
-  if (!isUuid(processId) || !isUuid(callbackId)) return undefined;
-  const db = await getDb();
-  const [row] = await db
-    .select({ callback: leadUpdateCallbacks })
-    .from(leadUpdateCallbacks)
-    .innerJoin(processes, eq(processes.id, leadUpdateCallbacks.processId))
-    .where(
-      and(
-        eq(leadUpdateCallbacks.id, callbackId),
-        eq(processes.id, processId),
-        eq(processes.workspaceId, workspaceId),
-      ),
-    );
-  return row?.callback;
+  return (await getCallbackOfProcess(workspaceId, processId, callbackId))?.callback;
 }
 
 /** The plaintext signing secret, for an admin who asked to reveal or copy it. */
@@ -193,4 +181,22 @@ export async function getProcessSettings(workspaceId: string, processId: string)
     } satisfies ProcessSettingsInput,
     signingSecretHints: Object.fromEntries(callbacks.map((cb) => [cb.id, cb.signingSecretHint])),
   };
+}
+
+/** A callback with its process, only if both belong to the workspace. */
+export async function getCallbackOfProcess(workspaceId: string, processId: string, callbackId: string) {
+  if (!isUuid(processId) || !isUuid(callbackId)) return undefined;
+  const db = await getDb();
+  const [row] = await db
+    .select({ callback: leadUpdateCallbacks, process: processes })
+    .from(leadUpdateCallbacks)
+    .innerJoin(processes, eq(processes.id, leadUpdateCallbacks.processId))
+    .where(
+      and(
+        eq(leadUpdateCallbacks.id, callbackId),
+        eq(processes.id, processId),
+        eq(processes.workspaceId, workspaceId),
+      ),
+    );
+  return row;
 }

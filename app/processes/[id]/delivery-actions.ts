@@ -1,0 +1,97 @@
+"use server";
+
+import { getCallbackOfProcess } from "@/db/queries/callbacks";
+import {
+  createTestDelivery,
+  getDeliveryDetail,
+  hourlySuccess,
+  listRecentDeliveries,
+  requeueDelivery,
+} from "@/db/queries/deliveries";
+import { getCurrentWorkspace } from "@/db/queries/workspaces";
+import { inngest } from "@/inngest/client";
+import { performDeliveryAttempt } from "@/inngest/delivery";
+import { deliveryRequested } from "@/inngest/events";
+import { AppError } from "@/lib/errors";
+import { runAction } from "@/lib/run-action";
+import { buildSamplePayload } from "@/lib/webhooks/sample";
+
+async function callbackOf(processId: string, callbackId: string) {
+  const workspace = await getCurrentWorkspace();
+  const found = await getCallbackOfProcess(workspace.id, String(processId), String(callbackId));
+  if (!found) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
+  return found;
+}
+
+/** "Recent deliveries" and the 24-hour success chart of one callback. */
+export async function loadDeliveriesAction(processId: string, callbackId: string) {
+  return runAction(async () => {
+    const { callback } = await callbackOf(processId, callbackId);
+    const [recent, hourly] = await Promise.all([
+      listRecentDeliveries(callback.id),
+      hourlySuccess(callback.id),
+    ]);
+    return {
+      disabledReason: callback.disabledReason,
+      recent: recent.map((d) => ({
+        ...d,
+        lastAttemptAt: d.lastAttemptAt?.toISOString() ?? null,
+        createdAt: d.createdAt.toISOString(),
+      })),
+      hourly: hourly.map((h) => ({ ...h, hour: h.hour.toISOString() })),
+    };
+  });
+}
+
+/** One delivery: its payload, every attempt, the response excerpts. */
+export async function loadDeliveryAction(processId: string, callbackId: string, deliveryId: string) {
+  return runAction(async () => {
+    const { callback } = await callbackOf(processId, callbackId);
+    const detail = await getDeliveryDetail(callback.id, String(deliveryId));
+    if (!detail) throw new AppError("not_found", "This delivery no longer exists.");
+    return {
+      payload: detail.delivery.payload,
+      status: detail.delivery.status,
+      attempts: detail.attempts.map((a) => ({
+        id: a.id,
+        attemptNumber: a.attemptNumber,
+        outcome: a.outcome,
+        responseStatus: a.responseStatus,
+        latencyMs: a.latencyMs,
+        errorClass: a.errorClass,
+        errorMessage: a.errorMessage,
+        responseExcerpt: a.responseExcerpt,
+        requestHeaders: a.requestHeaders,
+        startedAt: a.startedAt.toISOString(),
+      })),
+    };
+  });
+}
+
+/** "Send test": a sample event to this callback, now, with the outcome in plain words. */
+export async function sendTestAction(processId: string, callbackId: string) {
+  return runAction(async () => {
+    const { callback, process } = await callbackOf(processId, callbackId);
+    const payload = buildSamplePayload(callback.payloadFormat, { id: process.id, name: process.name });
+    const deliveryId = await createTestDelivery(callback.id, payload.type, payload);
+    const summary = await performDeliveryAttempt(deliveryId, { attemptNumber: 1, final: true });
+    return { summary };
+  });
+}
+
+/** "Redeliver": queue the delivery again; the receiver sees the same webhook-id and body. */
+export async function redeliverAction(processId: string, callbackId: string, deliveryId: string) {
+  return runAction(async () => {
+    const { callback } = await callbackOf(processId, callbackId);
+    if (!(await requeueDelivery(callback.id, String(deliveryId)))) {
+      throw new AppError("not_found", "This delivery no longer exists.");
+    }
+    await inngest.send(
+      deliveryRequested.create(
+        { deliveryId, callbackId: callback.id },
+        { id: `redeliver:${deliveryId}:${Date.now()}` },
+      ),
+    );
+    return {};
+  });
+}

@@ -1,0 +1,35 @@
+"use server";
+
+import { createApiKey, revokeApiKey } from "@/db/queries/api-keys";
+import { getCurrentWorkspace } from "@/db/queries/workspaces";
+import { AppError, toFieldErrors } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import { runAction } from "@/lib/run-action";
+import { apiKeyNameSchema } from "@/lib/validations/api-key";
+
+/** Creates an ingest key and returns it in full: the only time anyone sees it. */
+export async function createApiKeyAction(input: unknown) {
+  return runAction(async () => {
+    const parsed = apiKeyNameSchema.safeParse(input);
+    if (!parsed.success) {
+      throw new AppError("invalid_request", "Fix the errors below.", {
+        fieldErrors: toFieldErrors(parsed.error.issues),
+      });
+    }
+    const workspace = await getCurrentWorkspace();
+    const { key, record } = await createApiKey(workspace.id, parsed.data.name);
+    logger.info({ apiKeyId: record.id, name: record.name }, "ingest key created");
+    return { key, id: record.id };
+  });
+}
+
+export async function revokeApiKeyAction(id: string) {
+  return runAction(async () => {
+    const workspace = await getCurrentWorkspace();
+    if (!(await revokeApiKey(workspace.id, String(id)))) {
+      throw new AppError("not_found", "This key does not exist or is already revoked.");
+    }
+    logger.info({ apiKeyId: id }, "ingest key revoked");
+    return {};
+  });
+}

@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import { ApiKeyList } from "@/components/api-keys/api-key-list";
+import { CreateApiKeyForm } from "@/components/api-keys/create-api-key-form";
+import { listApiKeys } from "@/db/queries/api-keys";
+import { getCurrentWorkspace } from "@/db/queries/workspaces";
+import { createApiKeyAction, revokeApiKeyAction } from "./actions";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "API Keys" };
+
+export default async function ApiKeysPage() {
+  const workspace = await getCurrentWorkspace();
+  const keys = await listApiKeys(workspace.id);
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">API Keys</h1>
+        <p className="mt-1 max-w-2xl text-sm text-slate-600">
+          Event producers (the calling engine) send lead updates to{" "}
+          <code className="font-mono">POST /api/events</code> with{" "}
+          <code className="font-mono">Authorization: Bearer &lt;key&gt;</code>. A key is shown once, when it
+          is created; leadhook keeps only its hash.
+        </p>
+      </div>
+      <CreateApiKeyForm create={createApiKeyAction} />
+      <ApiKeyList
+        keys={keys.map((k) => ({
+          id: k.id,
+          name: k.name,
+          prefix: k.prefix,
+          createdAt: k.createdAt.toISOString(),
+          lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+          revokedAt: k.revokedAt?.toISOString() ?? null,
+        }))}
+        revoke={revokeApiKeyAction}
+      />
+    </div>
+  );
+}

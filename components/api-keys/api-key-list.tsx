@@ -1,0 +1,118 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import type { ActionResult } from "@/lib/errors";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { UtcTime } from "../ui/utc-time";
+
+export type ApiKeyRow = {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
+
+/** The workspace's ingest keys, with Revoke (after a confirmation). */
+export function ApiKeyList({
+  keys,
+  revoke,
+}: {
+  keys: ApiKeyRow[];
+  revoke: (id: string) => Promise<ActionResult>;
+}) {
+  const router = useRouter();
+  const [message, setMessage] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  if (keys.length === 0) {
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">
+        No keys yet. Create one above, or run{" "}
+        <code className="font-mono">npm run keys:create -- --name dialer</code>.
+      </p>
+    );
+  }
+  return (
+    <div className="space-y-2">
+      {message ? (
+        <p role="alert" className="text-sm text-red-700">
+          {message}
+        </p>
+      ) : null}
+      <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-left text-sm">
+        <caption className="sr-only">Ingest keys</caption>
+        <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
+          <tr>
+            <th scope="col" className="px-4 py-3 font-medium">
+              Name
+            </th>
+            <th scope="col" className="px-4 py-3 font-medium">
+              Key
+            </th>
+            <th scope="col" className="px-4 py-3 font-medium">
+              Created
+            </th>
+            <th scope="col" className="px-4 py-3 font-medium">
+              Last used
+            </th>
+            <th scope="col" className="px-4 py-3 font-medium">
+              Status
+            </th>
+            <th scope="col" className="px-4 py-3 font-medium">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {keys.map((key) => (
+            <tr key={key.id}>
+              <td className="px-4 py-3 font-medium">{key.name}</td>
+              <td className="px-4 py-3 font-mono text-xs">{key.prefix}…</td>
+              <td className="px-4 py-3 text-slate-600">
+                <UtcTime iso={key.createdAt} />
+              </td>
+              <td className="px-4 py-3 text-slate-600">
+                {key.lastUsedAt ? <UtcTime iso={key.lastUsedAt} /> : "Never"}
+              </td>
+              <td className="px-4 py-3">
+                {key.revokedAt ? <Badge tone="neutral">Revoked</Badge> : <Badge tone="ok">Active</Badge>}
+              </td>
+              <td className="px-4 py-3 text-right">
+                {key.revokedAt ? null : (
+                  <ConfirmDialog
+                    title={`Revoke "${key.name}"?`}
+                    description="Producers using this key get 401 from the next request on. This cannot be undone."
+                    confirmLabel="Revoke key"
+                    onConfirm={() =>
+                      startTransition(async () => {
+                        const result = await revoke(key.id);
+                        setMessage(result.ok ? null : result.message);
+                        router.refresh();
+                      })
+                    }
+                    trigger={
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        className="text-red-700"
+                        disabled={pending}
+                        aria-label={`Revoke ${key.name}`}
+                      >
+                        Revoke
+                      </Button>
+                    }
+                  />
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,245 @@
+import "server-only";
+import { and, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import type { AttemptResult } from "@/lib/webhooks/deliver";
+import { buildWebhookPayload, subscribes } from "@/lib/webhooks/payload";
+import { getDb } from "../index";
+import {
+  deliveries,
+  deliveryAttempts,
+  events,
+  leadActivities,
+  leadUpdateCallbacks,
+  processes,
+} from "../schema";
+import { isUuid } from "./processes";
+
+/**
+ * Creates one delivery per enabled callback whose Payload Format subscribes to the event's type, each
+ * with the payload it will always send (retries and redeliveries send the same bytes). Safe to repeat:
+ * existing deliveries are kept and returned.
+ */
+export async function createDeliveriesForEvent(eventId: string) {
+  const db = await getDb();
+  const [row] = await db
+    .select({ event: events, processName: processes.name })
+    .from(events)
+    .innerJoin(processes, eq(processes.id, events.processId))
+    .where(eq(events.id, eventId));
+  const { event } = row ?? {};
+  if (!row || !event?.leadSnapshot || event.leadId === null || event.leadSequence === null) return [];
+  const { leadId, leadSequence, leadSnapshot } = event;
+  const callbacks = (
+    await db
+      .select({ id: leadUpdateCallbacks.id, payloadFormat: leadUpdateCallbacks.payloadFormat })
+      .from(leadUpdateCallbacks)
+      .where(and(eq(leadUpdateCallbacks.processId, event.processId), eq(leadUpdateCallbacks.enabled, true)))
+  ).filter((cb) => subscribes(cb.payloadFormat, event.type));
+  if (!callbacks.length) return [];
+
+  const needsHistory = callbacks.some((cb) => cb.payloadFormat === "full_lead");
+  const recentActivities = needsHistory
+    ? (
+        await db
+          .select({ activity: leadActivities.activity })
+          .from(leadActivities)
+          .innerJoin(events, eq(events.id, leadActivities.eventId))
+          .where(and(eq(leadActivities.leadId, leadId), lte(events.leadSequence, leadSequence)))
+          .orderBy(desc(events.leadSequence))
+          .limit(20)
+      ).map((a) => a.activity)
+    : [];
+  const activity = (event.payload as { activity?: Record<string, unknown> }).activity ?? null;
+  const values = callbacks.map((cb) => ({
+    callbackId: cb.id,
+    eventId,
+    eventType: event.type,
+    payload: buildWebhookPayload({
+      format: cb.payloadFormat,
+      type: event.type,
+      occurredAt: event.occurredAt,
+      process: { id: event.processId, name: row.processName },
+      lead: leadSnapshot,
+      activity,
+      recentActivities,
+    }),
+  }));
+  await db
+    .insert(deliveries)
+    .values(values)
+    .onConflictDoNothing({ target: [deliveries.eventId, deliveries.callbackId] });
+  return db
+    .select({ id: deliveries.id, callbackId: deliveries.callbackId })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.eventId, eventId),
+        inArray(
+          deliveries.callbackId,
+          callbacks.map((cb) => cb.id),
+        ),
+      ),
+    );
+}
+
+/** A "Send test" delivery: a sample event for one callback, recorded like any other. */
+export async function createTestDelivery(
+  callbackId: string,
+  eventType: string,
+  payload: Record<string, unknown>,
+) {
+  const db = await getDb();
+  const [row] = await db
+    .insert(deliveries)
+    .values({ callbackId, isTest: true, eventType, payload })
+    .returning({ id: deliveries.id });
+  if (!row) throw new Error("Insert returned no row");
+  return row.id;
+}
+
+/** What an attempt needs: the delivery and its callback, secrets still encrypted. */
+export async function getDeliveryForAttempt(deliveryId: string) {
+  if (!isUuid(deliveryId)) return undefined;
+  const db = await getDb();
+  const [row] = await db
+    .select({ delivery: deliveries, callback: leadUpdateCallbacks })
+    .from(deliveries)
+    .innerJoin(leadUpdateCallbacks, eq(leadUpdateCallbacks.id, deliveries.callbackId))
+    .where(eq(deliveries.id, deliveryId));
+  return row;
+}
+
+/**
+ * Records one attempt and moves the delivery on: succeeded, retrying, or failed (a final failure). A 410
+ * turns the callback off with the reason shown to the admin. One transaction, so the log never disagrees
+ * with the delivery's state.
+ */
+export async function recordAttempt(
+  deliveryId: string,
+  attemptNumber: number,
+  result: AttemptResult,
+  final: boolean,
+) {
+  const db = await getDb();
+  const status =
+    result.outcome === "succeeded"
+      ? "succeeded"
+      : final || result.outcome !== "retry"
+        ? "failed"
+        : "retrying";
+  await db.transaction(async (tx) => {
+    await tx.insert(deliveryAttempts).values({
+      deliveryId,
+      attemptNumber,
+      outcome: result.outcome,
+      responseStatus: result.responseStatus,
+      latencyMs: result.latencyMs,
+      errorClass: result.errorClass,
+      errorMessage: result.errorMessage,
+      responseExcerpt: result.responseExcerpt,
+      requestHeaders: result.requestHeaders,
+      startedAt: result.startedAt,
+    });
+    const [delivery] = await tx
+      .update(deliveries)
+      .set({
+        status,
+        attemptCount: sql`${deliveries.attemptCount} + 1`,
+        lastResponseStatus: result.responseStatus,
+        lastError: result.errorMessage,
+        lastAttemptAt: result.startedAt,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(deliveries.id, deliveryId))
+      .returning({ callbackId: deliveries.callbackId });
+    if (result.outcome === "gone" && delivery) {
+      // Bumping the process version makes a form opened before this refuse to silently re-enable it.
+      await tx.execute(
+        sql`update ${processes} set version = version + 1 where id = (select process_id from ${leadUpdateCallbacks} where id = ${delivery.callbackId})`,
+      );
+      await tx
+        .update(leadUpdateCallbacks)
+        .set({
+          enabled: false,
+          disabledReason: `Turned off ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: the receiver answered 410 Gone.`,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(leadUpdateCallbacks.id, delivery.callbackId));
+    }
+  });
+  return status;
+}
+
+/** Puts a delivery back in the queue for "Redeliver": same id (webhook-id), same payload. */
+export async function requeueDelivery(callbackId: string, deliveryId: string): Promise<boolean> {
+  if (!isUuid(deliveryId) || !isUuid(callbackId)) return false;
+  const db = await getDb();
+  const rows = await db
+    .update(deliveries)
+    .set({ status: "pending", updatedAt: sql`now()` })
+    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.callbackId, callbackId)))
+    .returning({ id: deliveries.id });
+  return rows.length > 0;
+}
+
+/** The newest deliveries of a callback, for "Recent deliveries". */
+export async function listRecentDeliveries(callbackId: string, limit = 20) {
+  const db = await getDb();
+  return db
+    .select({
+      id: deliveries.id,
+      eventType: deliveries.eventType,
+      isTest: deliveries.isTest,
+      status: deliveries.status,
+      attemptCount: deliveries.attemptCount,
+      lastResponseStatus: deliveries.lastResponseStatus,
+      lastError: deliveries.lastError,
+      lastAttemptAt: deliveries.lastAttemptAt,
+      createdAt: deliveries.createdAt,
+      latencyMs: sql<
+        number | null
+      >`(select ${deliveryAttempts.latencyMs} from ${deliveryAttempts} where ${deliveryAttempts.deliveryId} = ${deliveries.id} order by ${deliveryAttempts.attemptNumber} desc limit 1)`,
+    })
+    .from(deliveries)
+    .where(eq(deliveries.callbackId, callbackId))
+    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
+    .limit(limit);
+}
+
+/** One delivery of a callback with its payload and every attempt, oldest first. */
+export async function getDeliveryDetail(callbackId: string, deliveryId: string) {
+  if (!isUuid(deliveryId) || !isUuid(callbackId)) return undefined;
+  const db = await getDb();
+  const [delivery] = await db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.callbackId, callbackId)));
+  if (!delivery) return undefined;
+  const attempts = await db
+    .select()
+    .from(deliveryAttempts)
+    .where(eq(deliveryAttempts.deliveryId, deliveryId))
+    .orderBy(deliveryAttempts.attemptNumber, deliveryAttempts.createdAt);
+  return { delivery, attempts };
+}
+
+/** Attempts of a callback over the last 24 hours, per hour: how many, and how many succeeded. */
+export async function hourlySuccess(callbackId: string, now = new Date()) {
+  const db = await getDb();
+  const since = new Date(now.getTime() - 24 * 60 * 60 * 1000);
+  const hour = sql<string>`date_trunc('hour', ${deliveryAttempts.startedAt})`;
+  const rows = await db
+    .select({
+      hour,
+      total: sql<number>`count(*)::int`,
+      succeeded: sql<number>`count(*) filter (where ${deliveryAttempts.outcome} = 'succeeded')::int`,
+    })
+    .from(deliveryAttempts)
+    .innerJoin(deliveries, eq(deliveries.id, deliveryAttempts.deliveryId))
+    .where(and(eq(deliveries.callbackId, callbackId), gte(deliveryAttempts.startedAt, since)))
+    .groupBy(hour);
+  return rows.map((r) => ({
+    hour: new Date(r.hour),
+    total: Number(r.total),
+    succeeded: Number(r.succeeded),
+  }));
+}

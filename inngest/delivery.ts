@@ -1,0 +1,89 @@
+import "server-only";
+import { getDeliveryForAttempt, recordAttempt } from "@/db/queries/deliveries";
+import { decrypt } from "@/lib/crypto";
+import { getEnv } from "@/lib/env";
+import { getSecretsKey } from "@/lib/secrets-key";
+import { type CallbackAuth, deliverWebhook } from "@/lib/webhooks/deliver";
+
+export type AttemptSummary = {
+  deliveryId: string;
+  status: "succeeded" | "retrying" | "failed" | "skipped";
+  outcome: "succeeded" | "retry" | "gone" | "refused" | "skipped";
+  responseStatus: number | null;
+  latencyMs: number;
+  errorClass: string | null;
+  errorMessage: string | null;
+  responseExcerpt: string | null;
+  retryAfterMs: number | null;
+};
+
+/** The webhook-id receivers see: stable for a delivery across retries and redeliveries. */
+export function webhookIdFor(deliveryId: string): string {
+  return `msg_${deliveryId.replaceAll("-", "")}`;
+}
+
+/**
+ * Makes one attempt of a stored delivery and records it: the one path that delivers over HTTP, used by
+ * the delivery function and by "Send test". The summary carries ids and outcomes, never secrets or bodies
+ * beyond the 2 KB excerpt already kept in the log.
+ */
+export async function performDeliveryAttempt(
+  deliveryId: string,
+  { attemptNumber, final }: { attemptNumber: number; final: boolean },
+): Promise<AttemptSummary> {
+  const row = await getDeliveryForAttempt(deliveryId);
+  const skipped = (message: string): AttemptSummary => ({
+    deliveryId,
+    status: "skipped",
+    outcome: "skipped",
+    responseStatus: null,
+    latencyMs: 0,
+    errorClass: null,
+    errorMessage: message,
+    responseExcerpt: null,
+    retryAfterMs: null,
+  });
+  if (!row) return skipped("The delivery no longer exists (its callback or process was deleted)");
+  const { delivery, callback } = row;
+  if (!callback.enabled && !delivery.isTest) return skipped("The callback is turned off");
+
+  const key = getSecretsKey();
+  const auth: CallbackAuth =
+    callback.authType === "bearer" && callback.bearerTokenEncrypted
+      ? { type: "bearer", token: decrypt(callback.bearerTokenEncrypted, key) }
+      : callback.authType === "custom_header" && callback.authHeaderKey && callback.authHeaderValueEncrypted
+        ? {
+            type: "custom_header",
+            key: callback.authHeaderKey,
+            value: decrypt(callback.authHeaderValueEncrypted, key),
+          }
+        : { type: "none" };
+  const env = getEnv();
+  const result = await deliverWebhook(
+    {
+      url: callback.url,
+      webhookId: webhookIdFor(delivery.id),
+      body: JSON.stringify(delivery.payload),
+      signingSecret: decrypt(callback.signingSecretEncrypted, key),
+      auth,
+      requiresWhitelisting: callback.requiresWhitelisting,
+    },
+    {
+      timeoutMs: env.DELIVERY_TIMEOUT_MS,
+      allowPrivateUrls: env.ALLOW_PRIVATE_CALLBACK_URLS,
+      egressProxyUrl: env.CALLBACK_EGRESS_PROXY_URL,
+    },
+  );
+  const status = await recordAttempt(deliveryId, attemptNumber, result, final);
+  return {
+    deliveryId,
+    status,
+    outcome: result.outcome,
+    responseStatus: result.responseStatus,
+    latencyMs: result.latencyMs,
+    errorClass: result.errorClass,
+    errorMessage: result.errorMessage,
+    responseExcerpt: result.responseExcerpt,
+    retryAfterMs: result.retryAfterMs,
+  };
+}

@@ -1,0 +1,8 @@
+import { inngest } from "../client";
+import { resendPendingHandoffs } from "../handoff";
+
+/** The outbox's safety net: every minute, re-send stored events whose hand-off never completed. */
+export const resendHandoffs = inngest.createFunction(
+  { id: "resend-pending-handoffs", name: "Re-send pending hand-offs", triggers: [{ cron: "* * * * *" }] },
+  async ({ step }) => step.run("resend", () => resendPendingHandoffs()),
+);

@@ -1,0 +1,6 @@
+import { deliver } from "./functions/deliver";
+import { fanOut } from "./functions/fan-out";
+import { resendHandoffs } from "./functions/resend-handoffs";
+
+/** Every Inngest function leadhook serves. */
+export const functions = [fanOut, deliver, resendHandoffs];

@@ -1,0 +1,45 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+const PREFIX = "lh_";
+const BODY_LENGTH = 32;
+const CHECKSUM_LENGTH = 6;
+const KEY_PATTERN = new RegExp(`^${PREFIX}[A-Za-z0-9_-]{${BODY_LENGTH}}[A-Za-z0-9_-]{${CHECKSUM_LENGTH}}$`);
+
+function checksum(body: string): string {
+  return createHash("sha256").update(body).digest("base64url").slice(0, CHECKSUM_LENGTH);
+}
+
+/**
+ * A new ingest key: `lh_` + 24 random bytes (base64url) + a 6-character checksum, so typos and
+ * truncated keys are refused without a database lookup and secret scanners can recognise the shape.
+ */
+export function generateApiKey(): { key: string; prefix: string; hash: string } {
+  const body = randomBytes(24).toString("base64url");
+  const key = `${PREFIX}${body}${checksum(body)}`;
+  return { key, prefix: key.slice(0, PREFIX.length + 6), hash: hashApiKey(key) };
+}
+
+/** True when the key has the leadhook shape and its checksum matches. */
+export function isWellFormedApiKey(key: string): boolean {
+  if (!KEY_PATTERN.test(key)) return false;
+  const body = key.slice(PREFIX.length, PREFIX.length + BODY_LENGTH);
+  return safeEqual(checksum(body), key.slice(PREFIX.length + BODY_LENGTH));
+}
+
+/** What is stored instead of the key: its SHA-256, hex. */
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/** Constant-time string comparison. */
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** The key from an `Authorization: Bearer <key>` header, or null. */
+export function bearerFrom(header: string | null): string | null {
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1] ?? null;
+}

@@ -1,0 +1,259 @@
+import { type LookupAddress, lookup } from "node:dns";
+import { Webhook } from "standardwebhooks";
+import { Agent, type Dispatcher, ProxyAgent, request } from "undici";
+import pkg from "../../package.json";
+import { classifyError, type ErrorClass } from "./errors";
+import { forbiddenAddressReason, forbiddenHostReason } from "./url-safety";
+
+export const USER_AGENT = `leadhook/${pkg.version}`;
+export const RESPONSE_EXCERPT_BYTES = 2048;
+
+export type CallbackAuth =
+  | { type: "none" }
+  | { type: "bearer"; token: string }
+  | { type: "custom_header"; key: string; value: string };
+
+export type WebhookRequest = {
+  url: string;
+  /** The delivery id: the same on every retry, so receivers can de-duplicate. */
+  webhookId: string;
+  body: string;
+  signingSecret: string;
+  auth: CallbackAuth;
+  requiresWhitelisting: boolean;
+};
+
+export type DeliveryOptions = {
+  timeoutMs: number;
+  allowPrivateUrls: boolean;
+  /** The forward proxy whitelisted callbacks leave through (CALLBACK_EGRESS_PROXY_URL). */
+  egressProxyUrl?: string;
+  now?: Date;
+};
+
+/** What happened to one attempt. `retry` may carry the delay the receiver asked for (Retry-After). */
+export type AttemptResult = {
+  outcome: "succeeded" | "retry" | "gone" | "refused";
+  responseStatus: number | null;
+  latencyMs: number;
+  errorClass: ErrorClass | null;
+  errorMessage: string | null;
+  responseExcerpt: string | null;
+  retryAfterMs: number | null;
+  /** The headers sent, with credentials replaced by "[redacted]". */
+  requestHeaders: Record<string, string>;
+  startedAt: Date;
+};
+
+export class ForbiddenAddressError extends Error {
+  readonly code = "LEADHOOK_FORBIDDEN_ADDRESS";
+}
+
+export class NoEgressError extends Error {
+  readonly code = "LEADHOOK_NO_EGRESS";
+}
+
+/**
+ * Sends one signed, authenticated webhook POST and judges the answer: 2xx succeeds; 410 is gone (turn the
+ * callback off); a forbidden address is refused outright; everything else (3xx, other statuses, timeouts,
+ * resets, refused connections, TLS errors) is worth a retry. Redirects are never followed, and only the
+ * first 2 KB of a response body is read. The address actually connected to is checked, not just the name.
+ */
+export async function deliverWebhook(req: WebhookRequest, options: DeliveryOptions): Promise<AttemptResult> {
+  const startedAt = options.now ?? new Date();
+  const headers = buildHeaders(req, startedAt);
+  const redacted = redactHeaders(headers, req.auth);
+  const started = performance.now();
+  const finish = (
+    partial: Omit<AttemptResult, "latencyMs" | "requestHeaders" | "startedAt">,
+  ): AttemptResult => ({
+    ...partial,
+    latencyMs: Math.round(performance.now() - started),
+    requestHeaders: redacted,
+    startedAt,
+  });
+
+  try {
+    const dispatcher = await dispatcherFor(req, options);
+    const response = await request(req.url, {
+      method: "POST",
+      headers,
+      body: req.body,
+      dispatcher,
+      signal: AbortSignal.timeout(options.timeoutMs),
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+    const excerpt = await readExcerpt(response.body);
+    const status = response.statusCode;
+    if (status >= 200 && status < 300) {
+      return finish({
+        outcome: "succeeded",
+        responseStatus: status,
+        errorClass: null,
+        errorMessage: null,
+        responseExcerpt: excerpt,
+        retryAfterMs: null,
+      });
+    }
+    const base = { responseStatus: status, errorClass: "http_status" as const, responseExcerpt: excerpt };
+    if (status === 410) {
+      return finish({
+        ...base,
+        outcome: "gone",
+        errorMessage: "The receiver answered 410 Gone: the callback was turned off",
+        retryAfterMs: null,
+      });
+    }
+    if (status >= 300 && status < 400) {
+      const location = response.headers.location;
+      return finish({
+        ...base,
+        outcome: "retry",
+        errorClass: "redirect",
+        errorMessage: `The receiver answered ${status} (redirect${location ? ` to ${String(location)}` : ""}); redirects are not followed`,
+        retryAfterMs: null,
+      });
+    }
+    const retryAfterMs =
+      status === 429 || status === 503 ? parseRetryAfter(response.headers["retry-after"], startedAt) : null;
+    return finish({
+      ...base,
+      outcome: "retry",
+      errorMessage: `The receiver answered HTTP ${status}`,
+      retryAfterMs,
+    });
+  } catch (error) {
+    const { errorClass, message } = classifyError(error, options.timeoutMs);
+    const outcome = errorClass === "forbidden_address" ? "refused" : "retry";
+    return finish({
+      outcome,
+      responseStatus: null,
+      errorClass,
+      errorMessage: message,
+      responseExcerpt: null,
+      retryAfterMs: null,
+    });
+  }
+}
+
+function buildHeaders(req: WebhookRequest, at: Date): Record<string, string> {
+  const signature = new Webhook(req.signingSecret).sign(req.webhookId, at, req.body);
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "user-agent": USER_AGENT,
+    "webhook-id": req.webhookId,
+    "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+    "webhook-signature": signature,
+  };
+  if (req.auth.type === "bearer") headers.authorization = `Bearer ${req.auth.token}`;
+  if (req.auth.type === "custom_header") headers[req.auth.key.toLowerCase()] = req.auth.value;
+  return headers;
+}
+
+function redactHeaders(headers: Record<string, string>, auth: CallbackAuth): Record<string, string> {
+  const out = { ...headers };
+  if (auth.type === "bearer") out.authorization = "Bearer [redacted]";
+  if (auth.type === "custom_header") out[auth.key.toLowerCase()] = "[redacted]";
+  return out;
+}
+
+async function readExcerpt(body: Dispatcher.ResponseData["body"]): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    chunks.push(buffer);
+    size += buffer.length;
+    if (size >= RESPONSE_EXCERPT_BYTES) break;
+  }
+  // Leaving the loop early destroys the stream: the rest of a large body is never read.
+  if (!body.destroyed) body.destroy();
+  if (size === 0) return null;
+  return new TextDecoder("utf-8").decode(Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES));
+}
+
+/** Retry-After as seconds or an HTTP date, capped at one day; null when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now: Date): number | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return null;
+  const seconds = /^\d+$/.test(text.trim()) ? Number(text.trim()) * 1000 : Date.parse(text) - now.getTime();
+  if (!Number.isFinite(seconds)) return null;
+  return Math.min(Math.max(seconds, 0), 24 * 60 * 60 * 1000);
+}
+
+const agents = new Map<string, Dispatcher>();
+
+async function dispatcherFor(req: WebhookRequest, options: DeliveryOptions): Promise<Dispatcher> {
+  const { hostname } = new URL(req.url);
+  if (!options.allowPrivateUrls) {
+    const reason = forbiddenHostReason(hostname);
+    if (reason) throw new ForbiddenAddressError(`${hostname} is ${reason}; leadhook does not deliver there`);
+  }
+  if (req.requiresWhitelisting) {
+    if (!options.egressProxyUrl) {
+      throw new NoEgressError(
+        "No static egress configured: this callback requires a whitelisted source, but CALLBACK_EGRESS_PROXY_URL is not set",
+      );
+    }
+    // The proxy makes the connection, so the address check happens here, on the name's current answers.
+    if (!options.allowPrivateUrls) await assertPublicName(hostname);
+    return cached(
+      `proxy:${options.egressProxyUrl}`,
+      () => new ProxyAgent({ uri: options.egressProxyUrl as string }),
+    );
+  }
+  return cached(`direct:${options.allowPrivateUrls}`, () =>
+    options.allowPrivateUrls ? new Agent() : new Agent({ connect: { lookup: guardedLookup } }),
+  );
+}
+
+function cached(key: string, make: () => Dispatcher): Dispatcher {
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = make();
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/**
+ * A dns.lookup for sockets that refuses forbidden addresses, so the address connected to is the one
+ * checked (a name that was public when saved and points inside the network now is still refused).
+ */
+export function guardedLookup(
+  hostname: string,
+  options: { all?: boolean; family?: number | string },
+  callback: LookupCallback,
+) {
+  lookup(hostname, { ...options, all: true } as { all: true }, (err, addresses) => {
+    if (err) return callback(err, []);
+    for (const { address } of addresses) {
+      const reason = forbiddenAddressReason(address);
+      if (reason)
+        return callback(
+          new ForbiddenAddressError(
+            `${hostname} resolves to ${address}, ${reason}; leadhook does not deliver there`,
+          ),
+          [],
+        );
+    }
+    if (options.all) return callback(null, addresses);
+    const first = addresses[0];
+    if (!first)
+      return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
+    callback(null, first.address, first.family);
+  });
+}
+
+async function assertPublicName(hostname: string): Promise<void> {
+  await new Promise<void>((resolve, reject) =>
+    guardedLookup(hostname, { all: true }, (err) => (err ? reject(err) : resolve())),
+  );
+}

@@ -1,0 +1,91 @@
+import type { PayloadFormat } from "../validations/callback";
+import type { EventType } from "../validations/event";
+
+/** The event types each Payload Format subscribes to. */
+export const subscriptions: Record<PayloadFormat, readonly EventType[]> = {
+  activity_update: [
+    "call.completed",
+    "lead.status_changed",
+    "lead.disposition_marked",
+    "lead.activity_changed",
+  ],
+  full_lead: [
+    "call.completed",
+    "lead.status_changed",
+    "lead.disposition_marked",
+    "lead.activity_changed",
+    "lead.updated",
+  ],
+};
+
+export function subscribes(format: PayloadFormat, type: string): boolean {
+  return (subscriptions[format] as readonly string[]).includes(type);
+}
+
+export type LeadState = {
+  id: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  status: string | null;
+  disposition: string | null;
+  attributes: Record<string, unknown>;
+  sequence: number;
+};
+
+export type PayloadInput = {
+  format: PayloadFormat;
+  type: string;
+  occurredAt: Date | string;
+  process: { id: string; name: string };
+  lead: LeadState;
+  activity: Record<string, unknown> | null;
+  /** Full Lead only: the lead's latest activities, newest first (at most 20 are sent). */
+  recentActivities?: Record<string, unknown>[];
+};
+
+export type WebhookPayload = {
+  type: string;
+  timestamp: string;
+  data: {
+    process: { id: string; name: string };
+    lead: Record<string, unknown>;
+    activity: Record<string, unknown> | null;
+    activities?: Record<string, unknown>[];
+  };
+};
+
+/**
+ * The JSON body a callback receives. Activity Update carries the lead's headline fields and the latest
+ * activity; Full Lead adds every lead field, its attributes and its last 20 activities. `lead.sequence`
+ * grows with every event about the lead, so a receiver can discard an update older than one it has.
+ */
+export function buildWebhookPayload(input: PayloadInput): WebhookPayload {
+  const { lead } = input;
+  const headline = {
+    id: lead.id,
+    name: lead.name,
+    phone: lead.phone,
+    status: lead.status,
+    disposition: lead.disposition,
+    sequence: lead.sequence,
+  };
+  const timestamp = new Date(input.occurredAt).toISOString();
+  if (input.format === "activity_update") {
+    return {
+      type: input.type,
+      timestamp,
+      data: { process: input.process, lead: headline, activity: input.activity },
+    };
+  }
+  return {
+    type: input.type,
+    timestamp,
+    data: {
+      process: input.process,
+      lead: { ...headline, email: lead.email, attributes: lead.attributes },
+      activity: input.activity,
+      activities: (input.recentActivities ?? []).slice(0, 20),
+    },
+  };
+}
