@@ -18,7 +18,7 @@ export default defineConfig({
     },
   },
   test: {
-    exclude: ["**/node_modules/**", "e2e/**", ".next/**"],
+    exclude: ["**/node_modules/**", ".next/**"],
     projects: [
       {
         extends: true,

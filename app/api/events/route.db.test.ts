@@ -1,0 +1,327 @@
+import { createServer, type Server } from "node:http";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { getDb } from "@/db/index";
+import { createApiKey, revokeApiKey } from "@/db/queries/api-keys";
+import { createProcess } from "@/db/queries/processes";
+import { sampleEvent } from "@/db/queries/test-fixtures";
+import { getCurrentWorkspace } from "@/db/queries/workspaces";
+import { events, leadActivities, leads, workspaces } from "@/db/schema";
+import { resendPendingHandoffs } from "@/inngest/handoff";
+import { POST } from "./route";
+
+// The Inngest client reads its settings once, at import: point it at a local stand-in for Inngest's
+// event API, which each test turns on or off.
+const sinkPort = vi.hoisted(() => {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  process.env.INNGEST_DEV = "1";
+  process.env.INNGEST_BASE_URL = `http://127.0.0.1:${port}`;
+  return port;
+});
+
+const sink = {
+  server: undefined as Server | undefined,
+  received: [] as { id: string; name: string; data: { eventId: string } }[],
+  async up() {
+    if (this.server) return;
+    this.server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        const sent = JSON.parse(body) as typeof this.received;
+        this.received.push(...sent);
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ids: sent.map((e) => e.id), status: 200 }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(sinkPort, "127.0.0.1", resolve));
+  },
+  async down() {
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  },
+};
+
+let key: string;
+let keyId: string;
+let processId: string;
+let workspaceId: string;
+
+beforeAll(async () => {
+  await sink.up();
+  workspaceId = (await getCurrentWorkspace()).id;
+  const created = await createApiKey(workspaceId, "dialer");
+  key = created.key;
+  keyId = created.record.id;
+  processId = (await createProcess({ workspaceId, name: "OutReach Plan (hinglish)" })).id;
+});
+afterAll(() => sink.down());
+
+function post(body: unknown, headers: Record<string, string> = {}) {
+  return POST(
+    new Request("http://localhost/api/events", {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    }),
+  );
+}
+
+async function storedCount(externalIds: string[]) {
+  const db = await getDb();
+  const rows = await db.select({ id: events.externalId }).from(events);
+  return rows.filter((r) => externalIds.includes(r.id)).length;
+}
+
+describe("authentication", () => {
+  it("answers 401 with a JSON error for a missing, malformed, unknown or revoked key", async () => {
+    const other = await createApiKey(workspaceId, "to revoke");
+    await revokeApiKey(workspaceId, other.record.id);
+    const unknown = `${key.slice(0, 10)}${key.slice(10).split("").reverse().join("")}`;
+    for (const authorization of [
+      "",
+      "Basic abc",
+      "Bearer nope",
+      `Bearer ${unknown}`,
+      `Bearer ${other.key}`,
+    ]) {
+      const response = await post(sampleEvent(processId), { authorization });
+      expect(response.status).toBe(401);
+      expect(response.headers.get("www-authenticate")).toBe("Bearer");
+      expect(await response.json()).toMatchObject({ error: { code: "unauthorized" } });
+    }
+  });
+});
+
+describe("bad requests", () => {
+  it("answers 415 for a body that is not JSON by its content type", async () => {
+    const response = await post(sampleEvent(processId), { "content-type": "text/plain" });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toMatchObject({ error: { code: "unsupported_media_type" } });
+  });
+
+  it("answers 413 for a body over 1 MiB, counted while reading whatever Content-Length says", async () => {
+    const big = JSON.stringify({ ...sampleEvent(processId), pad: "x".repeat(1024 * 1024) });
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(big));
+        controller.close();
+      },
+    });
+    const response = await POST(
+      new Request("http://localhost/api/events", {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${key}`,
+          "content-type": "application/json",
+          "content-length": "10",
+        },
+        body: stream,
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { code: "payload_too_large" } });
+  });
+
+  it.each([
+    ["not JSON", "{not json", /not valid JSON/, ""],
+    ["an array", [], /./, ""],
+    ["a missing id", { ...sampleEvent("x"), id: undefined }, /id/, "id"],
+    ["an unknown type", { type: "call.started" }, /type must be one of/, "type"],
+    ["a bad phone number", { lead: { id: "l1", phone: "98123" } }, /E.164/, "lead.phone"],
+    ["a bad email", { lead: { id: "l1", email: "nope" } }, /email/, "lead.email"],
+    ["a time without zone", { occurredAt: "2026-11-23 10:15" }, /ISO-8601/, "occurredAt"],
+    ["an unknown field", { colour: "red" }, /colour|Unrecognized/, ""],
+    ["call.completed without activity", { activity: undefined }, /needs the call activity/, "activity"],
+    [
+      "status change without status",
+      { type: "lead.status_changed", lead: { id: "l1" } },
+      /needs lead.status/,
+      "lead.status",
+    ],
+    [
+      "endedAt before startedAt",
+      {
+        activity: {
+          type: "call",
+          callId: "c",
+          startedAt: "2026-11-23T10:00:00Z",
+          endedAt: "2026-11-23T09:00:00Z",
+        },
+      },
+      /endedAt/,
+      "activity.endedAt",
+    ],
+    ["__proto__ keys", JSON.parse('{"__proto__": {"polluted": true}}'), /./, ""],
+  ])("answers 400 invalid_request for %s", async (_name, patch, message, path) => {
+    const body =
+      typeof patch === "string"
+        ? patch
+        : Array.isArray(patch)
+          ? patch
+          : { ...sampleEvent(processId), ...patch };
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    const json = await response.json();
+    expect(json.error.code).toBe("invalid_request");
+    expect(json.error.message).toMatch(message);
+    if (path) expect(json.error.issues.map((i: { path: string }) => i.path)).toContain(path);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it("refuses an empty batch and one of 101 events", async () => {
+    expect((await post({ events: [] })).status).toBe(400);
+    const many = Array.from({ length: 101 }, () => sampleEvent(processId));
+    const response = await post({ events: many });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toMatch(/At most 100/);
+  });
+
+  it("refuses a whole batch when one event is invalid, naming its index, and stores nothing", async () => {
+    const batch = [
+      sampleEvent(processId),
+      sampleEvent(processId),
+      { ...sampleEvent(processId), occurredAt: "yesterday" },
+    ];
+    const response = await post({ events: batch });
+    expect(response.status).toBe(400);
+    const json = await response.json();
+    expect(json.error.message).toMatch(/^events\[2\]\.occurredAt: /);
+    expect(await storedCount(batch.map((e) => e.id))).toBe(0);
+  });
+
+  it("answers 404 for an unknown process or one of another workspace, storing nothing", async () => {
+    const db = await getDb();
+    const [other] = await db
+      .insert(workspaces)
+      .values({ slug: `other-${Date.now()}`, name: "Other" })
+      .returning();
+    const foreign = await createProcess({ workspaceId: other?.id as string, name: "Foreign" });
+    for (const id of ["00000000-0000-4000-8000-000000000000", foreign.id]) {
+      const batch = [sampleEvent(processId), sampleEvent(id)];
+      const response = await post({ events: batch });
+      expect(response.status).toBe(404);
+      expect((await response.json()).error).toMatchObject({
+        code: "not_found",
+        message: expect.stringMatching(/^events\[1\]: process/),
+      });
+      expect(await storedCount(batch.map((e) => e.id))).toBe(0);
+    }
+  });
+});
+
+describe("accepting events", () => {
+  it("stores the event and merges its lead before answering 202, then hands it to Inngest", async () => {
+    const event = sampleEvent(processId, {
+      lead: {
+        id: "lead_merge",
+        name: "Asha",
+        phone: "+919812345678",
+        status: "No Answer",
+        attributes: { city: "Pune" },
+      },
+    });
+    const response = await post(event);
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ accepted: [event.id], duplicates: [] });
+
+    const db = await getDb();
+    const [stored] = await db.select().from(events).where(eq(events.externalId, event.id));
+    expect(stored?.handedOffAt).toBeInstanceOf(Date);
+    expect(sink.received.find((e) => e.id === stored?.id)).toMatchObject({
+      name: "leadhook/event.received",
+      data: { eventId: stored?.id },
+    });
+
+    const second = sampleEvent(processId, {
+      type: "lead.status_changed",
+      activity: undefined,
+      lead: { id: "lead_merge", status: "Interested", attributes: { budget: 5 } },
+    });
+    expect((await post(second)).status).toBe(202);
+    const [lead] = await db.select().from(leads).where(eq(leads.externalId, "lead_merge"));
+    expect(lead).toMatchObject({
+      name: "Asha",
+      phone: "+919812345678",
+      status: "Interested",
+      attributes: { city: "Pune", budget: 5 },
+      sequence: 2,
+    });
+    const activities = await db
+      .select()
+      .from(leadActivities)
+      .where(eq(leadActivities.leadId, lead?.id as string));
+    expect(activities).toHaveLength(1);
+    const [secondStored] = await db.select().from(events).where(eq(events.externalId, second.id));
+    expect(secondStored).toMatchObject({
+      leadSequence: 2,
+      leadSnapshot: { status: "Interested", name: "Asha", sequence: 2 },
+    });
+  });
+
+  it("is idempotent: a stored event id comes back as a duplicate and changes nothing", async () => {
+    const event = sampleEvent(processId, { lead: { id: "lead_idem", status: "Busy" } });
+    expect(await (await post(event)).json()).toEqual({ accepted: [event.id], duplicates: [] });
+    const again = await post({
+      events: [event, { ...event, lead: { id: "lead_idem", status: "Do Not Call" } }],
+    });
+    expect(again.status).toBe(202);
+    expect(await again.json()).toEqual({ accepted: [], duplicates: [event.id, event.id] });
+    const db = await getDb();
+    const [lead] = await db.select().from(leads).where(eq(leads.externalId, "lead_idem"));
+    expect(lead).toMatchObject({ status: "Busy", sequence: 1 });
+    expect(await storedCount([event.id])).toBe(1);
+  });
+
+  it("gives each event of one lead in a batch its own sequence and snapshot", async () => {
+    const batch = ["No Answer", "Busy", "Interested"].map((status) =>
+      sampleEvent(processId, {
+        type: "lead.status_changed",
+        activity: undefined,
+        lead: { id: "lead_batch", status },
+      }),
+    );
+    expect((await post({ events: batch })).status).toBe(202);
+    const db = await getDb();
+    const rows = await db
+      .select()
+      .from(events)
+      .where(sql`${events.externalId} in ${batch.map((e) => e.id)}`);
+    const byId = new Map(rows.map((r) => [r.externalId, r]));
+    expect(batch.map((e) => [byId.get(e.id)?.leadSequence, byId.get(e.id)?.leadSnapshot?.status])).toEqual([
+      [1, "No Answer"],
+      [2, "Busy"],
+      [3, "Interested"],
+    ]);
+  });
+
+  it("still answers 202 when Inngest is unreachable, and the re-send hands the event off later", async () => {
+    await sink.down();
+    const event = sampleEvent(processId);
+    const response = await post(event);
+    expect(response.status).toBe(202);
+    const db = await getDb();
+    const [pending] = await db.select().from(events).where(eq(events.externalId, event.id));
+    expect(pending?.handedOffAt).toBeNull();
+    expect(pending?.lastHandoffError).toBeTruthy();
+
+    await sink.up();
+    const result = await resendPendingHandoffs({ minAgeMs: 0 });
+    expect(result.handedOff).toBeGreaterThanOrEqual(1);
+    const [after] = await db.select().from(events).where(eq(events.externalId, event.id));
+    expect(after?.handedOffAt).toBeInstanceOf(Date);
+    expect(sink.received.filter((e) => e.id === pending?.id)).toHaveLength(1);
+  });
+});
+
+describe("key bookkeeping", () => {
+  it("records when a key was last used", async () => {
+    const db = await getDb();
+    const { apiKeys } = await import("@/db/schema");
+    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, keyId));
+    expect(row?.lastUsedAt).toBeInstanceOf(Date);
+    expect(row?.keyHash).not.toContain(key);
+  });
+});

@@ -1,0 +1,326 @@
+import { InngestTestEngine } from "@inngest/test";
+import { eq } from "drizzle-orm";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { getDb } from "@/db/index";
+import { revealSigningSecret } from "@/db/queries/callbacks";
+import { createDeliveriesForEvent } from "@/db/queries/deliveries";
+import { storeEvents } from "@/db/queries/events";
+import { processWithCallbacks, sampleEvent } from "@/db/queries/test-fixtures";
+import { deliveries, deliveryAttempts, leadUpdateCallbacks } from "@/db/schema";
+import { type Receiver, startReceiver } from "@/e2e/receiver";
+import type { CallbackInput } from "@/lib/validations/callback";
+import { webhookIdFor } from "../delivery";
+import { DELIVERY_RETRIES, deliver } from "./deliver";
+import { fanOut } from "./fan-out";
+
+let receiver: Receiver;
+beforeAll(async () => {
+  receiver = await startReceiver();
+  return () => receiver.close();
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  receiver.clear();
+  receiver.respondWith(undefined);
+  receiver.setAuth({});
+});
+
+async function deliveryFor(callback: Partial<CallbackInput>, type: LeadEventType = "call.completed") {
+  vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
+  const setup = await processWithCallbacks(`Delivery ${Math.random()}`, [
+    { url: `${receiver.url}/hook`, ...callback },
+  ]);
+  const stored = await storeEvents(setup.workspaceId, [sampleEvent(setup.process.id, { type })]);
+  const eventId = stored.accepted[0]?.id as string;
+  const [delivery] = await createDeliveriesForEvent(eventId);
+  if (!delivery) throw new Error("no delivery created");
+  const secret = await revealSigningSecret(setup.workspaceId, setup.process.id, delivery.callbackId);
+  return { ...setup, eventId, delivery, secret };
+}
+type LeadEventType = Parameters<typeof sampleEvent>[1] extends infer O
+  ? O extends { type?: infer T }
+    ? NonNullable<T>
+    : never
+  : never;
+
+function runDeliver(deliveryId: string, callbackId: string, attempt = 0) {
+  const engine = new InngestTestEngine({
+    function: deliver,
+    events: [{ name: "leadhook/delivery.requested", data: { deliveryId, callbackId } }],
+    transformCtx: (ctx) => ({ ...ctx, attempt }),
+  });
+  return engine.execute();
+}
+
+async function attemptsOf(deliveryId: string) {
+  const db = await getDb();
+  return db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, deliveryId));
+}
+
+async function deliveryRow(deliveryId: string) {
+  const db = await getDb();
+  const [row] = await db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+  return row;
+}
+
+describe("fan-out", () => {
+  it("requests one delivery per enabled callback whose format subscribes to the event type", async () => {
+    const setup = await processWithCallbacks("Fan-out", [
+      { url: "https://a.example.com/", payloadFormat: "activity_update" },
+      { url: "https://b.example.com/", payloadFormat: "full_lead" },
+      { url: "https://c.example.com/", payloadFormat: "activity_update", enabled: false },
+    ]);
+    const [activity, full, disabled] = setup.callbackIds;
+    for (const [type, expected] of [
+      ["call.completed", [activity, full]],
+      ["lead.status_changed", [activity, full]],
+      ["lead.disposition_marked", [activity, full]],
+      ["lead.activity_changed", [activity, full]],
+      ["lead.updated", [full]],
+    ] as const) {
+      const lead = { id: "lead_1", status: "Interested", disposition: "Sale" };
+      const stored = await storeEvents(setup.workspaceId, [sampleEvent(setup.process.id, { type, lead })]);
+      const eventId = stored.accepted[0]?.id as string;
+      const { result, error, ctx } = await new InngestTestEngine({
+        function: fanOut,
+        events: [{ name: "leadhook/event.received", data: { eventId } }],
+        // Inngest itself is not running here: the send step is answered as Inngest would.
+        steps: [{ id: "request-deliveries", handler: () => ({ ids: [] }) }],
+      }).execute();
+      expect(error).toBeUndefined();
+      const sent = (ctx.step.sendEvent.mock.calls[0]?.[1] ?? []) as {
+        id: string;
+        data: { callbackId: string };
+      }[];
+      expect(sent.map((e) => e.data.callbackId).sort()).toEqual([...expected].sort());
+      expect(sent.map((e) => e.id).sort()).toEqual(expected.map((cb) => `${eventId}:${cb}`).sort());
+      expect(sent.map((e) => e.data.callbackId)).not.toContain(disabled);
+      expect((result as { deliveries: string[] }).deliveries).toHaveLength(expected.length);
+    }
+  });
+
+  it("creates each delivery once however often it runs", async () => {
+    const setup = await processWithCallbacks("Fan-out twice", [{ url: "https://a.example.com/" }]);
+    const stored = await storeEvents(setup.workspaceId, [sampleEvent(setup.process.id)]);
+    const eventId = stored.accepted[0]?.id as string;
+    const first = await createDeliveriesForEvent(eventId);
+    const second = await createDeliveriesForEvent(eventId);
+    expect(second).toEqual(first);
+  });
+});
+
+describe("delivery", () => {
+  it("sends a signed, Bearer-authenticated POST that the standardwebhooks library verifies", async () => {
+    const d = await deliveryFor({ authType: "bearer", bearerToken: "tok_live_abc123" });
+    receiver.setSecret(d.secret);
+    receiver.setAuth({ bearerToken: "tok_live_abc123" });
+    const { error, result } = await runDeliver(d.delivery.id, d.delivery.callbackId);
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ status: "succeeded", responseStatus: 200 });
+    expect(JSON.stringify(result)).not.toContain("tok_live_abc123");
+
+    const hook = await receiver.waitFor();
+    expect(hook.method).toBe("POST");
+    expect(hook.path).toBe("/hook");
+    expect(hook.signatureValid).toBe(true);
+    expect(hook.authValid).toBe(true);
+    expect(hook.headers["content-type"]).toBe("application/json");
+    expect(hook.headers["user-agent"]).toMatch(/^leadhook\/\d+\.\d+\.\d+$/);
+    expect(hook.headers["webhook-id"]).toBe(webhookIdFor(d.delivery.id));
+    expect(hook.json).toMatchObject({
+      type: "call.completed",
+      timestamp: "2026-11-23T10:15:00.000Z",
+      data: {
+        process: { id: d.process.id, name: d.process.name },
+        lead: {
+          id: "lead_42",
+          name: "Asha Verma",
+          phone: "+919812345678",
+          status: "Interested",
+          sequence: 1,
+        },
+        activity: { type: "call", outcome: "answered", durationSec: 94 },
+      },
+    });
+    expect(Object.keys(hook.json as object)).toEqual(["type", "timestamp", "data"]);
+
+    const [attempt] = await attemptsOf(d.delivery.id);
+    expect(attempt).toMatchObject({
+      attemptNumber: 1,
+      outcome: "succeeded",
+      responseStatus: 200,
+      responseExcerpt: '{"ok":true}',
+    });
+    expect(attempt?.requestHeaders.authorization).toBe("Bearer [redacted]");
+    expect(JSON.stringify(attempt)).not.toContain("tok_live_abc123");
+  });
+
+  it("sends the Custom Auth Header and a Full Lead payload", async () => {
+    const d = await deliveryFor({
+      authType: "custom_header",
+      authHeaderKey: "X-API-Key",
+      authHeaderValue: "key-789",
+      payloadFormat: "full_lead",
+    });
+    receiver.setSecret(d.secret);
+    receiver.setAuth({ authHeader: { key: "X-API-Key", value: "key-789" } });
+    await runDeliver(d.delivery.id, d.delivery.callbackId);
+    const hook = await receiver.waitFor();
+    expect(hook.authValid).toBe(true);
+    expect(hook.signatureValid).toBe(true);
+    expect(hook.json).toMatchObject({
+      data: { lead: { attributes: {}, email: null }, activities: [{ type: "call", outcome: "answered" }] },
+    });
+    expect((await attemptsOf(d.delivery.id))[0]?.requestHeaders["x-api-key"]).toBe("[redacted]");
+  });
+
+  it("retries other statuses and marks the last attempt failed", async () => {
+    const d = await deliveryFor({});
+    receiver.respondWith(() => ({ status: 500, body: "x".repeat(5000) }));
+    const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
+    expect(error?.message).toMatch(/HTTP 500/);
+    expect((await deliveryRow(d.delivery.id))?.status).toBe("retrying");
+    expect((await attemptsOf(d.delivery.id))[0]?.responseExcerpt).toHaveLength(2048);
+
+    const last = await runDeliver(d.delivery.id, d.delivery.callbackId, DELIVERY_RETRIES);
+    expect(last.error).toBeUndefined();
+    expect(last.result).toMatchObject({ status: "failed", responseStatus: 500 });
+    expect((await deliveryRow(d.delivery.id))?.attemptCount).toBe(2);
+  });
+
+  it("waits as long as Retry-After says on 429 and 503", async () => {
+    for (const status of [429, 503]) {
+      const d = await deliveryFor({});
+      receiver.respondWith(() => ({ status, headers: { "retry-after": "120" } }));
+      const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
+      expect(error).toMatchObject({ name: "RetryAfterError" });
+      expect((await attemptsOf(d.delivery.id))[0]).toMatchObject({
+        responseStatus: status,
+        outcome: "retry",
+      });
+    }
+  });
+
+  it("turns the callback off on 410 Gone, with the reason, and does not retry", async () => {
+    const d = await deliveryFor({});
+    receiver.respondWith(() => ({ status: 410 }));
+    const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
+    expect(error).toMatchObject({ name: "NonRetriableError" });
+    const db = await getDb();
+    const [cb] = await db
+      .select()
+      .from(leadUpdateCallbacks)
+      .where(eq(leadUpdateCallbacks.id, d.delivery.callbackId));
+    expect(cb?.enabled).toBe(false);
+    expect(cb?.disabledReason).toMatch(/410 Gone/);
+    expect((await deliveryRow(d.delivery.id))?.status).toBe("failed");
+  });
+
+  it("does not follow redirects", async () => {
+    const d = await deliveryFor({});
+    receiver.respondWith((w) =>
+      w.path === "/hook"
+        ? { status: 307, headers: { location: `${receiver.url}/elsewhere` } }
+        : { status: 200 },
+    );
+    const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
+    expect(error?.message).toMatch(/redirect/);
+    expect(receiver.received.map((w) => w.path)).toEqual(["/hook"]);
+    expect((await attemptsOf(d.delivery.id))[0]).toMatchObject({
+      errorClass: "redirect",
+      responseStatus: 307,
+    });
+  });
+
+  it("gives up on a receiver that does not answer within the timeout", async () => {
+    const d = await deliveryFor({});
+    vi.stubEnv("DELIVERY_TIMEOUT_MS", "1000");
+    receiver.respondWith(() => new Promise(() => {}));
+    const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
+    expect(error?.message).toMatch(/within 1 s/);
+    expect((await attemptsOf(d.delivery.id))[0]).toMatchObject({
+      errorClass: "timeout",
+      responseStatus: null,
+    });
+  });
+
+  it("reports a refused connection", async () => {
+    const closed = await startReceiver();
+    const port = closed.port;
+    await closed.close();
+    const d = await deliveryFor({ url: `http://127.0.0.1:${port}/hook` });
+    const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
+    expect(error?.message).toMatch(/refused/);
+    expect((await attemptsOf(d.delivery.id))[0]?.errorClass).toBe("connection_refused");
+  });
+
+  it("refuses to connect to a name that resolves to a loopback address when private URLs are not allowed", async () => {
+    const d = await deliveryFor({ url: `http://localhost:${receiver.port}/hook` });
+    vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "false");
+    const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
+    expect(error).toMatchObject({ name: "NonRetriableError" });
+    expect((await attemptsOf(d.delivery.id))[0]).toMatchObject({
+      errorClass: "forbidden_address",
+      outcome: "refused",
+    });
+    expect(receiver.received).toHaveLength(0);
+  });
+
+  it("fails clearly when a whitelisted callback has no static egress configured", async () => {
+    const d = await deliveryFor({ requiresWhitelisting: true });
+    vi.stubEnv("CALLBACK_EGRESS_PROXY_URL", "");
+    const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
+    expect(error?.message).toMatch(/No static egress configured/);
+    expect((await attemptsOf(d.delivery.id))[0]?.errorClass).toBe("no_egress");
+    expect(receiver.received).toHaveLength(0);
+  });
+
+  it("sends a whitelisted callback through the egress proxy", async () => {
+    const proxy = await startConnectProxy();
+    try {
+      const d = await deliveryFor({ requiresWhitelisting: true });
+      vi.stubEnv("CALLBACK_EGRESS_PROXY_URL", proxy.url);
+      receiver.setSecret(d.secret);
+      const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
+      expect(error).toBeUndefined();
+      expect((await receiver.waitFor()).signatureValid).toBe(true);
+      expect(proxy.tunnels).toEqual([`127.0.0.1:${receiver.port}`]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+/** A minimal HTTP CONNECT forward proxy on 127.0.0.1 that records the tunnels it opens. */
+async function startConnectProxy() {
+  const { createServer } = await import("node:http");
+  const { connect } = await import("node:net");
+  const tunnels: string[] = [];
+  const server = createServer((_req, res) => res.writeHead(405).end());
+  const open = new Set<import("node:net").Socket>();
+  server.on("connect", (req, socket, head) => {
+    tunnels.push(req.url ?? "");
+    open.add(socket as import("node:net").Socket);
+    const [host, port] = (req.url ?? "").split(":");
+    const upstream = connect(Number(port), host, () => {
+      socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on("error", () => socket.destroy());
+    socket.on("error", () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as import("node:net").AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    tunnels,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of open) socket.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
