@@ -120,9 +120,15 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       });
     },
     clear: () => void received.splice(0),
-    setSecret: (secret) => void (state.secret = secret),
-    setAuth: (auth) => Object.assign(state, { bearerToken: undefined, authHeader: undefined }, auth),
-    respondWith: (respond) => void (state.respond = respond),
+    setSecret(secret) {
+      state.secret = secret;
+    },
+    setAuth(auth) {
+      Object.assign(state, { bearerToken: undefined, authHeader: undefined }, auth);
+    },
+    respondWith(respond) {
+      state.respond = respond;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
