@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { buildOpenApiDocument } from "./openapi";
+
+describe("OpenAPI document", () => {
+  const doc = buildOpenApiDocument();
+  const event = doc.components.schemas.LeadEvent as {
+    required: string[];
+    properties: Record<
+      string,
+      { enum?: string[]; format?: string; properties?: Record<string, { pattern?: string }> }
+    >;
+    additionalProperties: boolean;
+  };
+
+  it("is OpenAPI 3.1 describing POST /api/events with every answer", () => {
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths["/api/events"].post.responses)).toEqual([
+      "202",
+      "400",
+      "401",
+      "404",
+      "413",
+      "415",
+      "503",
+    ]);
+  });
+
+  it("is generated from the validation schema: required fields, types, formats and patterns", () => {
+    expect(event.required.sort()).toEqual(["id", "lead", "occurredAt", "processId", "type"]);
+    expect(event.properties.type?.enum).toContain("lead.disposition_marked");
+    expect(event.properties.processId?.format).toBe("uuid");
+    expect(event.properties.lead?.properties?.phone?.pattern).toBe("^\\+[1-9]\\d{1,14}$");
+    expect(event.additionalProperties).toBe(false);
+    const batch = doc.components.schemas.EventBatch as {
+      properties: { events: { maxItems: number; minItems: number } };
+    };
+    expect(batch.properties.events).toMatchObject({ minItems: 1, maxItems: 100 });
+  });
+});
