@@ -3,6 +3,8 @@
 import { Controller, type FieldErrors, useFormContext, useWatch } from "react-hook-form";
 import { isPlainHttp } from "@/lib/validations/callback";
 import type { ProcessSettingsInput } from "@/lib/validations/process";
+import { DeliveryLog } from "../deliveries/delivery-log";
+import type { DeliveryActions } from "../deliveries/types";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
@@ -12,6 +14,7 @@ import { type RevealSecret, type RotateSecret, SigningSecret } from "./signing-s
 
 type Props = {
   index: number;
+  deliveryActions: DeliveryActions;
   egressIps: string[];
   signingSecretHint: string | undefined;
   onRemove: () => void;
@@ -20,7 +23,15 @@ type Props = {
 };
 
 /** One "Callback N" block of Lead Update Callbacks. */
-export function CallbackBlock({ index, egressIps, signingSecretHint, onRemove, reveal, rotate }: Props) {
+export function CallbackBlock({
+  index,
+  deliveryActions,
+  egressIps,
+  signingSecretHint,
+  onRemove,
+  reveal,
+  rotate,
+}: Props) {
   const { register, control, formState } = useFormContext<ProcessSettingsInput>();
   const name = `callbacks.${index}` as const;
   const cb = useWatch({ control, name });
@@ -218,6 +229,7 @@ export function CallbackBlock({ index, egressIps, signingSecretHint, onRemove, r
       </fieldset>
 
       <SigningSecret callbackId={cb?.id ?? null} hint={signingSecretHint} reveal={reveal} rotate={rotate} />
+      {cb?.id ? <DeliveryLog callbackId={cb.id} actions={deliveryActions} /> : null}
       {errors.root?.message ? <FieldMessage>{errors.root.message}</FieldMessage> : null}
     </fieldset>
   );

@@ -10,6 +10,7 @@ import {
   type ProcessSettingsInput,
   type ProcessSettingsValues,
 } from "@/lib/validations/process";
+import type { DeliveryActions } from "../deliveries/types";
 import { Button } from "../ui/button";
 import { AdvancedSettings, countCallbackErrors } from "./advanced-settings";
 import { CallbackBlock } from "./callback-block";
@@ -24,12 +25,21 @@ type Props = {
   allowPrivateUrls: boolean;
   egressIps: string[];
   save: SaveSettings;
+  deliveryActions: DeliveryActions;
   reveal: RevealSecret;
   rotate: RotateSecret;
 };
 
 /** The process page's one form: details and Lead Update Callbacks, saved together. */
-export function ProcessSettingsForm({ initial, allowPrivateUrls, egressIps, save, reveal, rotate }: Props) {
+export function ProcessSettingsForm({
+  initial,
+  allowPrivateUrls,
+  egressIps,
+  save,
+  deliveryActions,
+  reveal,
+  rotate,
+}: Props) {
   const schema = useMemo(() => createProcessSettingsSchema({ allowPrivateUrls }), [allowPrivateUrls]);
   const form = useForm<ProcessSettingsInput, unknown, ProcessSettingsValues>({
     resolver: zodResolver(schema),
@@ -125,6 +135,7 @@ export function ProcessSettingsForm({ initial, allowPrivateUrls, egressIps, save
               <CallbackBlock
                 key={field.fieldKey}
                 index={index}
+                deliveryActions={deliveryActions}
                 egressIps={egressIps}
                 signingSecretHint={field.id ? hints[field.id] : undefined}
                 onRemove={() => callbacks.remove(index)}

@@ -3,9 +3,16 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ProcessSettingsForm } from "@/components/process-settings/process-settings-form";
 import { getProcessSettings } from "@/db/queries/callbacks";
+import { countPendingHandoffs } from "@/db/queries/events";
 import { getCurrentWorkspace } from "@/db/queries/workspaces";
 import { getEnv } from "@/lib/env";
 import { revealSigningSecretAction, rotateSigningSecretAction, saveProcessSettingsAction } from "./actions";
+import {
+  loadDeliveriesAction,
+  loadDeliveryAction,
+  redeliverAction,
+  sendTestAction,
+} from "./delivery-actions";
 
 export const dynamic = "force-dynamic";
 
@@ -27,6 +34,7 @@ export default async function ProcessPage({ params }: Props) {
   if (!settings) notFound();
   const env = getEnv();
   const { process } = settings;
+  const pendingHandoffs = await countPendingHandoffs(process.id);
 
   return (
     <div className="space-y-6">
@@ -36,12 +44,25 @@ export default async function ProcessPage({ params }: Props) {
         </Link>{" "}
         / <span aria-current="page">{process.name}</span>
       </nav>
-      <h1 className="text-2xl font-semibold tracking-tight">{process.name}</h1>
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-semibold tracking-tight">{process.name}</h1>
+        <p className="text-sm text-slate-600" data-testid="pending-handoffs">
+          {pendingHandoffs === 0
+            ? "No events await hand-off."
+            : `${pendingHandoffs} ${pendingHandoffs === 1 ? "event awaits" : "events await"} hand-off to the delivery queue; they are stored and are re-sent every minute until Inngest accepts them.`}
+        </p>
+      </div>
       <ProcessSettingsForm
         initial={{ values: settings.values, signingSecretHints: settings.signingSecretHints }}
         allowPrivateUrls={env.ALLOW_PRIVATE_CALLBACK_URLS}
         egressIps={env.CALLBACK_EGRESS_IPS}
         save={saveProcessSettingsAction.bind(null, process.id)}
+        deliveryActions={{
+          load: loadDeliveriesAction.bind(null, process.id),
+          loadDetail: loadDeliveryAction.bind(null, process.id),
+          sendTest: sendTestAction.bind(null, process.id),
+          redeliver: redeliverAction.bind(null, process.id),
+        }}
         reveal={revealSigningSecretAction.bind(null, process.id)}
         rotate={rotateSigningSecretAction.bind(null, process.id)}
       />

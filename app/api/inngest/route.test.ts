@@ -1,0 +1,42 @@
+import { describe, expect, it, vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.INNGEST_DEV = "1";
+});
+
+const { GET, PUT } = await import("./route");
+
+type FunctionConfig = {
+  id: string;
+  triggers: { event?: string; cron?: string }[];
+  concurrency?: { key?: string; limit: number }[];
+  steps: Record<string, { retries?: { attempts: number } }>;
+};
+
+describe("the Inngest serve route (dev mode)", () => {
+  it("answers GET with its introspection: dev mode, three functions", async () => {
+    const response = await GET(new Request("http://localhost:3000/api/inngest") as never, undefined as never);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ mode: "dev", function_count: 3 });
+  });
+
+  it("lists each function with its triggers, concurrency and retries when Inngest syncs it", async () => {
+    const response = await PUT(
+      new Request("http://localhost:3000/api/inngest", {
+        method: "PUT",
+        headers: { "content-type": "application/json", "x-inngest-sync-kind": "in_band" },
+        body: JSON.stringify({ url: "http://localhost:3000/api/inngest" }),
+      }) as never,
+      undefined as never,
+    );
+    expect(response.status).toBe(200);
+    const { functions } = (await response.json()) as { functions: FunctionConfig[] };
+    const byId = Object.fromEntries(functions.map((f) => [f.id.replace(/^leadhook-/, ""), f]));
+    expect(Object.keys(byId).sort()).toEqual(["deliver", "fan-out", "resend-pending-handoffs"]);
+    expect(byId["fan-out"]?.triggers).toEqual([{ event: "leadhook/event.received" }]);
+    expect(byId.deliver?.triggers).toEqual([{ event: "leadhook/delivery.requested" }]);
+    expect(byId.deliver?.concurrency).toEqual([{ key: "event.data.callbackId", limit: 10 }]);
+    expect(Object.values(byId.deliver?.steps ?? {})[0]?.retries).toEqual({ attempts: 10 });
+    expect(byId["resend-pending-handoffs"]?.triggers).toEqual([{ cron: "* * * * *" }]);
+  });
+});

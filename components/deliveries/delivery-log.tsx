@@ -1,0 +1,189 @@
+"use client";
+
+import { useCallback, useEffect, useState, useTransition } from "react";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { UtcTime } from "../ui/utc-time";
+import { DeliveryDetail } from "./delivery-detail";
+import { SuccessChart } from "./success-chart";
+import type { AttemptRow, DeliveryActions, DeliveryRow, HourlyBucket, TestSummary } from "./types";
+
+const REFRESH_MS = 5000;
+const statusTone = { succeeded: "ok", failed: "error", retrying: "warn", pending: "neutral" } as const;
+const statusLabel = {
+  succeeded: "Succeeded",
+  failed: "Failed",
+  retrying: "Retrying",
+  pending: "Pending",
+} as const;
+
+/** "Recent deliveries" of a saved callback: refreshing list, 24-hour chart, Send test and Redeliver. */
+export function DeliveryLog({ callbackId, actions }: { callbackId: string; actions: DeliveryActions }) {
+  const [data, setData] = useState<{
+    disabledReason: string | null;
+    recent: DeliveryRow[];
+    hourly: HourlyBucket[];
+  }>();
+  const [selected, setSelected] = useState<{
+    id: string;
+    payload: unknown;
+    status: string;
+    attempts: AttemptRow[];
+  }>();
+  const [test, setTest] = useState<TestSummary | string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, startBusy] = useTransition();
+
+  const refresh = useCallback(async () => {
+    const result = await actions.load(callbackId);
+    if (result.ok) setData(result);
+  }, [actions, callbackId]);
+
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => {
+      if (document.visibilityState === "visible") void refresh();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  const open = (deliveryId: string) =>
+    startBusy(async () => {
+      const result = await actions.loadDetail(callbackId, deliveryId);
+      if (result.ok) setSelected({ id: deliveryId, ...result });
+      else setMessage(result.message);
+    });
+
+  return (
+    <section className="space-y-3 border-t border-slate-200 pt-4" aria-label="Recent deliveries">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h4 className="text-sm font-semibold text-slate-900">Recent deliveries</h4>
+        <Button
+          size="sm"
+          variant="secondary"
+          disabled={busy}
+          onClick={() =>
+            startBusy(async () => {
+              setTest(null);
+              const result = await actions.sendTest(callbackId);
+              setTest(result.ok ? result.summary : result.message);
+              await refresh();
+            })
+          }
+        >
+          {busy ? "Working…" : "Send test"}
+        </Button>
+      </div>
+      {data?.disabledReason ? (
+        <p role="alert" className="rounded-md bg-amber-50 p-2 text-sm text-amber-900">
+          {data.disabledReason} Switch Enabled back on and save to resume deliveries.
+        </p>
+      ) : null}
+      {test ? <TestResult result={test} /> : null}
+      {message ? <p className="text-sm text-red-700">{message}</p> : null}
+      {data ? <SuccessChart hourly={data.hourly} /> : null}
+      {data && data.recent.length === 0 ? (
+        <p className="text-sm text-slate-600">
+          No deliveries yet. Send a test, or send an event for this process.
+        </p>
+      ) : null}
+      {data?.recent.length ? (
+        <table className="w-full text-left text-xs">
+          <caption className="sr-only">Recent deliveries, newest first</caption>
+          <thead className="text-slate-500">
+            <tr>
+              <th scope="col" className="py-1 font-medium">
+                Status
+              </th>
+              <th scope="col" className="py-1 font-medium">
+                Event
+              </th>
+              <th scope="col" className="py-1 font-medium">
+                Code
+              </th>
+              <th scope="col" className="py-1 font-medium">
+                Latency
+              </th>
+              <th scope="col" className="py-1 font-medium">
+                Time
+              </th>
+              <th scope="col" className="py-1 font-medium">
+                <span className="sr-only">Details</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {data.recent.map((d) => (
+              <tr key={d.id}>
+                <td className="py-1.5">
+                  <Badge tone={statusTone[d.status]}>{statusLabel[d.status]}</Badge>
+                </td>
+                <td className="py-1.5 font-mono">
+                  {d.eventType}
+                  {d.isTest ? <span className="ml-1 font-sans text-slate-500">(test)</span> : null}
+                </td>
+                <td className="py-1.5">{d.lastResponseStatus ?? (d.lastError ? "—" : "")}</td>
+                <td className="py-1.5">{d.latencyMs === null ? "" : `${d.latencyMs} ms`}</td>
+                <td className="py-1.5 text-slate-600">
+                  <UtcTime iso={d.lastAttemptAt ?? d.createdAt} withSeconds />
+                </td>
+                <td className="py-1.5 text-right">
+                  <Button
+                    size="sm"
+                    variant="link"
+                    onClick={() => open(d.id)}
+                    aria-label={`View delivery ${d.id}`}
+                  >
+                    View
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {selected ? (
+        <DeliveryDetail
+          detail={selected}
+          busy={busy}
+          onClose={() => setSelected(undefined)}
+          onRedeliver={() =>
+            startBusy(async () => {
+              const result = await actions.redeliver(callbackId, selected.id);
+              setMessage(result.ok ? null : result.message);
+              if (result.ok) setTest("Queued for redelivery with the same webhook-id.");
+              await refresh();
+            })
+          }
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function TestResult({ result }: { result: TestSummary | string }) {
+  if (typeof result === "string") {
+    return (
+      <p role="status" data-testid="send-test-result" className="rounded-md bg-slate-50 p-2 text-sm">
+        {result}
+      </p>
+    );
+  }
+  const ok = result.outcome === "succeeded";
+  return (
+    <div
+      role="status"
+      data-testid="send-test-result"
+      className={`space-y-1 rounded-md p-2 text-sm ${ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-900"}`}
+    >
+      <p className="font-medium">
+        {ok ? "Test delivered" : "Test failed"}
+        {result.responseStatus ? `: HTTP ${result.responseStatus}` : ""} in {result.latencyMs} ms
+      </p>
+      {result.errorMessage ? <p>{result.errorMessage}</p> : null}
+      {result.responseExcerpt ? (
+        <pre className="max-h-24 overflow-auto text-xs whitespace-pre-wrap">{result.responseExcerpt}</pre>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import type { ActionResult } from "@/lib/errors";
+
+export type DeliveryRow = {
+  id: string;
+  eventType: string;
+  isTest: boolean;
+  status: "pending" | "retrying" | "succeeded" | "failed";
+  attemptCount: number;
+  lastResponseStatus: number | null;
+  lastError: string | null;
+  lastAttemptAt: string | null;
+  createdAt: string;
+  latencyMs: number | null;
+};
+
+export type HourlyBucket = { hour: string; total: number; succeeded: number };
+
+export type AttemptRow = {
+  id: string;
+  attemptNumber: number;
+  outcome: string;
+  responseStatus: number | null;
+  latencyMs: number;
+  errorClass: string | null;
+  errorMessage: string | null;
+  responseExcerpt: string | null;
+  requestHeaders: Record<string, string>;
+  startedAt: string;
+};
+
+export type TestSummary = {
+  status: string;
+  outcome: string;
+  responseStatus: number | null;
+  latencyMs: number;
+  errorMessage: string | null;
+  responseExcerpt: string | null;
+};
+
+/** The delivery-log server actions of one process, taking the callback id. */
+export type DeliveryActions = {
+  load: (
+    callbackId: string,
+  ) => Promise<
+    ActionResult<{ disabledReason: string | null; recent: DeliveryRow[]; hourly: HourlyBucket[] }>
+  >;
+  loadDetail: (
+    callbackId: string,
+    deliveryId: string,
+  ) => Promise<ActionResult<{ payload: unknown; status: string; attempts: AttemptRow[] }>>;
+  sendTest: (callbackId: string) => Promise<ActionResult<{ summary: TestSummary }>>;
+  redeliver: (callbackId: string, deliveryId: string) => Promise<ActionResult>;
+};
