@@ -4,9 +4,30 @@ import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
-const baseURL = `http://localhost:${port}`;
-// A fresh embedded database for every run, so the suite always meets the app as a new user does.
-const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "leadhook-e2e-"));
+const deliveryPort = port + 1;
+const dataRoot = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "leadhook-e2e-"));
+const serverEnv = {
+  DATABASE_URL: "",
+  SECRETS_KEY: "e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0",
+  CALLBACK_EGRESS_IPS: "203.0.113.10, 203.0.113.11",
+  NEXT_TELEMETRY_DISABLED: "1",
+  LOG_LEVEL: "warn",
+};
+const chromium = {
+  launchOptions: {
+    // Debian's Chromium; Playwright never downloads a browser here.
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  },
+};
 
 export default defineConfig({
   testDir: "./e2e",
@@ -19,38 +40,43 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   use: {
-    baseURL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: {
-      // Debian's Chromium; Playwright never downloads a browser here.
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    },
+    ...chromium,
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
-  webServer: {
-    command: `npm run build && npm run start -- --port ${port}`,
-    url: `${baseURL}/processes`,
-    timeout: 300_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      DATABASE_URL: "",
-      DATA_DIR: dataDir,
-      SECRETS_KEY: "e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0",
-      ALLOW_PRIVATE_CALLBACK_URLS: "false",
-      CALLBACK_EGRESS_IPS: "203.0.113.10, 203.0.113.11",
-      NEXT_TELEMETRY_DISABLED: "1",
+  projects: [
+    // The settings suite meets the app as configured for production: private callback URLs refused.
+    {
+      name: "settings",
+      testMatch: ["process-settings.spec.ts", "api-keys.spec.ts"],
+      use: { ...devices["Desktop Chrome"], ...chromium, baseURL: `http://localhost:${port}` },
     },
-  },
+    // Deliveries go to receivers on 127.0.0.1, which only ALLOW_PRIVATE_CALLBACK_URLS=true permits.
+    {
+      name: "deliveries",
+      testMatch: ["deliveries.spec.ts"],
+      use: { ...devices["Desktop Chrome"], ...chromium, baseURL: `http://localhost:${deliveryPort}` },
+    },
+  ],
+  // Started one after the other: the first builds, the second reuses the build.
+  webServer: [
+    {
+      command: `npm run build && npm run start -- --port ${port}`,
+      url: `http://localhost:${port}/processes`,
+      timeout: 300_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...serverEnv, DATA_DIR: path.join(dataRoot, "settings"), ALLOW_PRIVATE_CALLBACK_URLS: "false" },
+    },
+    {
+      command: `npm run start -- --port ${deliveryPort}`,
+      url: `http://localhost:${deliveryPort}/processes`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...serverEnv, DATA_DIR: path.join(dataRoot, "deliveries"), ALLOW_PRIVATE_CALLBACK_URLS: "true" },
+    },
+  ],
 });

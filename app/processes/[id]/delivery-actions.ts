@@ -86,12 +86,20 @@ export async function redeliverAction(processId: string, callbackId: string, del
     if (!(await requeueDelivery(callback.id, String(deliveryId)))) {
       throw new AppError("not_found", "This delivery no longer exists.");
     }
-    await inngest.send(
-      deliveryRequested.create(
-        { deliveryId, callbackId: callback.id },
-        { id: `redeliver:${deliveryId}:${Date.now()}` },
-      ),
-    );
+    try {
+      await inngest.send(
+        deliveryRequested.create(
+          { deliveryId, callbackId: callback.id },
+          { id: `redeliver:${deliveryId}:${Date.now()}` },
+        ),
+      );
+    } catch (error) {
+      throw new AppError(
+        "unavailable",
+        "The delivery queue (Inngest) cannot be reached, so the redelivery was not queued. Try again once it is running.",
+        { cause: error },
+      );
+    }
     return {};
   });
 }

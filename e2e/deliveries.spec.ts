@@ -1,0 +1,66 @@
+import { expect, test } from "./fixtures";
+import { ProcessPage } from "./pages/process-page";
+
+test("Send test delivers a signed, authenticated request and the log shows the 200", async ({
+  page,
+  receiver,
+}) => {
+  const process = await ProcessPage.createNew(page, "Send Test Check");
+  await process.expand();
+  const cb = await process.addCallback();
+  await cb.url.fill(`${receiver.url}/leadhook`);
+  await cb.auth("Bearer Token").check();
+  await cb.token.fill("tok_e2e_secret_1234");
+  await process.save();
+
+  await cb.root.getByRole("button", { name: "Reveal" }).click();
+  await expect(cb.root.getByTestId("signing-secret")).toHaveText(/^whsec_[A-Za-z0-9+/]{43}=$/);
+  const secret = (await cb.root.getByTestId("signing-secret").textContent()) ?? "";
+  receiver.setSecret(secret);
+  receiver.setAuth({ bearerToken: "tok_e2e_secret_1234" });
+
+  await cb.root.getByRole("button", { name: "Send test" }).click();
+  const webhook = await receiver.waitFor();
+  expect(webhook.signatureValid).toBe(true);
+  expect(webhook.authValid).toBe(true);
+  expect(webhook.path).toBe("/leadhook");
+  expect(webhook.json).toMatchObject({
+    type: "call.completed",
+    data: { process: { name: "Send Test Check" } },
+  });
+
+  await expect(cb.root.getByTestId("send-test-result")).toContainText("Test delivered: HTTP 200");
+  const log = cb.root.getByRole("table", { name: /Recent deliveries/ });
+  await expect(log.getByRole("row").nth(1)).toContainText("Succeeded");
+  await expect(log.getByRole("row").nth(1)).toContainText("200");
+  await expect(cb.root.getByText(/100% of 1 attempts succeeded/)).toBeVisible();
+
+  await log
+    .getByRole("button", { name: /View delivery/ })
+    .first()
+    .click();
+  const detail = cb.root.getByTestId("delivery-detail");
+  await expect(detail).toContainText("Attempt 1: HTTP 200");
+  await detail.getByText("Request headers").click();
+  await expect(detail).toContainText("authorization: Bearer [redacted]");
+  await expect(detail).not.toContainText("tok_e2e_secret_1234");
+
+  // No Inngest server runs in this suite: Redeliver says so plainly instead of pretending.
+  await detail.getByRole("button", { name: "Redeliver" }).click();
+  await expect(cb.root.getByText(/delivery queue \(Inngest\) cannot be reached/)).toBeVisible();
+});
+
+test("a failing receiver is shown in plain words", async ({ page, receiver }) => {
+  receiver.respondWith(() => ({ status: 503, body: '{"error":"maintenance"}' }));
+  const process = await ProcessPage.createNew(page, "Failing Receiver Check");
+  await process.expand();
+  const cb = await process.addCallback();
+  await cb.url.fill(`${receiver.url}/down`);
+  await process.save();
+  await cb.root.getByRole("button", { name: "Send test" }).click();
+  const result = cb.root.getByTestId("send-test-result");
+  await expect(result).toContainText("Test failed: HTTP 503");
+  await expect(result).toContainText("The receiver answered HTTP 503");
+  await expect(result).toContainText('{"error":"maintenance"}');
+  await expect(cb.root.getByRole("table", { name: /Recent deliveries/ })).toContainText("Failed");
+});
