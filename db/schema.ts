@@ -12,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { LeadSnapshot } from "../lib/validations/event";
 
 export const processStatus = pgEnum("process_status", ["active", "paused", "archived"]);
 export const payloadFormat = pgEnum("payload_format", ["activity_update", "full_lead"]);
@@ -208,17 +209,6 @@ export const deliveryAttempts = pgTable(
   },
   (t) => [index("delivery_attempts_delivery_idx").on(t.deliveryId, t.attemptNumber)],
 );
-
-export type LeadSnapshot = {
-  id: string;
-  name: string | null;
-  phone: string | null;
-  email: string | null;
-  status: string | null;
-  disposition: string | null;
-  attributes: Record<string, unknown>;
-  sequence: number;
-};
 
 export type Workspace = typeof workspaces.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;

@@ -4,6 +4,7 @@ import { Suspense } from "react";
 import { NewProcessForm } from "@/components/new-process-form";
 import { ProcessSearch } from "@/components/process-search";
 import { Badge } from "@/components/ui/badge";
+import { Th } from "@/components/ui/table";
 import { listProcesses } from "@/db/queries/processes";
 import { getCurrentWorkspace } from "@/db/queries/workspaces";
 import { getEnv } from "@/lib/env";
@@ -66,18 +67,10 @@ export default async function ProcessesPage({
           <caption className="sr-only">Processes</caption>
           <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
             <tr>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Name
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Status
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Lead Update Callbacks
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Last update
-              </th>
+              <Th>Name</Th>
+              <Th>Status</Th>
+              <Th>Lead Update Callbacks</Th>
+              <Th>Last update</Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">

@@ -6,6 +6,7 @@ import type { ActionResult } from "@/lib/errors";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
+import { Th } from "../ui/table";
 import { UtcTime } from "../ui/utc-time";
 
 export type ApiKeyRow = {
@@ -48,24 +49,12 @@ export function ApiKeyList({
         <caption className="sr-only">Ingest keys</caption>
         <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
           <tr>
-            <th scope="col" className="px-4 py-3 font-medium">
-              Name
-            </th>
-            <th scope="col" className="px-4 py-3 font-medium">
-              Key
-            </th>
-            <th scope="col" className="px-4 py-3 font-medium">
-              Created
-            </th>
-            <th scope="col" className="px-4 py-3 font-medium">
-              Last used
-            </th>
-            <th scope="col" className="px-4 py-3 font-medium">
-              Status
-            </th>
-            <th scope="col" className="px-4 py-3 font-medium">
-              <span className="sr-only">Actions</span>
-            </th>
+            <Th>Name</Th>
+            <Th>Key</Th>
+            <Th>Created</Th>
+            <Th>Last used</Th>
+            <Th>Status</Th>
+            <Th hidden>Actions</Th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState, useTransition } from "react";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
+import { Th } from "../ui/table";
 import { UtcTime } from "../ui/utc-time";
 import { DeliveryDetail } from "./delivery-detail";
 import { SuccessChart } from "./success-chart";
@@ -92,24 +93,14 @@ export function DeliveryLog({ callbackId, actions }: { callbackId: string; actio
           <caption className="sr-only">Recent deliveries, newest first</caption>
           <thead className="text-slate-500">
             <tr>
-              <th scope="col" className="py-1 font-medium">
-                Status
-              </th>
-              <th scope="col" className="py-1 font-medium">
-                Event
-              </th>
-              <th scope="col" className="py-1 font-medium">
-                Code
-              </th>
-              <th scope="col" className="py-1 font-medium">
-                Latency
-              </th>
-              <th scope="col" className="py-1 font-medium">
-                Time
-              </th>
-              <th scope="col" className="py-1 font-medium">
-                <span className="sr-only">Details</span>
-              </th>
+              <Th compact>Status</Th>
+              <Th compact>Event</Th>
+              <Th compact>Code</Th>
+              <Th compact>Latency</Th>
+              <Th compact>Time</Th>
+              <Th hidden compact>
+                Details
+              </Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">

@@ -1,9 +1,9 @@
 import "server-only";
 import { and, asc, count, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import type { LeadEvent } from "@/lib/validations/event";
+import type { LeadEvent, LeadSnapshot } from "@/lib/validations/event";
 import { type Executor, getDb } from "../index";
-import { events, type Lead, type LeadSnapshot, leadActivities, leads, processes } from "../schema";
+import { events, type Lead, leadActivities, leads, processes } from "../schema";
 
 export type StoreResult = {
   accepted: { id: string; externalId: string }[];

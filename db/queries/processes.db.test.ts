@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/index";
 import { isEmpty, seed } from "@/db/seed";
-import { countInvalidCallbacks } from "@/lib/validations/callback";
+import { countInvalidCallbacks, emptyCallback } from "@/lib/validations/callback";
 import { saveProcessSettings } from "./callbacks";
 import { createProcess, getProcess, listProcesses } from "./processes";
 import { getCurrentWorkspace } from "./workspaces";
@@ -62,21 +62,7 @@ describe("listProcesses", () => {
       description: "",
       language: "English",
       status: "active",
-      callbacks: [
-        {
-          id: null,
-          url: "http://127.0.0.1:4000/hook",
-          payloadFormat: "activity_update",
-          requiresWhitelisting: false,
-          authType: "none",
-          bearerToken: "",
-          storedBearerTokenHint: null,
-          authHeaderKey: "",
-          authHeaderValue: "",
-          storedAuthHeaderValueHint: null,
-          enabled: true,
-        },
-      ],
+      callbacks: [{ ...emptyCallback(), url: "http://127.0.0.1:4000/hook" }],
     });
     const [row] = await listProcesses(workspaceId, { search: "Local Receiver" });
     expect(countInvalidCallbacks(row?.callbacks ?? [], { allowPrivateUrls: true })).toBe(0);

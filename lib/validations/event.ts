@@ -128,6 +128,18 @@ export const ingestBodySchema = z.union([leadEventSchema, eventBatchSchema]);
 
 export type LeadEvent = z.infer<typeof leadEventSchema>;
 
+/** A lead as one event left it: what that event's webhooks report, with the lead's sequence number. */
+export type LeadSnapshot = {
+  id: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  status: string | null;
+  disposition: string | null;
+  attributes: Record<string, unknown>;
+  sequence: number;
+};
+
 /**
  * Parses an ingest body into a list of events. A body with an `events` key is a batch; anything else
  * is one event. Issues keep their path (`events.3.lead.phone`), so a batch error names its index.

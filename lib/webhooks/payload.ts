@@ -1,5 +1,5 @@
 import type { PayloadFormat } from "../validations/callback";
-import type { EventType } from "../validations/event";
+import type { EventType, LeadSnapshot } from "../validations/event";
 
 /** The event types each Payload Format subscribes to. */
 export const subscriptions: Record<PayloadFormat, readonly EventType[]> = {
@@ -22,23 +22,12 @@ export function subscribes(format: PayloadFormat, type: string): boolean {
   return (subscriptions[format] as readonly string[]).includes(type);
 }
 
-export type LeadState = {
-  id: string;
-  name: string | null;
-  phone: string | null;
-  email: string | null;
-  status: string | null;
-  disposition: string | null;
-  attributes: Record<string, unknown>;
-  sequence: number;
-};
-
 export type PayloadInput = {
   format: PayloadFormat;
   type: string;
   occurredAt: Date | string;
   process: { id: string; name: string };
-  lead: LeadState;
+  lead: LeadSnapshot;
   activity: Record<string, unknown> | null;
   /** Full Lead only: the lead's latest activities, newest first (at most 20 are sent). */
   recentActivities?: Record<string, unknown>[];
