@@ -33,6 +33,7 @@ test("Send test delivers a signed, authenticated request and the log shows the 2
   const log = cb.root.getByRole("table", { name: /Recent deliveries/ });
   await expect(log.getByRole("row").nth(1)).toContainText("Succeeded");
   await expect(log.getByRole("row").nth(1)).toContainText("200");
+  await expect(log.getByRole("row").nth(1)).toContainText(/\d+ ms/);
   await expect(cb.root.getByText(/100% of 1 attempts succeeded/)).toBeVisible();
 
   await log

@@ -195,9 +195,9 @@ export async function listRecentDeliveries(callbackId: string, limit = 20) {
       lastError: deliveries.lastError,
       lastAttemptAt: deliveries.lastAttemptAt,
       createdAt: deliveries.createdAt,
-      latencyMs: sql<
-        number | null
-      >`(select ${deliveryAttempts.latencyMs} from ${deliveryAttempts} where ${deliveryAttempts.deliveryId} = ${deliveries.id} order by ${deliveryAttempts.attemptNumber} desc limit 1)`,
+      // Column references inside a select's subquery render unqualified, so the names are spelled out.
+      latencyMs: sql<number | null>`(select a.latency_ms from delivery_attempts a
+        where a.delivery_id = "deliveries"."id" order by a.attempt_number desc limit 1)`,
     })
     .from(deliveries)
     .where(eq(deliveries.callbackId, callbackId))

@@ -1,0 +1,46 @@
+import { describe, expect, it, vi } from "vitest";
+import {
+  createTestDelivery,
+  getDeliveryDetail,
+  hourlySuccess,
+  listRecentDeliveries,
+} from "@/db/queries/deliveries";
+import { processWithCallbacks } from "@/db/queries/test-fixtures";
+import { startReceiver } from "@/e2e/receiver";
+import { performDeliveryAttempt } from "../delivery";
+
+describe("the delivery log", () => {
+  it("lists deliveries newest first with code and latency, and counts attempts per hour", async () => {
+    vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
+    const receiver = await startReceiver({ respond: (w) => ({ status: w.path === "/fail" ? 500 : 200 }) });
+    try {
+      const { callbackIds } = await processWithCallbacks("Log", [{ url: `${receiver.url}/ok` }]);
+      const callbackId = callbackIds[0] as string;
+      const first = await createTestDelivery(callbackId, "call.completed", { type: "call.completed" });
+      await performDeliveryAttempt(first, { attemptNumber: 1, final: true });
+      const second = await createTestDelivery(callbackId, "call.completed", { type: "call.completed" });
+      await performDeliveryAttempt(second, { attemptNumber: 1, final: true });
+
+      const recent = await listRecentDeliveries(callbackId);
+      expect(recent.map((d) => d.id)).toEqual([second, first]);
+      expect(recent[0]).toMatchObject({
+        status: "succeeded",
+        lastResponseStatus: 200,
+        attemptCount: 1,
+        isTest: true,
+      });
+      expect(typeof recent[0]?.latencyMs).toBe("number");
+
+      const hourly = await hourlySuccess(callbackId);
+      expect(hourly.reduce((n, h) => n + h.total, 0)).toBe(2);
+      expect(hourly.reduce((n, h) => n + h.succeeded, 0)).toBe(2);
+
+      const detail = await getDeliveryDetail(callbackId, first);
+      expect(detail?.attempts).toHaveLength(1);
+      expect(await getDeliveryDetail(callbackId, "00000000-0000-4000-8000-000000000000")).toBeUndefined();
+    } finally {
+      vi.unstubAllEnvs();
+      await receiver.close();
+    }
+  });
+});
