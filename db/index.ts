@@ -50,12 +50,54 @@ async function openDb(): Promise<Handle> {
     import("drizzle-orm/pglite"),
   ]);
   const dataDir = env.PGLITE_DATA_DIR ?? path.resolve(env.DATA_DIR, "pglite");
-  if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
-  const client = dataDir === "memory://" ? new PGlite() : new PGlite(dataDir);
+  const inMemory = dataDir === "memory://";
+  const release = inMemory ? () => {} : lockDataDir(dataDir);
+  const client = inMemory ? new PGlite() : new PGlite(dataDir);
   await client.waitReady;
-  return {
-    db: drizzle(client, { schema }) as unknown as Database,
-    driver: "pglite",
-    close: () => client.close(),
+  const close = async () => {
+    await client.close();
+    release();
   };
+  return { db: drizzle(client, { schema }) as unknown as Database, driver: "pglite", close };
+}
+
+/**
+ * PGlite must be opened by one process at a time: two on one directory silently lose writes. A lock file
+ * holding the owner's pid makes a second process fail loudly instead; a lock left by a dead process is
+ * taken over.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const lockFile = `${dataDir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      const release = () => rmSync(lockFile, { force: true });
+      process.once("exit", release);
+      return () => {
+        process.off("exit", release);
+        release();
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number(readFileSync(lockFile, "utf8"));
+      if (owner && isAlive(owner)) {
+        throw new Error(
+          `The embedded database at ${dataDir} is in use by process ${owner} (a running \`npm run dev\` or \`npm start\`?). ` +
+            "Stop it first, or use the app's pages while it runs.",
+        );
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

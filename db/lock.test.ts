@@ -1,0 +1,32 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { lockDataDir } from "./index";
+
+describe("lockDataDir", () => {
+  it("lets one process hold a PGlite directory and refuses a second, naming the holder", async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "leadhook-lock-")), "pglite");
+    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 20000)"]);
+    try {
+      writeFileSync(`${dir}.lock`, String(holder.pid));
+      expect(() => lockDataDir(dir)).toThrow(new RegExp(`in use by process ${holder.pid}`));
+    } finally {
+      holder.kill();
+      await new Promise((resolve) => holder.on("exit", resolve));
+    }
+    const release = lockDataDir(dir);
+    expect(existsSync(`${dir}.lock`)).toBe(true);
+    release();
+    expect(existsSync(`${dir}.lock`)).toBe(false);
+  });
+
+  it("takes over a lock left by a process that is gone", () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "leadhook-lock-")), "pglite");
+    writeFileSync(`${dir}.lock`, "999999999");
+    const release = lockDataDir(dir);
+    expect(readFileSync(`${dir}.lock`, "utf8")).toBe(String(process.pid));
+    release();
+  });
+});
