@@ -95,7 +95,7 @@ describe("POST /api/events under generated input", () => {
               authorization: `Bearer ${key}`,
               ...(contentType ? { "content-type": contentType } : {}),
             },
-            body: bytes,
+            body: bytes as BodyInit,
           }),
         );
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
