@@ -49,6 +49,7 @@ export function classifyError(
   }
   if (
     codes.some((c) => c.startsWith("HPE_")) ||
+    names.includes("HTTPParserError") ||
     has("UND_ERR_INVALID_ARG", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH")
   ) {
     return { errorClass: "protocol", message: `The receiver did not speak valid HTTP (${detail})` };
