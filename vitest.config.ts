@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const dbTests = ["**/*.db.test.ts"];
+const outageTests = ["**/*.outage.test.ts"];
 const shared = {
   // A fixed key for tests only; real installs use SECRETS_KEY or a generated .data/secrets.key.
   SECRETS_KEY: "0123456789abcdef".repeat(4),
@@ -25,7 +26,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["**/*.test.ts"],
-          exclude: [...dbTests, "node_modules/**", "e2e/**"],
+          exclude: [...dbTests, ...outageTests, "node_modules/**", "e2e/**"],
           env: shared,
         },
       },
@@ -44,6 +45,15 @@ export default defineConfig({
             {
               extends: true as const,
               test: { name: "postgres", include: dbTests, setupFiles: ["./db/test-setup.ts"], env: shared },
+            },
+          ]
+        : []),
+      // `npm run test:faults`: stops and restarts a PostgreSQL server of its own (needs its binaries).
+      ...(process.env.LEADHOOK_OUTAGE === "1"
+        ? [
+            {
+              extends: true as const,
+              test: { name: "outage", include: outageTests, env: shared, testTimeout: 120_000 },
             },
           ]
         : []),

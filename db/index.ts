@@ -39,7 +39,13 @@ async function openDb(): Promise<Handle> {
   const env = getEnv();
   if (env.DATABASE_URL) {
     const [{ Pool }, { drizzle }] = await Promise.all([import("pg"), import("drizzle-orm/node-postgres")]);
-    const pool = new Pool({ connectionString: env.DATABASE_URL, max: 10, connectionTimeoutMillis: 5000 });
+    // Bounded waits: with the database down or stuck, requests fail fast (503) instead of hanging.
+    const pool = new Pool({
+      connectionString: env.DATABASE_URL,
+      max: 10,
+      connectionTimeoutMillis: 3000,
+      query_timeout: 4000,
+    });
     pool.on("error", () => {
       // An idle client lost its connection; the pool replaces it on the next query.
     });

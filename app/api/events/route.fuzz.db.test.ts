@@ -55,12 +55,10 @@ const body: fc.Arbitrary<Body> = fc.oneof(
     bytes: json({ ...sampleEvent(processId), lead: { id: s } }),
     contentType: "application/json",
   })),
-  fc
-    .uint8Array({ maxLength: 512 })
-    .map((bytes) => ({
-      bytes: Uint8Array.from([0x7b, 0xff, 0xfe, ...bytes]),
-      contentType: "application/json",
-    })),
+  fc.uint8Array({ maxLength: 512 }).map((bytes) => ({
+    bytes: Uint8Array.from([0x7b, 0xff, 0xfe, ...bytes]),
+    contentType: "application/json",
+  })),
   fc.tuple(validEvent, fc.nat()).map(([e, cut]) => {
     const text = json(e);
     return { bytes: text.slice(0, cut % text.length), contentType: "application/json" };
