@@ -1,15 +1,10 @@
-import { execFileSync } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createPostgresServer } from "@/db/postgres-server";
 
 // Outage test (npm run test:faults): a real PostgreSQL server is stopped in the middle of ingest traffic.
 // Producers must get 202 or 503 within 5 s, never a 500 or a hang; after the database returns and they
 // retry the same ids, the ledger shows every event stored once and handed off once, nothing half-written.
-const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
-const pgPort = 56_000 + Math.floor(Math.random() * 1000);
 const sinkPort = vi.hoisted(() => {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   process.env.INNGEST_DEV = "1";
@@ -17,24 +12,13 @@ const sinkPort = vi.hoisted(() => {
   return port;
 });
 
-const dir = mkdtempSync(path.join(tmpdir(), "leadhook-faults-"));
-const asPostgres = process.getuid?.() === 0;
-function pg(args: string[]) {
-  const [cmd, ...rest] = asPostgres ? ["runuser", "-u", "postgres", "--", ...args] : args;
-  execFileSync(cmd as string, rest, { stdio: "pipe" });
-}
-const pgCtl = (...args: string[]) => pg([`${PG_BIN}/pg_ctl`, "-D", dir, ...args]);
-const startPg = () => pgCtl("-o", `-p ${pgPort} -h 127.0.0.1 -k ${dir}`, "-l", `${dir}/log`, "-w", "start");
-const stopPg = () => pgCtl("-m", "immediate", "-w", "stop");
+const postgres = createPostgresServer();
 
 const sinkIds = new Set<string>();
 let sink: Server;
 
 beforeAll(async () => {
-  if (asPostgres) chownSync(dir, Number(execFileSync("id", ["-u", "postgres"]).toString().trim()), 0);
-  pg([`${PG_BIN}/initdb`, "-D", dir, "-U", "postgres", "--auth=trust"]);
-  startPg();
-  process.env.DATABASE_URL = `postgres://postgres@127.0.0.1:${pgPort}/postgres`;
+  process.env.DATABASE_URL = postgres.url;
   sink = createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
@@ -56,10 +40,7 @@ afterAll(async () => {
   const { closeDb } = await import("@/db/index");
   await closeDb().catch(() => {});
   await new Promise((resolve) => sink?.close(resolve));
-  try {
-    stopPg();
-  } catch {}
-  rmSync(dir, { recursive: true, force: true });
+  postgres.destroy();
 });
 
 describe("PostgreSQL stops during ingest", () => {
@@ -95,11 +76,11 @@ describe("PostgreSQL stops during ingest", () => {
     let stopped = false;
     for (const [i, event] of all.entries()) {
       if (i === 100) {
-        stopPg();
+        postgres.stop();
         stopped = true;
       }
       if (i === 200 && stopped) {
-        startPg();
+        postgres.start();
         stopped = false;
       }
       const outcome = await post(event);
