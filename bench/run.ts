@@ -1,0 +1,86 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { parseArgs } from "node:util";
+import { firstLoadJs } from "./bundle";
+import { benchDelivery } from "./delivery";
+import { benchFanOut } from "./fanout";
+import { fmt, type Row, table } from "./harness";
+import { benchIngestBatch, benchIngestSingle } from "./ingest";
+import { setUp } from "./setup";
+
+const usage =
+  "Usage: npm run bench [-- --seconds 10 --rounds 2 --build --out bench/RESULTS.md]\n       npm run bench -- --soak [--soak-seconds 300 --rate 100]";
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    rounds: { type: "string", default: "2" },
+    build: { type: "boolean", default: false },
+    out: { type: "string", default: "bench/RESULTS.md" },
+    soak: { type: "boolean", default: false },
+    "soak-seconds": { type: "string", default: "300" },
+    rate: { type: "string", default: "100" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+
+if (values.soak) {
+  const { runSoak } = await import("./soak");
+  process.exitCode = await runSoak({
+    seconds: Number(values["soak-seconds"]),
+    rate: Number(values.rate),
+    build: values.build,
+  });
+} else {
+  const seconds = Number(values.seconds);
+  const rounds = Number(values.rounds);
+  const bench = await setUp({ build: values.build });
+  const rows: Row[] = [];
+  try {
+    console.log("ingest, single events...");
+    rows.push(await benchIngestSingle(bench, seconds, rounds));
+    console.log("ingest, batches of 100...");
+    rows.push(await benchIngestBatch(bench, seconds));
+    console.log("delivery...");
+    rows.push(await benchDelivery(bench, seconds, rounds));
+    console.log("fan-out...");
+    rows.push(await benchFanOut(bench));
+    const bundle = firstLoadJs("/processes/[id]");
+    rows.push({
+      name: `First-load JS of /processes/[id] (${bundle.files} files, from the build output)`,
+      throughput: "n/a",
+      p50: "n/a",
+      p99: "n/a",
+      peakMemory: "n/a",
+      ratio: "n/a",
+      goal: "≤ 150 KB gzip",
+      met:
+        bundle.gzipBytes <= 150 * 1024
+          ? `yes (${fmt.n(bundle.gzipBytes / 1024, 1)} KB)`
+          : `no (${fmt.n(bundle.gzipBytes / 1024, 1)} KB)`,
+    });
+  } finally {
+    await bench.tearDown();
+  }
+  const report = [
+    "# Benchmark results",
+    "",
+    `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${fmt.n(totalmem() / 1024 ** 3, 0)} GiB memory, Node ${process.version}.`,
+    `Command: \`npm run bench -- --seconds ${seconds} --rounds ${rounds}\`. Everything on 127.0.0.1: a throwaway PostgreSQL 15,`,
+    "`next start` on the production build, an Inngest event-API stand-in. Measured path and baseline alternate in one run;",
+    "figures are the mean over the rounds. Load: autocannon, 20 connections (single events) and 8 (batches).",
+    "",
+    table(rows),
+    "",
+  ].join("\n");
+  console.log(`\n${report}`);
+  // Keep the last soak section (npm run bench -- --soak) below the fresh figures.
+  const soak = existsSync(values.out)
+    ? readFileSync(values.out, "utf8").split("<!-- soak -->")[1]
+    : undefined;
+  writeFileSync(values.out, soak ? `${report}\n<!-- soak -->${soak}` : report);
+  console.log(`written to ${values.out}`);
+}
