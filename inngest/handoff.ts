@@ -26,8 +26,48 @@ export async function handOff(eventIds: string[]): Promise<{ handedOff: number; 
     );
     return { handedOff: 0, pending: eventIds.length };
   }
-  await markHandedOff(eventIds);
+  try {
+    await markHandedOff(eventIds);
+  } catch (error) {
+    // Inngest has them; marking failed, so the re-send will offer them again, which Inngest de-duplicates.
+    logger.warn(
+      { events: eventIds.length, err: error instanceof Error ? error.message : error },
+      "could not mark hand-off",
+    );
+    return { handedOff: 0, pending: eventIds.length };
+  }
   return { handedOff: eventIds.length, pending: 0 };
+}
+
+const BATCH_WINDOW_MS = 5;
+const BATCH_MAX = 500;
+let waiting: { ids: string[]; done: () => void }[] = [];
+let flushTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Hands off with the events of concurrent requests: one Inngest call and one update per few
+ * milliseconds instead of one per request. Resolves once this request's events were offered (accepted or
+ * left pending), so the answer still follows the hand-off attempt.
+ */
+export function handOffBatched(eventIds: string[]): Promise<void> {
+  if (!eventIds.length) return Promise.resolve();
+  return new Promise((done) => {
+    waiting.push({ ids: eventIds, done });
+    if (waiting.reduce((n, w) => n + w.ids.length, 0) >= BATCH_MAX) void flush();
+    else flushTimer ??= setTimeout(() => void flush(), BATCH_WINDOW_MS);
+  });
+}
+
+async function flush() {
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  const batch = waiting;
+  waiting = [];
+  try {
+    await handOff(batch.flatMap((w) => w.ids));
+  } finally {
+    for (const w of batch) w.done();
+  }
 }
 
 /** Re-sends events whose hand-off has been pending for a while (the process died, or Inngest was down). */

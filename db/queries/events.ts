@@ -53,12 +53,42 @@ export async function storeEvents(workspaceId: string, batch: LeadEvent[]): Prom
     const newEvents = fresh.filter((e) =>
       firstSeen.has(e.id) ? (duplicates.push(e.id), false) : firstSeen.add(e.id),
     );
-    if (newEvents.length) await mergeLeads(tx, newEvents, idByExternal);
+    const [only] = newEvents;
+    if (newEvents.length === 1 && only) await mergeOneLead(tx, only, idByExternal.get(only.id) as string);
+    else if (newEvents.length) await mergeLeads(tx, newEvents, idByExternal);
     return {
       accepted: newEvents.map((e) => ({ id: idByExternal.get(e.id) as string, externalId: e.id })),
       duplicates,
     };
   });
+}
+
+/**
+ * The common case, one new event, in one statement: the lead upsert takes the row lock, and the event
+ * gets the state it returns (its snapshot and sequence); the activity is appended alongside.
+ */
+async function mergeOneLead(tx: Executor, e: LeadEvent, eventId: string) {
+  const { lead } = e;
+  await tx.execute(sql`with l as (
+      insert into ${leads} (process_id, external_id, name, phone, email, status, disposition, attributes, sequence)
+      values (${e.processId}::uuid, ${lead.id}, ${lead.name ?? null}::text, ${lead.phone ?? null}::text,
+        ${lead.email ?? null}::text, ${lead.status ?? null}::text, ${lead.disposition ?? null}::text,
+        ${JSON.stringify(lead.attributes ?? {})}::jsonb, 1)
+      on conflict (process_id, external_id) do update set
+        name = coalesce(excluded.name, leads.name), phone = coalesce(excluded.phone, leads.phone),
+        email = coalesce(excluded.email, leads.email), status = coalesce(excluded.status, leads.status),
+        disposition = coalesce(excluded.disposition, leads.disposition),
+        attributes = leads.attributes || excluded.attributes, sequence = leads.sequence + 1, updated_at = now()
+      returning *
+    ), a as (
+      insert into ${leadActivities} (lead_id, event_id, activity, occurred_at)
+      select l.id, ${eventId}::uuid, ${e.activity ? JSON.stringify(e.activity) : null}::jsonb, ${e.occurredAt}::timestamptz
+      from l where ${e.activity ? 1 : 0} = 1
+    )
+    update ${events} set lead_id = l.id, lead_sequence = l.sequence,
+      lead_snapshot = jsonb_build_object('id', l.external_id, 'name', l.name, 'phone', l.phone, 'email', l.email,
+        'status', l.status, 'disposition', l.disposition, 'attributes', l.attributes, 'sequence', l.sequence)
+    from l where ${events.id} = ${eventId}::uuid`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { authenticateApiKey } from "@/db/queries/api-keys";
 import { storeEvents } from "@/db/queries/events";
-import { handOff } from "@/inngest/handoff";
+import { handOffBatched } from "@/inngest/handoff";
 import { bearerFrom } from "@/lib/api-keys";
 import { AppError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/read-json";
@@ -37,7 +37,7 @@ export async function POST(request: Request): Promise<Response> {
       );
     }
     const stored = await storeEvents(key.workspaceId, parsed.events);
-    await handOff(stored.accepted.map((e) => e.id));
+    await handOffBatched(stored.accepted.map((e) => e.id));
     return json({ accepted: stored.accepted.map((e) => e.externalId), duplicates: stored.duplicates }, 202);
   } catch (error) {
     return errorResponse(error);
