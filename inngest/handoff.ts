@@ -5,14 +5,21 @@ import { inngest } from "./client";
 import { eventReceived } from "./events";
 
 const SEND_TIMEOUT_MS = 3000;
+const PAUSE_AFTER_FAILURE_MS = 15_000;
+let pauseUntil = 0;
 
 /**
  * Hands stored events to Inngest (the outbox's send step) and marks them once Inngest accepted them. A
  * failure is recorded and leaves them pending for the re-send function; it never reaches the producer,
  * whose events are already durable. Re-sending is harmless: the Inngest event id is the stored event id.
  */
-export async function handOff(eventIds: string[]): Promise<{ handedOff: number; pending: number }> {
+export async function handOff(
+  eventIds: string[],
+  options: { force?: boolean } = {},
+): Promise<{ handedOff: number; pending: number }> {
   if (!eventIds.length) return { handedOff: 0, pending: 0 };
+  // After a failed hand-off, requests stop waiting on Inngest for a while; the re-send catches up.
+  if (!options.force && Date.now() < pauseUntil) return { handedOff: 0, pending: eventIds.length };
   try {
     await withTimeout(
       inngest.send(eventIds.map((eventId) => eventReceived.create({ eventId }, { id: eventId }))),
@@ -21,6 +28,7 @@ export async function handOff(eventIds: string[]): Promise<{ handedOff: number; 
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     logger.warn({ events: eventIds.length, err: message }, "hand-off to Inngest failed; events stay pending");
+    pauseUntil = Date.now() + PAUSE_AFTER_FAILURE_MS;
     await recordHandoffFailure(eventIds, message).catch((e) =>
       logger.error({ err: e }, "could not record hand-off failure"),
     );
@@ -76,7 +84,10 @@ export async function resendPendingHandoffs(options: { minAgeMs?: number; limit?
     olderThan: new Date(Date.now() - (options.minAgeMs ?? 30_000)),
     limit: options.limit ?? 500,
   });
-  const result = await handOff(pending.map((e) => e.id));
+  const result = await handOff(
+    pending.map((e) => e.id),
+    { force: true },
+  );
   return { found: pending.length, ...result };
 }
 

@@ -307,12 +307,19 @@ describe("accepting events", () => {
     expect(pending?.handedOffAt).toBeNull();
     expect(pending?.lastHandoffError).toBeTruthy();
 
+    // While Inngest is known to be down, later requests do not wait on it: their events just stay pending.
+    const next = sampleEvent(processId);
+    expect((await post(next)).status).toBe(202);
+    const [skipped] = await db.select().from(events).where(eq(events.externalId, next.id));
+    expect(skipped).toMatchObject({ handedOffAt: null, handoffAttempts: 0 });
+
     await sink.up();
     const result = await resendPendingHandoffs({ minAgeMs: 0 });
     expect(result.handedOff).toBeGreaterThanOrEqual(1);
     const [after] = await db.select().from(events).where(eq(events.externalId, event.id));
     expect(after?.handedOffAt).toBeInstanceOf(Date);
     expect(sink.received.filter((e) => e.id === pending?.id)).toHaveLength(1);
+    expect(sink.received.filter((e) => e.id === skipped?.id)).toHaveLength(1);
   });
 });
 
