@@ -92,7 +92,14 @@ export async function startServer(
   throw new Error(`${cmd} ${args.join(" ")} did not answer at ${url}`);
 }
 
-export type LoadResult = { requestsPerSec: number; p50: number; p99: number; errors: number; non2xx: number };
+export type LoadResult = {
+  requestsPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  ok: number;
+};
 
 /** autocannon against a POST endpoint, with a fresh body per request (unique event ids). */
 export async function load(options: {
@@ -118,6 +125,7 @@ export async function load(options: {
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    ok: result["2xx"],
   };
 }
 

@@ -82,7 +82,7 @@ export async function runSoak(options: { seconds: number; rate: number; build: b
     .select({ id: events.id, type: events.type })
     .from(events)
     .where(eq(events.processId, soakProcess.id));
-  const accepted = Math.round(result.requestsPerSec * options.seconds) - result.non2xx;
+  const accepted = result.ok;
   let missingDeliveries = 0;
   let missingEvents = 0;
   for (let i = 0; i < stored.length; i += 500) {
