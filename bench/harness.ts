@@ -109,12 +109,14 @@ export async function load(options: {
   connections: number;
   seconds: number;
   rate?: number;
+  /** A fixed number of requests instead of a duration: every answer is counted, none cut off at the end. */
+  amount?: number;
 }): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
     method: "POST",
     connections: options.connections,
-    duration: options.seconds,
+    ...(options.amount ? { amount: options.amount } : { duration: options.seconds }),
     overallRate: options.rate,
     headers: { "content-type": "application/json", ...options.headers },
     requests: [{ setupRequest: (req) => ({ ...req, body: options.body() }) }],

@@ -72,6 +72,7 @@ export async function runSoak(options: { seconds: number; rate: number; build: b
     connections: 10,
     seconds: options.seconds,
     rate: options.rate,
+    amount: options.seconds * options.rate,
   });
   const { samples } = memory.stop();
   running = false;
