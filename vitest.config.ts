@@ -26,7 +26,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["**/*.test.ts"],
-          exclude: [...dbTests, ...outageTests, "node_modules/**", "e2e/**"],
+          exclude: [...dbTests, ...outageTests, "node_modules/**"],
           env: shared,
         },
       },

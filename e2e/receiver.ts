@@ -84,7 +84,12 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     }
     received.push(webhook);
     for (const wake of waiters) wake();
-    const reply = state.respond ? await state.respond(webhook) : { status: 200, body: '{"ok":true}' };
+    let reply: ReceiverReply = { status: 200, body: '{"ok":true}' };
+    try {
+      if (state.respond) reply = await state.respond(webhook);
+    } catch (error) {
+      reply = { status: 500, body: JSON.stringify({ error: String(error) }) };
+    }
     res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
     res.end(reply.body ?? "");
   });
