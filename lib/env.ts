@@ -40,6 +40,21 @@ const envSchema = z.object({
       .url({ protocol: /^https?$/, error: "CALLBACK_EGRESS_PROXY_URL must be an http(s):// proxy URL" })
       .optional(),
   ),
+  CALLBACK_DNS_SERVERS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const servers = (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const server of servers) {
+        const host = server.replace(/^\[(.*)\](:\d+)?$/, "$1").replace(/^([\d.]+):\d+$/, "$1");
+        if (!isIP(host))
+          ctx.addIssue({ code: "custom", message: `CALLBACK_DNS_SERVERS: "${server}" is not an IP[:port]` });
+      }
+      return servers;
+    }),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(1000).max(60_000).default(10_000),
   DELIVERY_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(10),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),

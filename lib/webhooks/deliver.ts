@@ -1,8 +1,9 @@
-import { type LookupAddress, lookup } from "node:dns";
+import type { LookupAddress } from "node:dns";
 import { Webhook } from "standardwebhooks";
 import { Agent, type Dispatcher, ProxyAgent, request } from "undici";
 import pkg from "../../package.json";
 import { classifyError, type ErrorClass } from "./errors";
+import { resolveHost } from "./resolve";
 import { forbiddenAddressReason, forbiddenHostReason } from "./url-safety";
 
 export const USER_AGENT = `leadhook/${pkg.version}`;
@@ -203,8 +204,9 @@ async function dispatcherFor(req: WebhookRequest, options: DeliveryOptions): Pro
       () => new ProxyAgent({ uri: options.egressProxyUrl as string }),
     );
   }
-  return cached(`direct:${options.allowPrivateUrls}`, () =>
-    options.allowPrivateUrls ? new Agent() : new Agent({ connect: { lookup: guardedLookup } }),
+  return cached(
+    `direct:${options.allowPrivateUrls}`,
+    () => new Agent({ connect: { lookup: options.allowPrivateUrls ? plainLookup : guardedLookup } }),
   );
 }
 
@@ -232,24 +234,37 @@ export function guardedLookup(
   options: { all?: boolean; family?: number | string },
   callback: LookupCallback,
 ) {
-  lookup(hostname, { ...options, all: true } as { all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    for (const { address } of addresses) {
-      const reason = forbiddenAddressReason(address);
-      if (reason)
-        return callback(
-          new ForbiddenAddressError(
-            `${hostname} resolves to ${address}, ${reason}; leadhook does not deliver there`,
-          ),
-          [],
-        );
-    }
-    if (options.all) return callback(null, addresses);
-    const first = addresses[0];
-    if (!first)
-      return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
-    callback(null, first.address, first.family);
-  });
+  resolveHost(hostname).then(
+    (addresses) => {
+      for (const { address } of addresses) {
+        const reason = forbiddenAddressReason(address);
+        if (reason) {
+          const message = `${hostname} resolves to ${address}, ${reason}; leadhook does not deliver there`;
+          return callback(new ForbiddenAddressError(message), []);
+        }
+      }
+      if (options.all) return callback(null, addresses);
+      const first = addresses[0];
+      if (!first) {
+        return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
+      }
+      callback(null, first.address, first.family);
+    },
+    (error: NodeJS.ErrnoException) => callback(error, []),
+  );
+}
+
+/** The same resolution without the address check, for ALLOW_PRIVATE_CALLBACK_URLS=true. */
+function plainLookup(hostname: string, options: { all?: boolean }, callback: LookupCallback) {
+  resolveHost(hostname).then(
+    (addresses) => {
+      const first = addresses[0];
+      if (options.all) callback(null, addresses);
+      else if (first) callback(null, first.address, first.family);
+      else callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
+    },
+    (error: NodeJS.ErrnoException) => callback(error, []),
+  );
 }
 
 async function assertPublicName(hostname: string): Promise<void> {

@@ -35,7 +35,9 @@ export function classifyError(
     return { errorClass: "timeout", message: `No complete answer within ${timeoutMs / 1000} s` };
   }
   if (has("ECONNREFUSED")) return { errorClass: "connection_refused", message: "The connection was refused" };
-  if (has("ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NODATA")) {
+  if (
+    has("ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NODATA", "ENODATA", "ESERVFAIL", "EREFUSED", "ETIMEOUT")
+  ) {
     return { errorClass: "dns", message: `The host name could not be resolved (${detail})` };
   }
   if (

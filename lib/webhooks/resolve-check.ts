@@ -1,5 +1,5 @@
 import "server-only";
-import { lookup } from "node:dns/promises";
+import { resolveHost } from "./resolve";
 import { forbiddenAddressReason, isIpLiteral } from "./url-safety";
 
 const LOOKUP_TIMEOUT_MS = 3000;
@@ -18,7 +18,7 @@ export async function resolvedHostProblem(url: string): Promise<string | null> {
   }
   if (isIpLiteral(hostname)) return null; // judged without DNS by the shared schema
   const addresses = await Promise.race([
-    lookup(hostname, { all: true, verbatim: true }).catch(() => []),
+    resolveHost(hostname).catch(() => []),
     new Promise<[]>((resolve) => setTimeout(() => resolve([]), LOOKUP_TIMEOUT_MS).unref()),
   ]);
   for (const { address } of addresses) {

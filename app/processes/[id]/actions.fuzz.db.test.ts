@@ -70,7 +70,34 @@ const settings = fc.record(
   },
   { requiredKeys: ["useCurrentVersion"] },
 );
-const input = fc.oneof({ weight: 1, arbitrary: fc.anything() }, { weight: 6, arbitrary: settings });
+// Valid settings, so every run also exercises real saves (with new, kept and removed callbacks).
+const validSettings = fc.record({
+  useCurrentVersion: fc.constant(true),
+  name: fc.constantFrom("Renamed", "OutReach Plan (hinglish)", "Q4 Renewals"),
+  description: fc.string({ maxLength: 50 }),
+  language: fc.constantFrom("English", "Hinglish"),
+  status: fc.constantFrom("active", "paused", "archived"),
+  callbacks: fc.uniqueArray(fc.integer({ min: 1, max: 50 }), { maxLength: 4 }).map((ns) =>
+    ns.map((n) => ({
+      id: null,
+      url: `https://hooks.example.com/${n}`,
+      payloadFormat: "activity_update",
+      requiresWhitelisting: false,
+      authType: "none",
+      bearerToken: "",
+      storedBearerTokenHint: null,
+      authHeaderKey: "",
+      authHeaderValue: "",
+      storedAuthHeaderValueHint: null,
+      enabled: true,
+    })),
+  ),
+});
+const input = fc.oneof(
+  { weight: 1, arbitrary: fc.anything() },
+  { weight: 6, arbitrary: settings },
+  { weight: 2, arbitrary: validSettings },
+);
 
 describe("saveProcessSettingsAction under generated input", () => {
   it(`saves ${RUNS} generated inputs whole or not at all`, async () => {
