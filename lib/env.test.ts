@@ -23,6 +23,15 @@ describe("getEnv", () => {
     expect(env.ALLOW_PRIVATE_CALLBACK_URLS).toBe(true);
   });
 
+  it("parses DNS servers with optional ports and refuses names", () => {
+    expect(
+      getEnv({ CALLBACK_DNS_SERVERS: "127.0.0.1:5353, [::1]:53, 8.8.8.8" }).CALLBACK_DNS_SERVERS,
+    ).toEqual(["127.0.0.1:5353", "[::1]:53", "8.8.8.8"]);
+    expect(() => getEnv({ CALLBACK_DNS_SERVERS: "dns.google" })).toThrow(
+      /CALLBACK_DNS_SERVERS: "dns.google" is not/,
+    );
+  });
+
   it("names every invalid variable in one error", () => {
     expect(() =>
       getEnv({

@@ -12,6 +12,24 @@ const optionalString = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
+/** A comma-separated list whose items must be IP addresses once `hostOf` strips any port. */
+function addressList(name: string, what: string, hostOf: (item: string) => string) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const items = (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const item of items) {
+        if (!isIP(hostOf(item)))
+          ctx.addIssue({ code: "custom", message: `${name}: "${item}" is not ${what}` });
+      }
+      return items;
+    });
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: optionalString.pipe(
@@ -20,41 +38,16 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default(".data"),
   PGLITE_DATA_DIR: optionalString,
   SECRETS_KEY: optionalString,
-  CALLBACK_EGRESS_IPS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const ips = (v ?? "")
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean);
-      for (const ip of ips) {
-        if (!isIP(ip))
-          ctx.addIssue({ code: "custom", message: `CALLBACK_EGRESS_IPS: "${ip}" is not an IP address` });
-      }
-      return ips;
-    }),
+  CALLBACK_EGRESS_IPS: addressList("CALLBACK_EGRESS_IPS", "an IP address", (item) => item),
   ALLOW_PRIVATE_CALLBACK_URLS: booleanFlag,
   CALLBACK_EGRESS_PROXY_URL: optionalString.pipe(
     z
       .url({ protocol: /^https?$/, error: "CALLBACK_EGRESS_PROXY_URL must be an http(s):// proxy URL" })
       .optional(),
   ),
-  CALLBACK_DNS_SERVERS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const servers = (v ?? "")
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean);
-      for (const server of servers) {
-        const host = server.replace(/^\[(.*)\](:\d+)?$/, "$1").replace(/^([\d.]+):\d+$/, "$1");
-        if (!isIP(host))
-          ctx.addIssue({ code: "custom", message: `CALLBACK_DNS_SERVERS: "${server}" is not an IP[:port]` });
-      }
-      return servers;
-    }),
+  CALLBACK_DNS_SERVERS: addressList("CALLBACK_DNS_SERVERS", "an IP[:port]", (item) =>
+    item.replace(/^\[(.*)\](:\d+)?$/, "$1").replace(/^([\d.]+):\d+$/, "$1"),
+  ),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(1000).max(60_000).default(10_000),
   DELIVERY_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(10),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),

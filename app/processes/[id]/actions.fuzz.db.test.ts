@@ -5,6 +5,7 @@ import { getDb } from "@/db/index";
 import { createProcess } from "@/db/queries/processes";
 import { getCurrentWorkspace } from "@/db/queries/workspaces";
 import { leadUpdateCallbacks, processes } from "@/db/schema";
+import { emptyCallback } from "@/lib/validations/callback";
 import { saveProcessSettingsAction } from "./actions";
 
 // Property-based: any input to the settings action is either saved whole or refused with field errors
@@ -77,21 +78,9 @@ const validSettings = fc.record({
   description: fc.string({ maxLength: 50 }),
   language: fc.constantFrom("English", "Hinglish"),
   status: fc.constantFrom("active", "paused", "archived"),
-  callbacks: fc.uniqueArray(fc.integer({ min: 1, max: 50 }), { maxLength: 4 }).map((ns) =>
-    ns.map((n) => ({
-      id: null,
-      url: `https://hooks.example.com/${n}`,
-      payloadFormat: "activity_update",
-      requiresWhitelisting: false,
-      authType: "none",
-      bearerToken: "",
-      storedBearerTokenHint: null,
-      authHeaderKey: "",
-      authHeaderValue: "",
-      storedAuthHeaderValueHint: null,
-      enabled: true,
-    })),
-  ),
+  callbacks: fc
+    .uniqueArray(fc.integer({ min: 1, max: 50 }), { maxLength: 4 })
+    .map((ns) => ns.map((n) => ({ ...emptyCallback(), url: `https://hooks.example.com/${n}` }))),
 });
 const input = fc.oneof(
   { weight: 1, arbitrary: fc.anything() },
