@@ -75,15 +75,6 @@ export async function performDeliveryAttempt(
     },
   );
   const status = await recordAttempt(deliveryId, attemptNumber, result, final);
-  return {
-    deliveryId,
-    status,
-    outcome: result.outcome,
-    responseStatus: result.responseStatus,
-    latencyMs: result.latencyMs,
-    errorClass: result.errorClass,
-    errorMessage: result.errorMessage,
-    responseExcerpt: result.responseExcerpt,
-    retryAfterMs: result.retryAfterMs,
-  };
+  const { requestHeaders: _, startedAt: __, ...outcome } = result;
+  return { deliveryId, status, ...outcome };
 }
