@@ -8,8 +8,12 @@ import { fmt, type Row, table } from "./harness";
 import { benchIngestBatch, benchIngestSingle } from "./ingest";
 import { setUp } from "./setup";
 
-const usage =
-  "Usage: npm run bench [-- --seconds 10 --rounds 2 --build --out bench/RESULTS.md]\n       npm run bench -- --soak [--soak-seconds 300 --rate 100]";
+const usage = [
+  "Usage: npm run bench [-- --seconds 10 --rounds 2 --build --out bench/RESULTS.md]",
+  "       npm run bench -- --only ingest,batch,delivery,fanout,bundle   (a subset; RESULTS.md is left alone)",
+  "       npm run bench -- --soak [--soak-seconds 300 --rate 100]",
+].join("\n");
+const BENCHMARKS = ["ingest", "batch", "delivery", "fanout", "bundle"] as const;
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
@@ -19,6 +23,7 @@ const { values } = parseArgs({
     soak: { type: "boolean", default: false },
     "soak-seconds": { type: "string", default: "300" },
     rate: { type: "string", default: "100" },
+    only: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -37,17 +42,39 @@ if (values.soak) {
 } else {
   const seconds = Number(values.seconds);
   const rounds = Number(values.rounds);
-  const bench = await setUp({ build: values.build });
+  const only = values.only?.split(",").map((s) => s.trim());
+  const unknown = only?.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
+  if (unknown?.length) {
+    console.error(`Unknown benchmark ${unknown.join(", ")}\n${usage}`);
+    process.exit(2);
+  }
+  const runs = (name: (typeof BENCHMARKS)[number]) => !only || only.includes(name);
+  const bench = await setUp({
+    build: values.build,
+    servers: runs("ingest") || runs("batch") || runs("bundle"),
+  });
   const rows: Row[] = [];
   try {
-    console.log("ingest, single events...");
-    rows.push(await benchIngestSingle(bench, seconds, rounds));
-    console.log("ingest, batches of 100...");
-    rows.push(await benchIngestBatch(bench, seconds));
-    console.log("delivery...");
-    rows.push(await benchDelivery(bench, seconds, rounds));
-    console.log("fan-out...");
-    rows.push(await benchFanOut(bench));
+    if (runs("ingest")) {
+      console.log("ingest, single events...");
+      rows.push(await benchIngestSingle(bench, seconds, rounds));
+    }
+    if (runs("batch")) {
+      console.log("ingest, batches of 100...");
+      rows.push(await benchIngestBatch(bench, seconds));
+    }
+    if (runs("delivery")) {
+      console.log("delivery...");
+      rows.push(await benchDelivery(bench, seconds, rounds));
+    }
+    if (runs("fanout")) {
+      console.log("fan-out...");
+      rows.push(await benchFanOut(bench));
+    }
+  } finally {
+    await bench.tearDown();
+  }
+  if (runs("bundle")) {
     const bundle = firstLoadJs("/processes/[id]");
     rows.push({
       name: `First-load JS of /processes/[id] (${bundle.files} files, from the build output)`,
@@ -62,8 +89,10 @@ if (values.soak) {
           ? `yes (${fmt.n(bundle.gzipBytes / 1024, 1)} KB)`
           : `no (${fmt.n(bundle.gzipBytes / 1024, 1)} KB)`,
     });
-  } finally {
-    await bench.tearDown();
+  }
+  if (only) {
+    console.log(`\n${table(rows)}\n(a subset: ${values.out} left as it was)`);
+    process.exit(0);
   }
   const report = [
     "# Benchmark results",

@@ -15,7 +15,12 @@ export const BASELINE_PORT = 3401;
  * `next start` on the production build, and the bare baseline server. Environment is set before any
  * leadhook module is imported, because the Inngest client reads it once.
  */
-export async function setUp(options: { build: boolean; onEvents?: Parameters<typeof startInngestSink>[0] }) {
+export async function setUp(options: {
+  build: boolean;
+  /** Start `next start` and the baseline server (false: only Postgres, the sink and receivers). */
+  servers?: boolean;
+  onEvents?: Parameters<typeof startInngestSink>[0];
+}) {
   const postgres = createPostgresServer();
   const sink = await startInngestSink(options.onEvents);
   Object.assign(process.env, {
@@ -37,7 +42,8 @@ export async function setUp(options: { build: boolean; onEvents?: Parameters<typ
   const key = (await createApiKey(workspace.id, "bench")).key;
   const ingestProcess = await createProcess({ workspaceId: workspace.id, name: "Bench ingest" });
 
-  if (options.build || !existsSync(".next/BUILD_ID")) {
+  const servers = options.servers ?? true;
+  if (servers && (options.build || !existsSync(".next/BUILD_ID"))) {
     console.log("building (next build)...");
     execFileSync(path.resolve("node_modules/.bin/next"), ["build"], { stdio: "inherit" });
   }
@@ -49,35 +55,45 @@ export async function setUp(options: { build: boolean; onEvents?: Parameters<typ
     postgres.destroy();
     throw error;
   };
-  const next = await startServer(
-    process.execPath,
-    [path.resolve("node_modules/next/dist/bin/next"), "start", "--port", String(NEXT_PORT)],
-    { NODE_ENV: "production" },
-    `http://127.0.0.1:${NEXT_PORT}/api/openapi.json`,
-  ).catch(failed);
-  started.push(next);
-  const baseline = await startServer(
-    process.execPath,
-    ["--import", "tsx", path.resolve("bench/baseline-ingest.ts")],
-    { PORT: String(BASELINE_PORT), BENCH_WORKSPACE_ID: workspace.id },
-    `http://127.0.0.1:${BASELINE_PORT}/`,
-  ).catch(failed);
+  const next = servers
+    ? await startServer(
+        process.execPath,
+        [path.resolve("node_modules/next/dist/bin/next"), "start", "--port", String(NEXT_PORT)],
+        { NODE_ENV: "production" },
+        `http://127.0.0.1:${NEXT_PORT}/api/openapi.json`,
+      ).catch(failed)
+    : undefined;
+  if (next) started.push(next);
+  const baseline = servers
+    ? await startServer(
+        process.execPath,
+        ["--import", "tsx", path.resolve("bench/baseline-ingest.ts")],
+        { PORT: String(BASELINE_PORT), BENCH_WORKSPACE_ID: workspace.id },
+        `http://127.0.0.1:${BASELINE_PORT}/`,
+      ).catch(failed)
+    : undefined;
   const receivers: Receiver[] = [];
   return {
     workspaceId: workspace.id,
     key,
     ingestProcessId: ingestProcess.id,
     sink,
-    next,
-    baseline,
+    get next() {
+      if (!next) throw new Error("next start was not started (setUp({ servers: false }))");
+      return next;
+    },
+    get baseline() {
+      if (!baseline) throw new Error("the baseline server was not started (setUp({ servers: false }))");
+      return baseline;
+    },
     receiver: async () => {
       const r = await startReceiver();
       receivers.push(r);
       return r;
     },
     tearDown: async () => {
-      next.kill();
-      baseline.kill();
+      next?.kill();
+      baseline?.kill();
       await Promise.all(receivers.map((r) => r.close()));
       await sink.close();
       await closeDb();
