@@ -1,189 +1,88 @@
 import "server-only";
-import { and, asc, count, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import type { LeadEvent, LeadSnapshot } from "@/lib/validations/event";
-import { type Executor, getDb } from "../index";
-import { events, type Lead, leadActivities, leads, processes } from "../schema";
+import type { LeadEvent } from "@/lib/validations/event";
+import { getDb } from "../index";
+import { events } from "../schema";
 
 export type StoreResult = {
   accepted: { id: string; externalId: string }[];
   duplicates: string[];
 };
 
+type Stored =
+  | StoreResult
+  | { error: "unauthorized" }
+  | { error: "not_found"; index: number; processId: string };
+
 /**
- * Stores a batch of validated events and merges the leads they update, in one transaction: all or
- * nothing. Event ids already stored in the workspace (or repeated in the batch) come back as duplicates
- * and change nothing. Every process must belong to the workspace, or the batch is refused naming the
- * first event that fails.
+ * The ingest route's write, in one round trip: authenticates the key by its SHA-256 (an indexed lookup of
+ * a hash reveals nothing about the key through timing), then stores the batch as `storeEvents` does.
+ * Throws `unauthorized` for an unknown or revoked key.
+ */
+export async function ingestEvents(keyHash: string, batch: LeadEvent[]): Promise<StoreResult> {
+  return settle(
+    await withRetry(() =>
+      callStored(sql`select leadhook_ingest(${keyHash}, ${JSON.stringify(batch)}::jsonb) as r`),
+    ),
+    batch,
+  );
+}
+
+/**
+ * Stores a batch of validated events and merges the leads they update, all or nothing (the SQL function
+ * leadhook_store_events, migration 0002). Event ids already stored in the workspace (or repeated in the
+ * batch) come back as duplicates and change nothing. Each lead is merged under its row lock in event
+ * order, so every event keeps the lead's state as it left it (its snapshot) and a per-lead sequence, even
+ * when producers send concurrently. Every process must belong to the workspace, or the batch is refused
+ * naming the first event that fails.
  */
 export async function storeEvents(workspaceId: string, batch: LeadEvent[]): Promise<StoreResult> {
+  return settle(
+    await withRetry(() =>
+      callStored(
+        sql`select leadhook_store_events(${workspaceId}::uuid, ${JSON.stringify(batch)}::jsonb) as r`,
+      ),
+    ),
+    batch,
+  );
+}
+
+async function callStored(query: SQL): Promise<Stored> {
   const db = await getDb();
-  const processIds = [...new Set(batch.map((e) => e.processId))];
-  const found = await db
-    .select({ id: processes.id })
-    .from(processes)
-    .where(and(eq(processes.workspaceId, workspaceId), inArray(processes.id, processIds)));
-  const known = new Set(found.map((p) => p.id));
-  const missing = batch.findIndex((e) => !known.has(e.processId));
-  if (missing >= 0) {
-    const where = batch.length > 1 ? `events[${missing}]: ` : "";
-    throw new AppError("not_found", `${where}process ${batch[missing]?.processId} does not exist`);
-  }
-
-  return db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(events)
-      .values(
-        batch.map((e) => ({
-          workspaceId,
-          processId: e.processId,
-          externalId: e.id,
-          type: e.type,
-          occurredAt: new Date(e.occurredAt),
-          payload: e as unknown as Record<string, unknown>,
-        })),
-      )
-      .onConflictDoNothing({ target: [events.workspaceId, events.externalId] })
-      .returning({ id: events.id, externalId: events.externalId });
-    const idByExternal = new Map(inserted.map((r) => [r.externalId, r.id]));
-    const fresh = batch.filter((e) => idByExternal.has(e.id));
-    const duplicates = batch.filter((e) => !idByExternal.has(e.id)).map((e) => e.id);
-    // A repeat inside the batch is a duplicate of its first occurrence.
-    const firstSeen = new Set<string>();
-    const newEvents = fresh.filter((e) =>
-      firstSeen.has(e.id) ? (duplicates.push(e.id), false) : firstSeen.add(e.id),
-    );
-    const [only] = newEvents;
-    if (newEvents.length === 1 && only) await mergeOneLead(tx, only, idByExternal.get(only.id) as string);
-    else if (newEvents.length) await mergeLeads(tx, newEvents, idByExternal);
-    return {
-      accepted: newEvents.map((e) => ({ id: idByExternal.get(e.id) as string, externalId: e.id })),
-      duplicates,
-    };
-  });
+  const result = (await db.execute(query)) as unknown as { rows: { r: Stored | string }[] };
+  const r = result.rows[0]?.r;
+  if (!r) throw new Error("The ingest function returned no row");
+  return typeof r === "string" ? (JSON.parse(r) as Stored) : r;
 }
 
-/**
- * The common case, one new event, in one statement: the lead upsert takes the row lock, and the event
- * gets the state it returns (its snapshot and sequence); the activity is appended alongside.
- */
-async function mergeOneLead(tx: Executor, e: LeadEvent, eventId: string) {
-  const { lead } = e;
-  await tx.execute(sql`with l as (
-      insert into ${leads} (process_id, external_id, name, phone, email, status, disposition, attributes, sequence)
-      values (${e.processId}::uuid, ${lead.id}, ${lead.name ?? null}::text, ${lead.phone ?? null}::text,
-        ${lead.email ?? null}::text, ${lead.status ?? null}::text, ${lead.disposition ?? null}::text,
-        ${JSON.stringify(lead.attributes ?? {})}::jsonb, 1)
-      on conflict (process_id, external_id) do update set
-        name = coalesce(excluded.name, leads.name), phone = coalesce(excluded.phone, leads.phone),
-        email = coalesce(excluded.email, leads.email), status = coalesce(excluded.status, leads.status),
-        disposition = coalesce(excluded.disposition, leads.disposition),
-        attributes = leads.attributes || excluded.attributes, sequence = leads.sequence + 1, updated_at = now()
-      returning *
-    ), a as (
-      insert into ${leadActivities} (lead_id, event_id, activity, occurred_at)
-      select l.id, ${eventId}::uuid, ${e.activity ? JSON.stringify(e.activity) : null}::jsonb, ${e.occurredAt}::timestamptz
-      from l where ${e.activity ? 1 : 0} = 1
-    )
-    update ${events} set lead_id = l.id, lead_sequence = l.sequence,
-      lead_snapshot = jsonb_build_object('id', l.external_id, 'name', l.name, 'phone', l.phone, 'email', l.email,
-        'status', l.status, 'disposition', l.disposition, 'attributes', l.attributes, 'sequence', l.sequence)
-    from l where ${events.id} = ${eventId}::uuid`);
+function settle(stored: Stored, batch: LeadEvent[]): StoreResult {
+  if (!("error" in stored)) return stored;
+  if (stored.error === "unauthorized")
+    throw new AppError("unauthorized", "This ingest key is unknown or revoked");
+  const where = batch.length > 1 ? `events[${stored.index}]: ` : "";
+  throw new AppError("not_found", `${where}process ${stored.processId} does not exist`);
 }
 
-/**
- * Merges each lead's events in order under a row lock, so every event gets the lead's state as it left
- * it (its snapshot) and a per-lead sequence number, even when producers send concurrently.
- */
-async function mergeLeads(tx: Executor, newEvents: LeadEvent[], idByExternal: Map<string, string>) {
-  const groups = new Map<string, LeadEvent[]>();
-  for (const e of newEvents) {
-    const key = leadKey(e.processId, e.lead.id);
-    groups.set(key, [...(groups.get(key) ?? []), e]);
-  }
-  const pairs = [...groups.values()].map((list) => list[0] as LeadEvent);
-  await tx
-    .insert(leads)
-    .values(pairs.map((e) => ({ processId: e.processId, externalId: e.lead.id })))
-    .onConflictDoNothing({ target: [leads.processId, leads.externalId] });
-  const locked = await tx
-    .select()
-    .from(leads)
-    .where(
-      sql`(${leads.processId}, ${leads.externalId}) in (${sql.join(
-        pairs.map((e) => sql`(${e.processId}::uuid, ${e.lead.id})`),
-        sql`, `,
-      )})`,
-    )
-    .for("update");
-  const byKey = new Map(locked.map((l) => [leadKey(l.processId, l.externalId), l]));
+// serialization_failure (the same event id stored concurrently) and deadlock_detected: safe to run again.
+const RETRYABLE = new Set(["40001", "40P01"]);
 
-  const updates: { lead: Lead; state: LeadSnapshot }[] = [];
-  const assignments: { eventId: string; leadId: string; snapshot: LeadSnapshot }[] = [];
-  const activities: (typeof leadActivities.$inferInsert)[] = [];
-  for (const [key, list] of groups) {
-    const lead = byKey.get(key);
-    if (!lead) throw new Error(`lead ${key} was not stored`);
-    let state: LeadSnapshot = {
-      id: lead.externalId,
-      name: lead.name,
-      phone: lead.phone,
-      email: lead.email,
-      status: lead.status,
-      disposition: lead.disposition,
-      attributes: lead.attributes,
-      sequence: lead.sequence,
-    };
-    for (const e of list) {
-      const eventId = idByExternal.get(e.id) as string;
-      state = {
-        id: state.id,
-        name: e.lead.name ?? state.name,
-        phone: e.lead.phone ?? state.phone,
-        email: e.lead.email ?? state.email,
-        status: e.lead.status ?? state.status,
-        disposition: e.lead.disposition ?? state.disposition,
-        attributes: { ...state.attributes, ...e.lead.attributes },
-        sequence: state.sequence + 1,
-      };
-      assignments.push({ eventId, leadId: lead.id, snapshot: state });
-      if (e.activity) {
-        activities.push({
-          leadId: lead.id,
-          eventId,
-          activity: e.activity,
-          occurredAt: new Date(e.occurredAt),
-        });
-      }
+async function withRetry<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= attempts || !RETRYABLE.has(pgCode(error) ?? "")) throw error;
     }
-    updates.push({ lead, state });
   }
-
-  await tx.execute(sql`update ${leads} set
-      name = v.name, phone = v.phone, email = v.email, status = v.status, disposition = v.disposition,
-      attributes = v.attributes, sequence = v.sequence, updated_at = now()
-    from (values ${sql.join(
-      updates.map(
-        ({ lead, state: s }) =>
-          sql`(${lead.id}::uuid, ${s.name}::text, ${s.phone}::text, ${s.email}::text, ${s.status}::text, ${s.disposition}::text, ${JSON.stringify(s.attributes)}::jsonb, ${s.sequence}::int)`,
-      ),
-      sql`, `,
-    )}) as v(id, name, phone, email, status, disposition, attributes, sequence)
-    where ${leads.id} = v.id`);
-  if (activities.length) await tx.insert(leadActivities).values(activities);
-  await tx.execute(sql`update ${events} set lead_id = v.lead_id, lead_sequence = v.seq, lead_snapshot = v.snapshot
-    from (values ${sql.join(
-      assignments.map(
-        (a) =>
-          sql`(${a.eventId}::uuid, ${a.leadId}::uuid, ${a.snapshot.sequence}::int, ${JSON.stringify(a.snapshot)}::jsonb)`,
-      ),
-      sql`, `,
-    )}) as v(id, lead_id, seq, snapshot)
-    where ${events.id} = v.id`);
 }
 
-function leadKey(processId: string, externalId: string) {
-  return `${processId}\n${externalId}`;
+function pgCode(error: unknown): string | undefined {
+  for (let e = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
 }
 
 /** Marks events as accepted by Inngest. */

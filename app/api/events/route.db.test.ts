@@ -8,7 +8,14 @@ import { sampleEvent } from "@/db/queries/test-fixtures";
 import { getCurrentWorkspace } from "@/db/queries/workspaces";
 import { events, leadActivities, leads, workspaces } from "@/db/schema";
 import { resendPendingHandoffs } from "@/inngest/handoff";
+import { settleAfter } from "@/lib/testing/next-after";
 import { POST } from "./route";
+
+// Route handlers run here without the request scope `after()` needs; see lib/testing/next-after.ts.
+vi.mock("next/server", async (original) => ({
+  ...(await original<typeof import("next/server")>()),
+  after: (await import("@/lib/testing/next-after")).runAfter,
+}));
 
 // The Inngest client reads its settings once, at import: point it at a local stand-in for Inngest's
 // event API, which each test turns on or off.
@@ -22,13 +29,16 @@ const sinkPort = vi.hoisted(() => {
 const sink = {
   server: undefined as Server | undefined,
   received: [] as { id: string; name: string; data: { eventId: string } }[],
+  /** Holds each answer until the returned function is called (to see who waits for Inngest). */
+  hold: undefined as Promise<void> | undefined,
   async up() {
     if (this.server) return;
     this.server = createServer((req, res) => {
       let body = "";
       req.on("data", (c) => (body += c));
-      req.on("end", () => {
+      req.on("end", async () => {
         const sent = JSON.parse(body) as typeof this.received;
+        await this.hold;
         this.received.push(...sent);
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify({ ids: sent.map((e) => e.id), status: 200 }));
@@ -58,7 +68,14 @@ beforeAll(async () => {
 });
 afterAll(() => sink.down());
 
-function post(body: unknown, headers: Record<string, string> = {}) {
+/** Posts to the route, then lets its `after()` work (the hand-off) finish, as `next start` would. */
+async function post(body: unknown, headers: Record<string, string> = {}) {
+  const response = await postOnly(body, headers);
+  await settleAfter();
+  return response;
+}
+
+function postOnly(body: unknown, headers: Record<string, string> = {}) {
   return POST(
     new Request("http://localhost/api/events", {
       method: "POST",
@@ -295,6 +312,109 @@ describe("accepting events", () => {
       [2, "Busy"],
       [3, "Interested"],
     ]);
+  });
+
+  it("stores an event sent by several requests at once exactly once, and merges its lead once", async () => {
+    const event = sampleEvent(processId, { lead: { id: "lead_race", status: "Callback" } });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => post(event)));
+    const bodies = await Promise.all(answers.map((a) => a.json()));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(202));
+    expect(bodies.filter((b) => b.accepted.length === 1)).toHaveLength(1);
+    expect(bodies.filter((b) => b.duplicates.length === 1)).toHaveLength(7);
+    const db = await getDb();
+    const [lead] = await db.select().from(leads).where(eq(leads.externalId, "lead_race"));
+    expect(lead?.sequence).toBe(1);
+    expect(await storedCount([event.id])).toBe(1);
+  });
+
+  // Needs a second connection to hold the lead's row lock, so Postgres only (PGlite has one connection).
+  it.runIf(Boolean(process.env.DATABASE_URL))(
+    "lets one of several requests racing with the same event id store it; the others get a duplicate",
+    async () => {
+      await post(sampleEvent(processId, { lead: { id: "lead_held", status: "New" } }));
+      const event = sampleEvent(processId, { lead: { id: "lead_held", status: "Interested" } });
+      const { Client } = await import("pg");
+      const holder = new Client({ connectionString: process.env.DATABASE_URL });
+      await holder.connect();
+      try {
+        // Every request passes the "already stored?" check, then queues behind this lock on the lead.
+        await holder.query("begin");
+        await holder.query("select 1 from leads where external_id = 'lead_held' for update");
+        const answers = Promise.all(Array.from({ length: 6 }, () => post(event)));
+        for (let waited = 0; waited < 100; waited++) {
+          // Activity statistics are cached per transaction: clear them to see the requests queue up.
+          await holder.query("select pg_stat_clear_snapshot()");
+          const { rows } = await holder.query(
+            "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+          );
+          if (rows[0].n >= 6) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await holder.query("rollback");
+        const bodies = await Promise.all((await answers).map((a) => a.json()));
+        expect(bodies.filter((b) => b.accepted?.length === 1)).toHaveLength(1);
+        expect(bodies.filter((b) => b.duplicates?.length === 1)).toHaveLength(5);
+      } finally {
+        await holder.end();
+      }
+      const db = await getDb();
+      const [lead] = await db.select().from(leads).where(eq(leads.externalId, "lead_held"));
+      expect(lead).toMatchObject({ sequence: 2, status: "Interested" });
+      expect(await storedCount([event.id])).toBe(1);
+    },
+  );
+
+  it("merges concurrent batches over the same leads in any order without losing an update", async () => {
+    const leadIds = Array.from({ length: 10 }, (_, i) => `lead_order_${i}`);
+    const batchFor = (ids: string[]) =>
+      ids.map((id) =>
+        sampleEvent(processId, {
+          type: "lead.status_changed",
+          activity: undefined,
+          lead: { id, status: "Busy" },
+        }),
+      );
+    const batches = Array.from({ length: 6 }, (_, i) => batchFor(i % 2 ? [...leadIds].reverse() : leadIds));
+    const answers = await Promise.all(batches.map((events) => post({ events })));
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(202));
+    const db = await getDb();
+    const rows = await db
+      .select({ sequence: leads.sequence })
+      .from(leads)
+      .where(sql`${leads.externalId} in ${leadIds}`);
+    expect(rows.map((r) => r.sequence)).toEqual(Array(10).fill(6));
+    // Each lead's six events hold the sequences 1..6, one each.
+    const stored = await db
+      .select({ leadId: events.leadId, sequence: events.leadSequence })
+      .from(events)
+      .where(sql`${events.externalId} in ${batches.flat().map((e) => e.id)}`);
+    const byLead = new Map<string | null, number[]>();
+    for (const r of stored) byLead.set(r.leadId, [...(byLead.get(r.leadId) ?? []), r.sequence ?? 0]);
+    expect(byLead.size).toBe(10);
+    for (const sequences of byLead.values()) expect(sequences.sort()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("answers once the event is stored, without waiting for Inngest to accept the hand-off", async () => {
+    let release = () => {};
+    sink.hold = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const event = sampleEvent(processId);
+      const response = await postOnly(event);
+      expect(response.status).toBe(202);
+      const db = await getDb();
+      const [stored] = await db.select().from(events).where(eq(events.externalId, event.id));
+      expect(stored).toMatchObject({ handedOffAt: null, leadSequence: expect.any(Number) });
+      expect(sink.received.some((e) => e.id === stored?.id)).toBe(false);
+
+      release();
+      await settleAfter();
+      const [handedOff] = await db.select().from(events).where(eq(events.externalId, event.id));
+      expect(handedOff?.handedOffAt).toBeInstanceOf(Date);
+      expect(sink.received.filter((e) => e.id === stored?.id)).toHaveLength(1);
+    } finally {
+      sink.hold = undefined;
+      release();
+    }
   });
 
   it("still answers 202 when Inngest is unreachable, and the re-send hands the event off later", async () => {

@@ -1,13 +1,20 @@
 import { count } from "drizzle-orm";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/index";
 import { createApiKey } from "@/db/queries/api-keys";
 import { createProcess } from "@/db/queries/processes";
 import { sampleEvent } from "@/db/queries/test-fixtures";
 import { getCurrentWorkspace } from "@/db/queries/workspaces";
 import { events, leads } from "@/db/schema";
+import { settleAfter } from "@/lib/testing/next-after";
 import { POST } from "./route";
+
+// Route handlers run here without the request scope `after()` needs; see lib/testing/next-after.ts.
+vi.mock("next/server", async (original) => ({
+  ...(await original<typeof import("next/server")>()),
+  after: (await import("@/lib/testing/next-after")).runAfter,
+}));
 
 // Property-based: whatever a producer sends, the route answers with a JSON body and never a 5xx, and a
 // rejected request stores nothing. 10,000 generated bodies per database driver.
@@ -21,6 +28,7 @@ beforeAll(async () => {
   key = (await createApiKey(workspace.id, "fuzz")).key;
   processId = (await createProcess({ workspaceId: workspace.id, name: "Fuzz" })).id;
 });
+afterAll(() => settleAfter());
 
 type Body = { bytes: Uint8Array | string; contentType: string };
 

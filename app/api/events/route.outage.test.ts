@@ -1,6 +1,13 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createPostgresServer } from "@/db/postgres-server";
+import { settleAfter } from "@/lib/testing/next-after";
+
+// Route handlers run here without the request scope `after()` needs; see lib/testing/next-after.ts.
+vi.mock("next/server", async (original) => ({
+  ...(await original<typeof import("next/server")>()),
+  after: (await import("@/lib/testing/next-after")).runAfter,
+}));
 
 // Outage test (npm run test:faults): a real PostgreSQL server is stopped in the middle of ingest traffic.
 // Producers must get 202 or 503 within 5 s, never a 500 or a hang; after the database returns and they
@@ -65,6 +72,7 @@ describe("PostgreSQL stops during ingest", () => {
       );
       const elapsed = Date.now() - started;
       const body = await response.json();
+      await settleAfter();
       return { status: response.status, elapsed, body };
     };
 

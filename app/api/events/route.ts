@@ -1,7 +1,8 @@
+import { after } from "next/server";
 import { authenticateApiKey } from "@/db/queries/api-keys";
-import { storeEvents } from "@/db/queries/events";
+import { ingestEvents } from "@/db/queries/events";
 import { handOffBatched } from "@/inngest/handoff";
-import { bearerFrom } from "@/lib/api-keys";
+import { bearerFrom, hashApiKey, isWellFormedApiKey } from "@/lib/api-keys";
 import { AppError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/read-json";
 import { errorResponse, json } from "@/lib/http/respond";
@@ -9,20 +10,31 @@ import { formatIssuePath, parseIngestBody } from "@/lib/validations/event";
 
 export const dynamic = "force-dynamic";
 
+const unknownKey = () => new AppError("unauthorized", "This ingest key is unknown or revoked");
+
 /**
  * POST /api/events: one lead-update event, or `{ "events": [...] }` with up to 100. Stored durably
- * (with the leads they update) before the 202; then handed to Inngest for delivery.
+ * (with the leads they update) in one database round trip that also checks the key, before the 202;
+ * handed to Inngest for delivery after the response (the re-send function covers a process that dies
+ * first).
  */
 export async function POST(request: Request): Promise<Response> {
   try {
     const presented = bearerFrom(request.headers.get("authorization"));
     if (!presented)
       throw new AppError("unauthorized", "Send your ingest key as Authorization: Bearer lh_...");
-    const key = await authenticateApiKey(presented);
-    if (!key) throw new AppError("unauthorized", "This ingest key is unknown or revoked");
+    if (!isWellFormedApiKey(presented)) throw unknownKey();
 
-    const parsed = parseIngestBody(await readJsonBody(request));
+    let parsed: ReturnType<typeof parseIngestBody>;
+    try {
+      parsed = parseIngestBody(await readJsonBody(request));
+    } catch (error) {
+      // A bad key is reported before a bad body, as if the key had been checked first.
+      if (!(await authenticateApiKey(presented))) throw unknownKey();
+      throw error;
+    }
     if (!parsed.success) {
+      if (!(await authenticateApiKey(presented))) throw unknownKey();
       const issues = parsed.issues.map((i) => ({ path: formatIssuePath(i.path), message: i.message }));
       const first = issues[0];
       return json(
@@ -36,8 +48,9 @@ export async function POST(request: Request): Promise<Response> {
         400,
       );
     }
-    const stored = await storeEvents(key.workspaceId, parsed.events);
-    await handOffBatched(stored.accepted.map((e) => e.id));
+    const stored = await ingestEvents(hashApiKey(presented), parsed.events);
+    const ids = stored.accepted.map((e) => e.id);
+    if (ids.length) after(() => handOffBatched(ids));
     return json({ accepted: stored.accepted.map((e) => e.externalId), duplicates: stored.duplicates }, 202);
   } catch (error) {
     return errorResponse(error);

@@ -1,0 +1,20 @@
+/**
+ * Next's `after()` needs the request scope `next start` gives a route handler; tests call handlers
+ * directly, without one. Mock it with this in a test file:
+ *
+ *   vi.mock("next/server", async (original) => ({ ...(await original()), after: runAfter }));
+ *
+ * and `await settleAfter()` before asserting on what the callbacks did.
+ */
+const pending = new Set<Promise<unknown>>();
+
+export function runAfter(task: (() => unknown) | Promise<unknown>): void {
+  const promise = Promise.resolve().then(() => (typeof task === "function" ? task() : task));
+  pending.add(promise);
+  void promise.finally(() => pending.delete(promise));
+}
+
+/** Waits until every callback given to `after()` so far (and any they scheduled) has finished. */
+export async function settleAfter(): Promise<void> {
+  while (pending.size) await Promise.allSettled([...pending]);
+}
