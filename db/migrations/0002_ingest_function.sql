@@ -1,19 +1,24 @@
 -- Stores validated events in one round trip: checks every process belongs to the workspace, then stores
--- each new event with the lead it updates (merged in order, under the lead's row lock) and its activity.
--- Runs inside the caller's statement, so a batch is stored whole or not at all.
--- Returns {"accepted": [{"id", "externalId"}], "duplicates": [...]} or
+-- each new event with the lead it updates and its activity. Runs inside the caller's statement, so a batch
+-- is stored whole or not at all. Events already stored (or repeated in the batch) change nothing.
+-- Events whose lead has no other new event in the batch (the common case) are stored set-wise, a few
+-- statements for the whole batch; a lead with several events is merged event by event, in batch order,
+-- so each event keeps the lead's state as it left it (its snapshot) and a per-lead sequence.
+-- Returns {"accepted": {"<event id>": "<stored uuid>", ...}} or
 -- {"error": "not_found", "index": n, "processId": "..."}. A concurrent request storing the same event id
 -- makes this raise serialization_failure (40001): the caller retries and then sees a duplicate.
 CREATE FUNCTION "leadhook_store_events"(p_workspace_id uuid, p_events jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
   v_missing record;
+  v_single jsonb;
+  v_multi jsonb;
+  v_count int;
+  v_accepted jsonb;
   v_event jsonb;
   v_lead jsonb;
   v_row leads%ROWTYPE;
   v_event_id uuid;
-  v_accepted jsonb := '[]'::jsonb;
-  v_duplicates jsonb := '[]'::jsonb;
 BEGIN
   SELECT x.ord - 1 AS index, x.e->>'processId' AS process_id INTO v_missing
     FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(e, ord)
@@ -25,59 +30,105 @@ BEGIN
     RETURN jsonb_build_object('error', 'not_found', 'index', v_missing.index, 'processId', v_missing.process_id);
   END IF;
 
-  -- With several leads, take their row locks in one fixed order first, so two batches touching the
-  -- same leads queue behind each other instead of deadlocking.
-  IF jsonb_array_length(p_events) > 1 THEN
+  -- New events (first occurrence, not stored yet), split by whether their lead has other new events.
+  WITH input AS (
+    SELECT x.ord, x.e, x.e->>'id' AS ext, (x.e->>'processId')::uuid AS pid, x.e->'lead'->>'id' AS lid
+    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(e, ord)
+  ), fresh AS (
+    SELECT DISTINCT ON (ext) * FROM input i
+    WHERE NOT EXISTS (
+      SELECT 1 FROM events ev WHERE ev.workspace_id = p_workspace_id AND ev.external_id = i.ext)
+    ORDER BY ext, ord
+  ), counted AS (
+    SELECT *, count(*) OVER (PARTITION BY pid, lid) AS n FROM fresh
+  )
+  -- Leads in one fixed order, so batches touching the same leads queue instead of deadlocking.
+  SELECT coalesce(jsonb_agg(e ORDER BY pid, lid) FILTER (WHERE n = 1), '[]'::jsonb),
+         coalesce(jsonb_agg(e ORDER BY ord) FILTER (WHERE n > 1), '[]'::jsonb)
+    INTO v_single, v_multi FROM counted;
+  v_accepted := '{}'::jsonb;
+
+  IF jsonb_array_length(v_single) > 0 THEN
+    WITH input AS (
+      SELECT x.ord, x.e, (x.e->>'processId')::uuid AS pid, x.e->'lead' AS lead
+      FROM jsonb_array_elements(v_single) WITH ORDINALITY AS x(e, ord)
+    ), merged AS (
+      INSERT INTO leads AS l (process_id, external_id, name, phone, email, status, disposition, attributes, sequence)
+        SELECT pid, lead->>'id', lead->>'name', lead->>'phone', lead->>'email', lead->>'status',
+          lead->>'disposition', coalesce(lead->'attributes', '{}'::jsonb), 1
+        FROM input ORDER BY ord
+        ON CONFLICT (process_id, external_id) DO UPDATE SET
+          name = coalesce(excluded.name, l.name), phone = coalesce(excluded.phone, l.phone),
+          email = coalesce(excluded.email, l.email), status = coalesce(excluded.status, l.status),
+          disposition = coalesce(excluded.disposition, l.disposition),
+          attributes = l.attributes || excluded.attributes, sequence = l.sequence + 1, updated_at = now()
+        RETURNING *
+    ), stored AS (
+      INSERT INTO events (workspace_id, process_id, external_id, type, occurred_at, payload,
+          lead_id, lead_sequence, lead_snapshot)
+        SELECT p_workspace_id, i.pid, i.e->>'id', i.e->>'type', (i.e->>'occurredAt')::timestamptz, i.e,
+          m.id, m.sequence,
+          jsonb_build_object('id', m.external_id, 'name', m.name, 'phone', m.phone, 'email', m.email,
+            'status', m.status, 'disposition', m.disposition, 'attributes', m.attributes, 'sequence', m.sequence)
+        FROM input i JOIN merged m ON m.process_id = i.pid AND m.external_id = i.lead->>'id'
+        ORDER BY i.ord
+        ON CONFLICT (workspace_id, external_id) DO NOTHING
+        RETURNING id, external_id, lead_id, occurred_at
+    ), activities AS (
+      INSERT INTO lead_activities (lead_id, event_id, activity, occurred_at)
+        SELECT s.lead_id, s.id, i.e->'activity', s.occurred_at
+        FROM stored s JOIN input i ON i.e->>'id' = s.external_id
+        WHERE jsonb_typeof(i.e->'activity') = 'object'
+    )
+    SELECT count(*), coalesce(jsonb_object_agg(external_id, id), '{}'::jsonb) INTO v_count, v_accepted FROM stored;
+    IF v_count < jsonb_array_length(v_single) THEN
+      RAISE EXCEPTION 'an event of this batch was stored by a concurrent request'
+        USING ERRCODE = 'serialization_failure';
+    END IF;
+  END IF;
+
+  IF jsonb_array_length(v_multi) > 0 THEN
     INSERT INTO leads (process_id, external_id)
-      SELECT DISTINCT (e->>'processId')::uuid, e->'lead'->>'id' FROM jsonb_array_elements(p_events) e
-      WHERE NOT EXISTS (
-        SELECT 1 FROM events WHERE workspace_id = p_workspace_id AND external_id = e->>'id')
+      SELECT DISTINCT (e->>'processId')::uuid, e->'lead'->>'id' FROM jsonb_array_elements(v_multi) e
       ORDER BY 1, 2
       ON CONFLICT (process_id, external_id) DO NOTHING;
     PERFORM 1 FROM leads l
       JOIN (SELECT DISTINCT (e->>'processId')::uuid AS process_id, e->'lead'->>'id' AS external_id
-            FROM jsonb_array_elements(p_events) e) k
+            FROM jsonb_array_elements(v_multi) e) k
         ON l.process_id = k.process_id AND l.external_id = k.external_id
       ORDER BY l.process_id, l.external_id
       FOR UPDATE OF l;
+    FOR v_event IN SELECT e FROM jsonb_array_elements(v_multi) e LOOP
+      v_lead := v_event->'lead';
+      UPDATE leads AS l SET
+          name = coalesce(v_lead->>'name', l.name), phone = coalesce(v_lead->>'phone', l.phone),
+          email = coalesce(v_lead->>'email', l.email), status = coalesce(v_lead->>'status', l.status),
+          disposition = coalesce(v_lead->>'disposition', l.disposition),
+          attributes = l.attributes || coalesce(v_lead->'attributes', '{}'::jsonb),
+          sequence = l.sequence + 1, updated_at = now()
+        WHERE l.process_id = (v_event->>'processId')::uuid AND l.external_id = v_lead->>'id'
+        RETURNING * INTO v_row;
+      INSERT INTO events (workspace_id, process_id, external_id, type, occurred_at, payload,
+          lead_id, lead_sequence, lead_snapshot)
+        VALUES (p_workspace_id, v_row.process_id, v_event->>'id', v_event->>'type',
+          (v_event->>'occurredAt')::timestamptz, v_event, v_row.id, v_row.sequence,
+          jsonb_build_object('id', v_row.external_id, 'name', v_row.name, 'phone', v_row.phone,
+            'email', v_row.email, 'status', v_row.status, 'disposition', v_row.disposition,
+            'attributes', v_row.attributes, 'sequence', v_row.sequence))
+        ON CONFLICT (workspace_id, external_id) DO NOTHING
+        RETURNING id INTO v_event_id;
+      IF v_event_id IS NULL THEN
+        RAISE EXCEPTION 'event % was stored by a concurrent request', v_event->>'id'
+          USING ERRCODE = 'serialization_failure';
+      END IF;
+      IF jsonb_typeof(v_event->'activity') = 'object' THEN
+        INSERT INTO lead_activities (lead_id, event_id, activity, occurred_at)
+          VALUES (v_row.id, v_event_id, v_event->'activity', (v_event->>'occurredAt')::timestamptz);
+      END IF;
+      v_accepted := v_accepted || jsonb_build_object(v_event->>'id', v_event_id);
+    END LOOP;
   END IF;
-
-  FOR v_event IN SELECT e FROM jsonb_array_elements(p_events) e LOOP
-    -- Already stored (earlier, or earlier in this batch): a duplicate that changes nothing.
-    IF EXISTS (SELECT 1 FROM events WHERE workspace_id = p_workspace_id AND external_id = v_event->>'id') THEN
-      v_duplicates := v_duplicates || to_jsonb(v_event->>'id');
-      CONTINUE;
-    END IF;
-    v_lead := v_event->'lead';
-    INSERT INTO leads AS l (process_id, external_id, name, phone, email, status, disposition, attributes, sequence)
-      VALUES ((v_event->>'processId')::uuid, v_lead->>'id', v_lead->>'name', v_lead->>'phone', v_lead->>'email',
-        v_lead->>'status', v_lead->>'disposition', coalesce(v_lead->'attributes', '{}'::jsonb), 1)
-      ON CONFLICT (process_id, external_id) DO UPDATE SET
-        name = coalesce(excluded.name, l.name), phone = coalesce(excluded.phone, l.phone),
-        email = coalesce(excluded.email, l.email), status = coalesce(excluded.status, l.status),
-        disposition = coalesce(excluded.disposition, l.disposition),
-        attributes = l.attributes || excluded.attributes, sequence = l.sequence + 1, updated_at = now()
-      RETURNING * INTO v_row;
-    INSERT INTO events (workspace_id, process_id, external_id, type, occurred_at, payload,
-        lead_id, lead_sequence, lead_snapshot)
-      VALUES (p_workspace_id, v_row.process_id, v_event->>'id', v_event->>'type',
-        (v_event->>'occurredAt')::timestamptz, v_event, v_row.id, v_row.sequence,
-        jsonb_build_object('id', v_row.external_id, 'name', v_row.name, 'phone', v_row.phone,
-          'email', v_row.email, 'status', v_row.status, 'disposition', v_row.disposition,
-          'attributes', v_row.attributes, 'sequence', v_row.sequence))
-      ON CONFLICT (workspace_id, external_id) DO NOTHING
-      RETURNING id INTO v_event_id;
-    IF v_event_id IS NULL THEN
-      RAISE EXCEPTION 'event % was stored by a concurrent request', v_event->>'id'
-        USING ERRCODE = 'serialization_failure';
-    END IF;
-    IF v_event ? 'activity' AND jsonb_typeof(v_event->'activity') = 'object' THEN
-      INSERT INTO lead_activities (lead_id, event_id, activity, occurred_at)
-        VALUES (v_row.id, v_event_id, v_event->'activity', (v_event->>'occurredAt')::timestamptz);
-    END IF;
-    v_accepted := v_accepted || jsonb_build_object('id', v_event_id, 'externalId', v_event->>'id');
-  END LOOP;
-  RETURN jsonb_build_object('accepted', v_accepted, 'duplicates', v_duplicates);
+  RETURN jsonb_build_object('accepted', v_accepted);
 END;
 $$;
 --> statement-breakpoint

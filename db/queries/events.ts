@@ -11,7 +11,7 @@ export type StoreResult = {
 };
 
 type Stored =
-  | StoreResult
+  | { accepted: Record<string, string> }
   | { error: "unauthorized" }
   | { error: "not_found"; index: number; processId: string };
 
@@ -56,12 +56,23 @@ async function callStored(query: SQL): Promise<Stored> {
   return typeof r === "string" ? (JSON.parse(r) as Stored) : r;
 }
 
+/** The function's answer as the route reports it: accepted and duplicate ids, each in batch order. */
 function settle(stored: Stored, batch: LeadEvent[]): StoreResult {
-  if (!("error" in stored)) return stored;
-  if (stored.error === "unauthorized")
-    throw new AppError("unauthorized", "This ingest key is unknown or revoked");
-  const where = batch.length > 1 ? `events[${stored.index}]: ` : "";
-  throw new AppError("not_found", `${where}process ${stored.processId} does not exist`);
+  if ("error" in stored) {
+    if (stored.error === "unauthorized")
+      throw new AppError("unauthorized", "This ingest key is unknown or revoked");
+    const where = batch.length > 1 ? `events[${stored.index}]: ` : "";
+    throw new AppError("not_found", `${where}process ${stored.processId} does not exist`);
+  }
+  const result: StoreResult = { accepted: [], duplicates: [] };
+  const seen = new Set<string>();
+  for (const { id: externalId } of batch) {
+    const id = stored.accepted[externalId];
+    if (id && !seen.has(externalId)) result.accepted.push({ id, externalId });
+    else result.duplicates.push(externalId);
+    seen.add(externalId);
+  }
+  return result;
 }
 
 // serialization_failure (the same event id stored concurrently) and deadlock_detected: safe to run again.
