@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { callbackIdentity, createCallbackSchema, MAX_CALLBACKS, type UrlRuleOptions } from "./callback";
+import { processStatuses } from "./process-status";
 
-export const processStatuses = ["active", "paused", "archived"] as const;
-export type ProcessStatus = (typeof processStatuses)[number];
+export { type ProcessStatus, processStatuses } from "./process-status";
 
 export const processName = z
   .string()
@@ -53,3 +53,27 @@ export function createProcessSettingsSchema(options: UrlRuleOptions) {
 export type ProcessSettingsSchema = ReturnType<typeof createProcessSettingsSchema>;
 export type ProcessSettingsInput = z.input<ProcessSettingsSchema>;
 export type ProcessSettingsValues = z.output<ProcessSettingsSchema>;
+
+type ParseResult = { success: boolean; error?: { issues: { path: PropertyKey[] }[] } };
+
+/**
+ * How many callback fields have a problem (the Advanced Settings badge): what the schema finds in the
+ * values, plus errors the server reported (react-hook-form errors of type "server", such as a host
+ * resolving to a private address) that no edit has cleared yet.
+ */
+export function countCallbackErrors(parsed: ParseResult, formErrors?: { callbacks?: unknown }): number {
+  const paths = new Set<string>();
+  for (const issue of parsed.error?.issues ?? []) {
+    if (issue.path[0] === "callbacks") paths.add(issue.path.map(String).join("."));
+  }
+  const walk = (node: unknown, prefix: string) => {
+    if (!node || typeof node !== "object") return;
+    const entry = node as { type?: unknown; message?: unknown };
+    if (entry.type === "server" && typeof entry.message === "string") paths.add(prefix);
+    for (const [key, child] of Object.entries(node)) {
+      if (key !== "ref" && typeof child === "object") walk(child, `${prefix}.${key}`);
+    }
+  };
+  walk(formErrors?.callbacks, "callbacks");
+  return paths.size;
+}
