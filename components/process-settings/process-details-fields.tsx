@@ -1,7 +1,8 @@
 "use client";
 
 import { useFormContext } from "react-hook-form";
-import { type ProcessSettingsInput, processStatuses } from "@/lib/validations/process";
+import type { ProcessSettingsInput } from "@/lib/validations/process";
+import { processStatuses } from "@/lib/validations/process-status";
 import { Field, inputClass } from "../ui/field";
 
 const statusLabels: Record<(typeof processStatuses)[number], string> = {

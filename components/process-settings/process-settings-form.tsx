@@ -1,27 +1,27 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
-import { useMemo, useRef, useState, useTransition } from "react";
-import { FormProvider, type Path, useFieldArray, useForm, useWatch } from "react-hook-form";
+import { lazy, Suspense, useMemo, useRef, useState, useTransition } from "react";
+import { FormProvider, type Path, useForm, useWatch } from "react-hook-form";
 import type { ActionResult } from "@/lib/errors";
-import { emptyCallback, MAX_CALLBACKS } from "@/lib/validations/callback";
-import {
-  createProcessSettingsSchema,
-  type ProcessSettingsInput,
-  type ProcessSettingsValues,
-} from "@/lib/validations/process";
+import type { ProcessSettingsInput, ProcessSettingsValues } from "@/lib/validations/process";
 import type { DeliveryActions } from "../deliveries/types";
 import { Button } from "../ui/button";
-import { AdvancedSettings, countCallbackErrors } from "./advanced-settings";
-import { CallbackBlock } from "./callback-block";
+import { AdvancedSettings } from "./advanced-settings";
 import { ProcessDetailsFields } from "./process-details-fields";
 import type { RevealSecret, RotateSecret } from "./signing-secret";
+import { useSettingsValidation } from "./use-settings-validation";
+
+// The callbacks (with their delivery logs, dialogs and switches) load when Advanced Settings first opens.
+// React.lazy rather than next/dynamic: the same split without next/dynamic's own runtime in the page.
+const CallbackList = lazy(() => import("./callback-list").then((m) => ({ default: m.CallbackList })));
 
 export type SavedSettings = { values: ProcessSettingsInput; signingSecretHints: Record<string, string> };
 export type SaveSettings = (values: ProcessSettingsValues) => Promise<ActionResult<SavedSettings>>;
 
 type Props = {
   initial: SavedSettings;
+  /** Callback fields with a problem in `initial`, counted on the server (see countCallbackErrors). */
+  initialErrorCount: number;
   allowPrivateUrls: boolean;
   egressIps: string[];
   save: SaveSettings;
@@ -33,6 +33,7 @@ type Props = {
 /** The process page's one form: details and Lead Update Callbacks, saved together. */
 export function ProcessSettingsForm({
   initial,
+  initialErrorCount,
   allowPrivateUrls,
   egressIps,
   save,
@@ -40,23 +41,28 @@ export function ProcessSettingsForm({
   reveal,
   rotate,
 }: Props) {
-  const schema = useMemo(() => createProcessSettingsSchema({ allowPrivateUrls }), [allowPrivateUrls]);
+  const validation = useSettingsValidation(allowPrivateUrls);
   const form = useForm<ProcessSettingsInput, unknown, ProcessSettingsValues>({
-    resolver: zodResolver(schema),
+    resolver: validation.resolver,
     defaultValues: initial.values,
     mode: "onChange",
     reValidateMode: "onChange",
     shouldFocusError: false,
   });
   const { control, handleSubmit, formState, reset, setError } = form;
-  const callbacks = useFieldArray({ control, name: "callbacks", keyName: "fieldKey" });
   const values = useWatch({ control }) as ProcessSettingsInput;
   const errorCount = useMemo(
-    () => countCallbackErrors(schema.safeParse(values), formState.errors),
-    [schema, values, formState.errors],
+    () => validation.countErrors?.(values, formState.errors) ?? initialErrorCount,
+    [validation.countErrors, values, formState.errors, initialErrorCount],
   );
   const [hints, setHints] = useState(initial.signingSecretHints);
   const [open, setOpen] = useState(false);
+  // Once shown, the callbacks stay mounted (hidden when closed) so their state survives closing.
+  const [callbacksShown, setCallbacksShown] = useState(false);
+  const openSettings = (next: boolean) => {
+    setOpen(next);
+    if (next) setCallbacksShown(true);
+  };
   const [banner, setBanner] = useState<{ tone: "ok" | "error"; text: string; conflict?: boolean } | null>(
     null,
   );
@@ -64,13 +70,15 @@ export function ProcessSettingsForm({
   const formRef = useRef<HTMLFormElement>(null);
 
   const focusFirstError = (opensSettings: boolean) => {
-    if (opensSettings) setOpen(true);
-    // Wait for the accordion to show its content before focusing inside it.
-    requestAnimationFrame(() =>
-      requestAnimationFrame(() =>
-        formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
-      ),
-    );
+    if (opensSettings) openSettings(true);
+    // Wait for Advanced Settings to show its content, which may still be loading, before focusing inside.
+    let frames = 0;
+    const focus = () => {
+      const target = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+      if (target) target.focus();
+      else if (opensSettings && ++frames < 300) requestAnimationFrame(focus);
+    };
+    requestAnimationFrame(() => requestAnimationFrame(focus));
   };
 
   const onValid = (data: ProcessSettingsValues) =>
@@ -96,6 +104,7 @@ export function ProcessSettingsForm({
         ref={formRef}
         noValidate
         className="space-y-6"
+        onFocus={() => void validation.load()}
         onSubmit={handleSubmit(onValid, (errors) => {
           setBanner({ tone: "error", text: "Fix the errors below before saving." });
           focusFirstError(Boolean(errors.callbacks));
@@ -103,47 +112,18 @@ export function ProcessSettingsForm({
       >
         <ProcessDetailsFields />
 
-        <AdvancedSettings open={open} onOpenChange={setOpen} errorCount={errorCount}>
-          <div className="space-y-4">
-            <div className="flex flex-wrap items-center justify-between gap-2">
-              <div>
-                <h3 className="text-base font-semibold text-slate-900">Lead Update Callbacks</h3>
-                <p className="text-sm text-slate-600">
-                  Webhook URLs that receive a POST when a call attempt completes, a lead's status changes, a
-                  final disposition is marked, or the latest activity changes.
-                </p>
-              </div>
-              <Button
-                variant="secondary"
-                disabled={callbacks.fields.length >= MAX_CALLBACKS}
-                onClick={() =>
-                  callbacks.append(emptyCallback(), { focusName: `callbacks.${callbacks.fields.length}.url` })
-                }
-              >
-                + Add Callback
-              </Button>
-            </div>
-            {callbacks.fields.length >= MAX_CALLBACKS ? (
-              <p className="text-sm text-slate-600">A process can have at most {MAX_CALLBACKS} callbacks.</p>
-            ) : null}
-            {callbacks.fields.length === 0 ? (
-              <p className="rounded-md border border-dashed border-slate-300 p-4 text-sm text-slate-600">
-                No callbacks yet. Click + Add Callback to send lead updates to your webhook endpoint.
-              </p>
-            ) : null}
-            {callbacks.fields.map((field, index) => (
-              <CallbackBlock
-                key={field.fieldKey}
-                index={index}
+        <AdvancedSettings open={open} onOpenChange={openSettings} errorCount={errorCount}>
+          {callbacksShown ? (
+            <Suspense fallback={<p className="text-sm text-slate-600">Loading callbacks…</p>}>
+              <CallbackList
                 deliveryActions={deliveryActions}
                 egressIps={egressIps}
-                signingSecretHint={field.id ? hints[field.id] : undefined}
-                onRemove={() => callbacks.remove(index)}
+                signingSecretHints={hints}
                 reveal={reveal}
                 rotate={rotate}
               />
-            ))}
-          </div>
+            </Suspense>
+          ) : null}
         </AdvancedSettings>
 
         <div className="sticky bottom-0 flex flex-wrap items-center gap-3 border-t border-slate-200 bg-white/95 py-4 backdrop-blur">

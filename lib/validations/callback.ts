@@ -1,5 +1,10 @@
-import { z } from "zod";
+import { en } from "zod/locales";
+import { z } from "zod/mini";
 import { forbiddenHostReason } from "@/lib/webhooks/url-safety";
+
+// zod/mini so the browser only loads the checks used here. Its default messages (for input of the wrong
+// type) come from the same locale classic zod installs on import, so they read the same everywhere.
+z.config(en());
 
 export const MAX_CALLBACKS = 10;
 export const MAX_URL_LENGTH = 2048;
@@ -62,41 +67,48 @@ export function isPlainHttp(value: string): boolean {
 
 /** The fields of one callback as the form edits them. Empty secrets with a stored hint keep the stored one. */
 export const callbackFields = {
-  id: z.uuid().nullable(),
-  url: z.string().trim(),
+  id: z.nullable(z.uuid()),
+  url: z.string().check(z.trim()),
   payloadFormat: z.enum(payloadFormats),
   requiresWhitelisting: z.boolean(),
   authType: z.enum(authTypes),
   bearerToken: z.string(),
-  storedBearerTokenHint: z.string().nullable(),
-  authHeaderKey: z.string().trim(),
+  storedBearerTokenHint: z.nullable(z.string()),
+  authHeaderKey: z.string().check(z.trim()),
   authHeaderValue: z.string(),
-  storedAuthHeaderValueHint: z.string().nullable(),
+  storedAuthHeaderValueHint: z.nullable(z.string()),
   enabled: z.boolean(),
 };
 
 /** Builds the callback schema; the URL rule depends on ALLOW_PRIVATE_CALLBACK_URLS. */
 export function createCallbackSchema(options: UrlRuleOptions) {
-  return z.object(callbackFields).superRefine((cb, ctx) => {
-    const urlProblem = leadUpdateUrlProblem(cb.url, options);
-    if (urlProblem) ctx.addIssue({ code: "custom", path: ["url"], message: urlProblem });
+  return z.object(callbackFields).check(
+    z.superRefine((cb, ctx) => {
+      const urlProblem = leadUpdateUrlProblem(cb.url, options);
+      if (urlProblem) ctx.addIssue({ code: "custom", path: ["url"], message: urlProblem });
 
-    if (cb.authType === "bearer") {
-      const problem = secretProblem(cb.bearerToken, cb.storedBearerTokenHint, "Token", WHITESPACE_OR_CONTROL);
-      if (problem) ctx.addIssue({ code: "custom", path: ["bearerToken"], message: problem });
-    }
-    if (cb.authType === "custom_header") {
-      const keyProblem = headerKeyProblem(cb.authHeaderKey);
-      if (keyProblem) ctx.addIssue({ code: "custom", path: ["authHeaderKey"], message: keyProblem });
-      const valueProblem = secretProblem(
-        cb.authHeaderValue,
-        cb.storedAuthHeaderValueHint,
-        "Auth Value",
-        HEADER_VALUE_FORBIDDEN,
-      );
-      if (valueProblem) ctx.addIssue({ code: "custom", path: ["authHeaderValue"], message: valueProblem });
-    }
-  });
+      if (cb.authType === "bearer") {
+        const problem = secretProblem(
+          cb.bearerToken,
+          cb.storedBearerTokenHint,
+          "Token",
+          WHITESPACE_OR_CONTROL,
+        );
+        if (problem) ctx.addIssue({ code: "custom", path: ["bearerToken"], message: problem });
+      }
+      if (cb.authType === "custom_header") {
+        const keyProblem = headerKeyProblem(cb.authHeaderKey);
+        if (keyProblem) ctx.addIssue({ code: "custom", path: ["authHeaderKey"], message: keyProblem });
+        const valueProblem = secretProblem(
+          cb.authHeaderValue,
+          cb.storedAuthHeaderValueHint,
+          "Auth Value",
+          HEADER_VALUE_FORBIDDEN,
+        );
+        if (valueProblem) ctx.addIssue({ code: "custom", path: ["authHeaderValue"], message: valueProblem });
+      }
+    }),
+  );
 }
 
 export type CallbackInput = z.input<ReturnType<typeof createCallbackSchema>>;

@@ -6,6 +6,7 @@ import { getProcessSettings } from "@/db/queries/callbacks";
 import { countPendingHandoffs } from "@/db/queries/events";
 import { getCurrentWorkspace } from "@/db/queries/workspaces";
 import { getEnv } from "@/lib/env";
+import { countCallbackErrors, createProcessSettingsSchema } from "@/lib/validations/process";
 import { revealSigningSecretAction, rotateSigningSecretAction, saveProcessSettingsAction } from "./actions";
 import {
   loadDeliveriesAction,
@@ -35,6 +36,11 @@ export default async function ProcessPage({ params }: Props) {
   const env = getEnv();
   const { process } = settings;
   const pendingHandoffs = await countPendingHandoffs(process.id);
+  const initialErrorCount = countCallbackErrors(
+    createProcessSettingsSchema({ allowPrivateUrls: env.ALLOW_PRIVATE_CALLBACK_URLS }).safeParse(
+      settings.values,
+    ),
+  );
 
   return (
     <div className="space-y-6">
@@ -54,6 +60,7 @@ export default async function ProcessPage({ params }: Props) {
       </div>
       <ProcessSettingsForm
         initial={{ values: settings.values, signingSecretHints: settings.signingSecretHints }}
+        initialErrorCount={initialErrorCount}
         allowPrivateUrls={env.ALLOW_PRIVATE_CALLBACK_URLS}
         egressIps={env.CALLBACK_EGRESS_IPS}
         save={saveProcessSettingsAction.bind(null, process.id)}
