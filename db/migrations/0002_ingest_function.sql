@@ -50,11 +50,12 @@ BEGIN
 
   IF jsonb_array_length(v_single) > 0 THEN
     WITH input AS (
-      SELECT x.ord, x.e, (x.e->>'processId')::uuid AS pid, x.e->'lead' AS lead
+      SELECT x.ord, x.e, x.e->>'id' AS ext, (x.e->>'processId')::uuid AS pid, x.e->'lead' AS lead,
+        x.e->'lead'->>'id' AS lid, CASE WHEN jsonb_typeof(x.e->'activity') = 'object' THEN x.e->'activity' END AS activity
       FROM jsonb_array_elements(v_single) WITH ORDINALITY AS x(e, ord)
     ), merged AS (
       INSERT INTO leads AS l (process_id, external_id, name, phone, email, status, disposition, attributes, sequence)
-        SELECT pid, lead->>'id', lead->>'name', lead->>'phone', lead->>'email', lead->>'status',
+        SELECT pid, lid, lead->>'name', lead->>'phone', lead->>'email', lead->>'status',
           lead->>'disposition', coalesce(lead->'attributes', '{}'::jsonb), 1
         FROM input ORDER BY ord
         ON CONFLICT (process_id, external_id) DO UPDATE SET
@@ -66,19 +67,19 @@ BEGIN
     ), stored AS (
       INSERT INTO events (workspace_id, process_id, external_id, type, occurred_at, payload,
           lead_id, lead_sequence, lead_snapshot)
-        SELECT p_workspace_id, i.pid, i.e->>'id', i.e->>'type', (i.e->>'occurredAt')::timestamptz, i.e,
+        SELECT p_workspace_id, i.pid, i.ext, i.e->>'type', (i.e->>'occurredAt')::timestamptz, i.e,
           m.id, m.sequence,
           jsonb_build_object('id', m.external_id, 'name', m.name, 'phone', m.phone, 'email', m.email,
             'status', m.status, 'disposition', m.disposition, 'attributes', m.attributes, 'sequence', m.sequence)
-        FROM input i JOIN merged m ON m.process_id = i.pid AND m.external_id = i.lead->>'id'
+        FROM input i JOIN merged m ON m.process_id = i.pid AND m.external_id = i.lid
         ORDER BY i.ord
         ON CONFLICT (workspace_id, external_id) DO NOTHING
         RETURNING id, external_id, lead_id, occurred_at
     ), activities AS (
       INSERT INTO lead_activities (lead_id, event_id, activity, occurred_at)
-        SELECT s.lead_id, s.id, i.e->'activity', s.occurred_at
-        FROM stored s JOIN input i ON i.e->>'id' = s.external_id
-        WHERE jsonb_typeof(i.e->'activity') = 'object'
+        SELECT s.lead_id, s.id, i.activity, s.occurred_at
+        FROM stored s JOIN input i ON i.ext = s.external_id
+        WHERE i.activity IS NOT NULL
     )
     SELECT count(*), coalesce(jsonb_object_agg(external_id, id), '{}'::jsonb) INTO v_count, v_accepted FROM stored;
     IF v_count < jsonb_array_length(v_single) THEN
