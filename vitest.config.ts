@@ -35,6 +35,8 @@ export default defineConfig({
         test: {
           name: "pglite",
           include: dbTests,
+          // In-memory PGlite shares the CPU with the other files running in parallel: allow slow machines.
+          testTimeout: 20_000,
           setupFiles: ["./db/test-setup.ts"],
           env: { ...shared, DATABASE_URL: "", PGLITE_DATA_DIR: "memory://" },
         },
@@ -44,7 +46,13 @@ export default defineConfig({
         ? [
             {
               extends: true as const,
-              test: { name: "postgres", include: dbTests, setupFiles: ["./db/test-setup.ts"], env: shared },
+              test: {
+                name: "postgres",
+                include: dbTests,
+                setupFiles: ["./db/test-setup.ts"],
+                env: shared,
+                testTimeout: 20_000,
+              },
             },
           ]
         : []),
