@@ -1,4 +1,4 @@
--- One event, its lead already merged (v_lead is the lead as this event leaves it): the event row with the
+-- One event, its lead already merged (p_lead is the lead as this event leaves it): the event row with the
 -- lead's snapshot, and its activity. The event id stored meanwhile by a concurrent request raises
 -- serialization_failure, which rolls back the lead merge too.
 CREATE FUNCTION "leadhook_insert_event"(p_workspace_id uuid, p_event jsonb, p_lead leads) RETURNS uuid
