@@ -1,5 +1,5 @@
 import "server-only";
-import { getDeliveryForAttempt, recordAttempt } from "@/db/queries/deliveries";
+import { getDeliveryForAttempt, recordAttempt } from "@/db/queries/delivery-attempts";
 import { decrypt } from "@/lib/crypto";
 import { getEnv } from "@/lib/env";
 import { getSecretsKey } from "@/lib/secrets-key";
