@@ -160,6 +160,36 @@ describe("recording attempts", () => {
     expect(byId.get(ids[2] as string)).toMatchObject({ status: "pending", attemptCount: 0 });
   });
 
+  it("stores texts and headers exactly as given, whatever characters they hold", async () => {
+    const texts = ['{"a":"b\\\\c"}', "NULL", "", "line\nbreak, {brace} \"quote\" 'tick'", "naïve 🚀", null];
+    const ids = await newDeliveries(texts.length);
+    const headers = { "x-odd": 'a"b\\c,{d}', authorization: "Bearer [redacted]" };
+    await Promise.all(
+      ids.map((id, i) =>
+        recordAttempt(id, 1, retry(), false).then(() =>
+          recordAttempt(
+            id,
+            2,
+            result({
+              responseExcerpt: texts[i] ?? null,
+              errorMessage: texts[i] ?? null,
+              requestHeaders: headers,
+            }),
+            false,
+          ),
+        ),
+      ),
+    );
+    const { byId, attempts } = await rowsOf(ids);
+    ids.forEach((id, i) => {
+      const second = attempts.find((a) => a.deliveryId === id && a.attemptNumber === 2);
+      expect(second?.responseExcerpt).toBe(texts[i]);
+      expect(second?.errorMessage).toBe(texts[i]);
+      expect(second?.requestHeaders).toEqual(headers);
+      expect(byId.get(id)?.lastError).toBe(texts[i]);
+    });
+  });
+
   it("loads deliveries asked for together, each caller its own, unknown ids as undefined", async () => {
     const ids = await newDeliveries(3);
     const unknown = "00000000-0000-4000-8000-000000000000";

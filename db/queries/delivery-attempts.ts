@@ -1,8 +1,8 @@
 import "server-only";
-import { eq, inArray, type SQL, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { createBatcher } from "@/lib/batcher";
 import type { AttemptResult } from "@/lib/webhooks/deliver";
-import { getDb } from "../index";
+import { type Database, getDb } from "../index";
 import { deliveries, deliveryAttempts, leadUpdateCallbacks, processes } from "../schema";
 import { isUuid } from "./processes";
 
@@ -12,15 +12,10 @@ const BATCH = { maxSize: 100, maxConcurrent: 2 };
 
 export type DeliveryStatus = "succeeded" | "retrying" | "failed";
 
-const loadForAttempts = createBatcher(async (ids: string[]) => {
-  const db = await getDb();
-  const rows = await db
+function selectForAttempts(db: Database) {
+  return db
     .select({
-      delivery: {
-        id: deliveries.id,
-        isTest: deliveries.isTest,
-        payload: deliveries.payload,
-      },
+      delivery: { id: deliveries.id, isTest: deliveries.isTest, payload: deliveries.payload },
       callback: {
         url: leadUpdateCallbacks.url,
         enabled: leadUpdateCallbacks.enabled,
@@ -34,7 +29,19 @@ const loadForAttempts = createBatcher(async (ids: string[]) => {
     })
     .from(deliveries)
     .innerJoin(leadUpdateCallbacks, eq(leadUpdateCallbacks.id, deliveries.callbackId))
-    .where(inArray(deliveries.id, [...new Set(ids)]));
+    .where(sql`${deliveries.id} = any(${sql.placeholder("ids")}::uuid[])`)
+    .prepare("deliveries_for_attempts");
+}
+const prepared = new WeakMap<Database, ReturnType<typeof selectForAttempts>>();
+
+const loadForAttempts = createBatcher(async (ids: string[]) => {
+  const db = await getDb();
+  let select = prepared.get(db);
+  if (!select) {
+    select = selectForAttempts(db);
+    prepared.set(db, select);
+  }
+  const rows = await select.execute({ ids: [...new Set(ids)] });
   const byId = new Map(rows.map((row) => [row.delivery.id, row]));
   return ids.map((id) => byId.get(id));
 }, BATCH);
@@ -105,18 +112,23 @@ function isDataError(error: unknown): boolean {
  */
 async function insertAttempts(records: AttemptRecord[]): Promise<Set<string>> {
   const db = await getDb();
-  const values: SQL[] = records.map(
-    ({ deliveryId, attemptNumber, result: r, status }) =>
-      sql`(${deliveryId}::uuid, ${attemptNumber}::int, ${r.outcome}::text, ${r.responseStatus}::int,
-        ${r.latencyMs}::int, ${r.errorClass}::text, ${r.errorMessage}::text, ${r.responseExcerpt}::text,
-        ${JSON.stringify(r.requestHeaders)}::jsonb, ${r.startedAt.toISOString()}::timestamptz,
-        ${status}::delivery_status)`,
-  );
+  // One array per column: the statement's text stays the same whatever the batch size.
+  const column = <T>(pick: (record: AttemptRecord) => T) => sql.param(records.map(pick));
   const result = await db.execute(sql`
-    with v (delivery_id, attempt_number, outcome, response_status, latency_ms, error_class, error_message,
-      response_excerpt, request_headers, started_at, status) as (values ${sql.join(values, sql`, `)}),
+    with v as (
+      select * from unnest(
+        ${column((r) => r.deliveryId)}::uuid[], ${column((r) => r.attemptNumber)}::int[],
+        ${column((r) => r.result.outcome)}::text[], ${column((r) => r.result.responseStatus)}::int[],
+        ${column((r) => r.result.latencyMs)}::int[], ${column((r) => r.result.errorClass)}::text[],
+        ${column((r) => r.result.errorMessage)}::text[], ${column((r) => r.result.responseExcerpt)}::text[],
+        ${column((r) => JSON.stringify(r.result.requestHeaders))}::jsonb[],
+        ${column((r) => r.result.startedAt.toISOString())}::timestamptz[],
+        ${column((r) => r.status)}::text[]
+      ) as v (delivery_id, attempt_number, outcome, response_status, latency_ms, error_class, error_message,
+        response_excerpt, request_headers, started_at, status)
+    ),
     moved as (
-      update ${deliveries} d set status = v.status, attempt_count = d.attempt_count + 1,
+      update ${deliveries} d set status = v.status::delivery_status, attempt_count = d.attempt_count + 1,
         last_response_status = v.response_status, last_error = v.error_message,
         last_attempt_at = v.started_at, updated_at = now()
       from v where d.id = v.delivery_id
