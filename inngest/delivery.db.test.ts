@@ -1,5 +1,5 @@
 import { inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/index";
 import { revealSigningSecret } from "@/db/queries/callbacks";
 import { createTestDelivery } from "@/db/queries/deliveries";
@@ -19,9 +19,26 @@ beforeAll(async () => {
     },
   });
 });
+afterEach(() => receiver.clear());
 afterAll(async () => {
   vi.unstubAllEnvs();
   await receiver.close();
+});
+
+describe("performDeliveryAttempt", () => {
+  it("sends exactly the bytes JSON.stringify made of the stored payload", async () => {
+    const setup = await processWithCallbacks("Bytes", [{ url: `${receiver.url}/hook` }]);
+    const payload = {
+      zeta: 1,
+      alpha: { 'quote"back\\slash': "line\nsep\u2028 tab\t </script> ✓ 🚀", empty: "" },
+      numbers: [0.1, 1e21, 5e-324, -0, 123456789012345680000, -1.5e-7],
+      data: { n: 1, nested: [[], {}, null, true, false] },
+    };
+    const id = await createTestDelivery(setup.callbackIds[0] as string, "call.completed", payload);
+    const summary = await performDeliveryAttempt(id, { attemptNumber: 1, final: true });
+    expect(summary.status).toBe("succeeded");
+    expect(receiver.received[0]?.rawBody).toBe(JSON.stringify(payload));
+  });
 });
 
 describe("performDeliveryAttempt under concurrency", () => {

@@ -63,7 +63,7 @@ export async function performDeliveryAttempt(
     {
       url: callback.url,
       webhookId: webhookIdFor(delivery.id),
-      body: JSON.stringify(delivery.payload),
+      body: delivery.body,
       signingSecret: decryptRemembered(callback.signingSecretEncrypted, key),
       auth,
       requiresWhitelisting: callback.requiresWhitelisting,

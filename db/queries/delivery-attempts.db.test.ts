@@ -197,7 +197,7 @@ describe("recording attempts", () => {
       [...ids, unknown, "not-a-uuid", (ids[0] as string).toUpperCase()].map(getDeliveryForAttempt),
     );
     expect(rows.map((r) => r?.delivery.id)).toEqual([...ids, undefined, undefined, ids[0]]);
-    expect(rows[1]?.delivery.payload).toEqual({ n: 1 });
+    expect(rows[1]?.delivery.body).toBe('{"n":1}');
     expect(rows[0]?.callback.signingSecretEncrypted).toMatch(/^v1:/);
   });
 });

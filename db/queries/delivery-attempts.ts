@@ -15,7 +15,12 @@ export type DeliveryStatus = "succeeded" | "retrying" | "failed";
 function selectForAttempts(db: Database) {
   return db
     .select({
-      delivery: { id: deliveries.id, isTest: deliveries.isTest, payload: deliveries.payload },
+      // The stored text is the body: written by JSON.stringify, sent as is, never parsed and re-serialised.
+      delivery: {
+        id: deliveries.id,
+        isTest: deliveries.isTest,
+        body: sql<string>`${deliveries.payload}::text`,
+      },
       callback: {
         url: leadUpdateCallbacks.url,
         enabled: leadUpdateCallbacks.enabled,
