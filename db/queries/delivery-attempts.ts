@@ -81,11 +81,12 @@ const recordAttempts = createBatcher(async (records: AttemptRecord[]) => {
           try {
             settle([entry], await insertAttempts([entry.record]), outcomes);
           } catch (alone) {
-            outcomes[entry.index] = alone as Error;
+            outcomes[entry.index] = notRecorded(alone);
           }
         }
       } else {
-        for (const { index } of round) outcomes[index] = error as Error;
+        const failure = notRecorded(error);
+        for (const { index } of round) outcomes[index] = failure;
       }
     }
   }
@@ -102,6 +103,16 @@ function settle(
       ? record.status
       : new Error(`Delivery ${record.deliveryId} no longer exists; its attempt was not recorded`);
   }
+}
+
+/**
+ * The driver's error without the failed query's parameters: those hold every attempt of the batch (other
+ * callbacks' response excerpts), and each caller's error ends up in its own run's log.
+ */
+function notRecorded(error: unknown): Error {
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new Error(`The attempt could not be recorded: ${message}`, { cause });
 }
 
 /** SQLSTATE classes 22 (data exception) and 23 (integrity): caused by a value, not by the database. */
