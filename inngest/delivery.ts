@@ -1,6 +1,6 @@
 import "server-only";
-import { getDeliveryForAttempt, recordAttempt } from "@/db/queries/deliveries";
-import { decrypt } from "@/lib/crypto";
+import { getDeliveryForAttempt, recordAttempt } from "@/db/queries/delivery-attempts";
+import { decryptRemembered } from "@/lib/crypto";
 import { getEnv } from "@/lib/env";
 import { getSecretsKey } from "@/lib/secrets-key";
 import { type CallbackAuth, deliverWebhook } from "@/lib/webhooks/deliver";
@@ -47,24 +47,24 @@ export async function performDeliveryAttempt(
   const { delivery, callback } = row;
   if (!callback.enabled && !delivery.isTest) return skipped("The callback is turned off");
 
-  const key = getSecretsKey();
+  const env = getEnv();
+  const key = getSecretsKey(env);
   const auth: CallbackAuth =
     callback.authType === "bearer" && callback.bearerTokenEncrypted
-      ? { type: "bearer", token: decrypt(callback.bearerTokenEncrypted, key) }
+      ? { type: "bearer", token: decryptRemembered(callback.bearerTokenEncrypted, key) }
       : callback.authType === "custom_header" && callback.authHeaderKey && callback.authHeaderValueEncrypted
         ? {
             type: "custom_header",
             key: callback.authHeaderKey,
-            value: decrypt(callback.authHeaderValueEncrypted, key),
+            value: decryptRemembered(callback.authHeaderValueEncrypted, key),
           }
         : { type: "none" };
-  const env = getEnv();
   const result = await deliverWebhook(
     {
       url: callback.url,
       webhookId: webhookIdFor(delivery.id),
-      body: JSON.stringify(delivery.payload),
-      signingSecret: decrypt(callback.signingSecretEncrypted, key),
+      body: delivery.body,
+      signingSecret: decryptRemembered(callback.signingSecretEncrypted, key),
       auth,
       requiresWhitelisting: callback.requiresWhitelisting,
     },

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { decrypt, encrypt, generateKey, generateSigningSecret, parseKey, secretHint } from "./crypto";
+import {
+  decrypt,
+  decryptRemembered,
+  encrypt,
+  generateKey,
+  generateSigningSecret,
+  parseKey,
+  secretHint,
+} from "./crypto";
 
 const key = parseKey(generateKey());
 
@@ -55,5 +63,28 @@ describe("signing secrets", () => {
 
   it("are shown as a hint of their last four characters", () => {
     expect(secretHint("abcdefgh1234")).toBe("••••1234");
+  });
+});
+
+describe("decryptRemembered", () => {
+  it("answers what decrypt answers, a new secret's new value, and never another key's answer", () => {
+    const stored = encrypt("token-one", key);
+    expect(decryptRemembered(stored, key)).toBe("token-one");
+    expect(decryptRemembered(stored, key)).toBe("token-one");
+    const changed = encrypt("token-two", key);
+    expect(decryptRemembered(changed, key)).toBe("token-two");
+    expect(() => decryptRemembered(stored, parseKey(generateKey()))).toThrow();
+    const raw = Buffer.from(stored.slice(3), "base64");
+    raw[raw.length - 1] = (raw[raw.length - 1] ?? 0) ^ 0x01;
+    expect(() => decryptRemembered(`v1:${raw.toString("base64")}`, key)).toThrow();
+  });
+
+  it("keeps answering correctly past its bound", () => {
+    const values = Array.from(
+      { length: 1100 },
+      (_, i) => [encrypt(`secret-${i}`, key), `secret-${i}`] as const,
+    );
+    for (const [stored, plain] of values) expect(decryptRemembered(stored, key)).toBe(plain);
+    for (const [stored, plain] of values) expect(decryptRemembered(stored, key)).toBe(plain);
   });
 });

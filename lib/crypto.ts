@@ -40,6 +40,28 @@ export function decrypt(payload: string, key: Buffer): string {
   );
 }
 
+const remembered = new WeakMap<Buffer, Map<string, string>>();
+const REMEMBERED_MAX = 1000;
+
+/**
+ * {@link decrypt} for values read again and again (a callback's secrets, on every delivery): the last
+ * 1,000 answers per key are kept in memory. Keyed by the encrypted value itself, so a changed secret,
+ * which is encrypted anew with a fresh IV, is never answered from memory.
+ */
+export function decryptRemembered(payload: string, key: Buffer): string {
+  let memo = remembered.get(key);
+  if (!memo) {
+    memo = new Map();
+    remembered.set(key, memo);
+  }
+  const known = memo.get(payload);
+  if (known !== undefined) return known;
+  const plaintext = decrypt(payload, key);
+  if (memo.size >= REMEMBERED_MAX) memo.delete(memo.keys().next().value as string);
+  memo.set(payload, plaintext);
+  return plaintext;
+}
+
 /** A Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes. */
 export function generateSigningSecret(): string {
   return `whsec_${randomBytes(32).toString("base64")}`;

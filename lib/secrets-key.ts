@@ -2,16 +2,16 @@ import "server-only";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { generateKey, parseKey } from "./crypto";
-import { getEnv } from "./env";
+import { type Env, getEnv } from "./env";
 
 let cached: { source: string; key: Buffer } | undefined;
 
 /**
  * The key that encrypts secrets at rest. SECRETS_KEY wins; in production it is required. In development
  * a key is generated once and kept in DATA_DIR/secrets.key so restarts can still read stored secrets.
+ * A caller that already holds the environment passes it, saving a second parse.
  */
-export function getSecretsKey(): Buffer {
-  const env = getEnv();
+export function getSecretsKey(env: Env = getEnv()): Buffer {
   const source = env.SECRETS_KEY ?? `file:${path.resolve(env.DATA_DIR, "secrets.key")}`;
   if (cached?.source === source) return cached.key;
   let key: Buffer;

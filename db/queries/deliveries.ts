@@ -1,6 +1,5 @@
 import "server-only";
 import { and, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
-import type { AttemptResult } from "@/lib/webhooks/deliver";
 import { buildWebhookPayload, subscribes } from "@/lib/webhooks/payload";
 import { getDb } from "../index";
 import {
@@ -94,79 +93,6 @@ export async function createTestDelivery(
     .returning({ id: deliveries.id });
   if (!row) throw new Error("Insert returned no row");
   return row.id;
-}
-
-/** What an attempt needs: the delivery and its callback, secrets still encrypted. */
-export async function getDeliveryForAttempt(deliveryId: string) {
-  if (!isUuid(deliveryId)) return undefined;
-  const db = await getDb();
-  const [row] = await db
-    .select({ delivery: deliveries, callback: leadUpdateCallbacks })
-    .from(deliveries)
-    .innerJoin(leadUpdateCallbacks, eq(leadUpdateCallbacks.id, deliveries.callbackId))
-    .where(eq(deliveries.id, deliveryId));
-  return row;
-}
-
-/**
- * Records one attempt and moves the delivery on: succeeded, retrying, or failed (a final failure). A 410
- * turns the callback off with the reason shown to the admin. One transaction, so the log never disagrees
- * with the delivery's state.
- */
-export async function recordAttempt(
-  deliveryId: string,
-  attemptNumber: number,
-  result: AttemptResult,
-  final: boolean,
-) {
-  const db = await getDb();
-  const status =
-    result.outcome === "succeeded"
-      ? "succeeded"
-      : final || result.outcome !== "retry"
-        ? "failed"
-        : "retrying";
-  await db.transaction(async (tx) => {
-    await tx.insert(deliveryAttempts).values({
-      deliveryId,
-      attemptNumber,
-      outcome: result.outcome,
-      responseStatus: result.responseStatus,
-      latencyMs: result.latencyMs,
-      errorClass: result.errorClass,
-      errorMessage: result.errorMessage,
-      responseExcerpt: result.responseExcerpt,
-      requestHeaders: result.requestHeaders,
-      startedAt: result.startedAt,
-    });
-    const [delivery] = await tx
-      .update(deliveries)
-      .set({
-        status,
-        attemptCount: sql`${deliveries.attemptCount} + 1`,
-        lastResponseStatus: result.responseStatus,
-        lastError: result.errorMessage,
-        lastAttemptAt: result.startedAt,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(deliveries.id, deliveryId))
-      .returning({ callbackId: deliveries.callbackId });
-    if (result.outcome === "gone" && delivery) {
-      // Bumping the process version makes a form opened before this refuse to silently re-enable it.
-      await tx.execute(
-        sql`update ${processes} set version = version + 1 where id = (select process_id from ${leadUpdateCallbacks} where id = ${delivery.callbackId})`,
-      );
-      await tx
-        .update(leadUpdateCallbacks)
-        .set({
-          enabled: false,
-          disabledReason: `Turned off ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: the receiver answered 410 Gone.`,
-          updatedAt: sql`now()`,
-        })
-        .where(eq(leadUpdateCallbacks.id, delivery.callbackId));
-    }
-  });
-  return status;
 }
 
 /** Puts a delivery back in the queue for "Redeliver": same id (webhook-id), same payload. */

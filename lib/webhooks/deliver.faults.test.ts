@@ -69,6 +69,21 @@ describe("deliveries to misbehaving receivers", () => {
     expect(result.latencyMs).toBeLessThan(TIMEOUT_MS + 1000);
   });
 
+  it("times out a receiver that answers at once but trickles its body, within the one deadline", async () => {
+    const url = await tcpReceiver((socket) =>
+      onRequest(socket, () => {
+        socket.write("HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n");
+        // A byte every 200 ms never trips the body's idle timeout; only the deadline for the whole request.
+        const timer = setInterval(() => socket.writable && socket.write("a"), 200);
+        socket.on("close", () => clearInterval(timer));
+      }),
+    );
+    const result = await send(url);
+    expect(result).toMatchObject({ outcome: "retry", errorClass: "timeout", responseStatus: null });
+    expect(result.latencyMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    expect(result.latencyMs).toBeLessThan(TIMEOUT_MS + 1000);
+  });
+
   it("reads only 2 KB of a 50 MB answer and moves on", async () => {
     let written = 0;
     const url = await tcpReceiver((socket) =>

@@ -74,6 +74,13 @@ export async function deliverWebhook(req: WebhookRequest, options: DeliveryOptio
     startedAt,
   });
 
+  // What AbortSignal.timeout does (same reason, unref'd timer), at a fraction of its cost per request.
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+    options.timeoutMs,
+  );
+  timer.unref();
   try {
     const dispatcher = await dispatcherFor(req, options);
     const response = await request(req.url, {
@@ -81,7 +88,7 @@ export async function deliverWebhook(req: WebhookRequest, options: DeliveryOptio
       headers,
       body: req.body,
       dispatcher,
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: deadline.signal,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
@@ -135,6 +142,8 @@ export async function deliverWebhook(req: WebhookRequest, options: DeliveryOptio
       responseExcerpt: null,
       retryAfterMs: null,
     });
+  } finally {
+    clearTimeout(timer);
   }
 }
 

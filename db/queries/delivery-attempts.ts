@@ -1,0 +1,234 @@
+import "server-only";
+import { eq, sql } from "drizzle-orm";
+import { createBatcher } from "@/lib/batcher";
+import type { AttemptResult } from "@/lib/webhooks/deliver";
+import { type Database, getDb } from "../index";
+import { deliveries, deliveryAttempts, leadUpdateCallbacks, processes } from "../schema";
+import { isUuid } from "./processes";
+
+// Attempts running at the same time share their reads and writes: one query loads every delivery asked
+// for in one turn of the event loop, and one statement records every attempt that finished in one turn.
+const BATCH = { maxSize: 100, maxConcurrent: 2 };
+
+export type DeliveryStatus = "succeeded" | "retrying" | "failed";
+
+function selectForAttempts(db: Database) {
+  return db
+    .select({
+      // The stored text is the body: written by JSON.stringify, sent as is, never parsed and re-serialised.
+      delivery: {
+        id: deliveries.id,
+        isTest: deliveries.isTest,
+        body: sql<string>`${deliveries.payload}::text`,
+      },
+      callback: {
+        url: leadUpdateCallbacks.url,
+        enabled: leadUpdateCallbacks.enabled,
+        requiresWhitelisting: leadUpdateCallbacks.requiresWhitelisting,
+        authType: leadUpdateCallbacks.authType,
+        bearerTokenEncrypted: leadUpdateCallbacks.bearerTokenEncrypted,
+        authHeaderKey: leadUpdateCallbacks.authHeaderKey,
+        authHeaderValueEncrypted: leadUpdateCallbacks.authHeaderValueEncrypted,
+        signingSecretEncrypted: leadUpdateCallbacks.signingSecretEncrypted,
+      },
+    })
+    .from(deliveries)
+    .innerJoin(leadUpdateCallbacks, eq(leadUpdateCallbacks.id, deliveries.callbackId))
+    .where(sql`${deliveries.id} = any(${sql.placeholder("ids")}::uuid[])`)
+    .prepare("deliveries_for_attempts");
+}
+const prepared = new WeakMap<Database, ReturnType<typeof selectForAttempts>>();
+
+const loadForAttempts = createBatcher(async (ids: string[]) => {
+  const db = await getDb();
+  let select = prepared.get(db);
+  if (!select) {
+    select = selectForAttempts(db);
+    prepared.set(db, select);
+  }
+  const rows = await select.execute({ ids: [...new Set(ids)] });
+  const byId = new Map(rows.map((row) => [row.delivery.id, row]));
+  return ids.map((id) => byId.get(id));
+}, BATCH);
+
+/** What an attempt needs: the delivery and its callback, secrets still encrypted. */
+export async function getDeliveryForAttempt(deliveryId: string) {
+  if (!isUuid(deliveryId)) return undefined;
+  return loadForAttempts(deliveryId.toLowerCase());
+}
+
+type AttemptRecord = {
+  deliveryId: string;
+  attemptNumber: number;
+  result: AttemptResult;
+  status: DeliveryStatus;
+};
+
+const recordAttempts = createBatcher(async (records: AttemptRecord[]) => {
+  const outcomes: (DeliveryStatus | Error)[] = [];
+  // One statement cannot move the same delivery twice, so repeats of a delivery wait for the next round.
+  let rest = records.map((record, index) => ({ record, index }));
+  while (rest.length) {
+    const seen = new Set<string>();
+    const round = rest.filter(({ record }) => !seen.has(record.deliveryId) && seen.add(record.deliveryId));
+    rest = rest.filter((entry) => !round.includes(entry));
+    try {
+      settle(round, await insertAttempts(round.map((entry) => entry.record)), outcomes);
+    } catch (error) {
+      if (round.length > 1 && isDataError(error)) {
+        // One attempt's bad value (a NUL byte in an excerpt, say) must not cost the others their record.
+        for (const entry of round) {
+          try {
+            settle([entry], await insertAttempts([entry.record]), outcomes);
+          } catch (alone) {
+            outcomes[entry.index] = notRecorded(alone);
+          }
+        }
+      } else {
+        const failure = notRecorded(error);
+        for (const { index } of round) outcomes[index] = failure;
+      }
+    }
+  }
+  return outcomes;
+}, BATCH);
+
+function settle(
+  round: { record: AttemptRecord; index: number }[],
+  recorded: Set<string>,
+  outcomes: (DeliveryStatus | Error)[],
+) {
+  for (const { record, index } of round) {
+    outcomes[index] = recorded.has(record.deliveryId)
+      ? record.status
+      : new Error(`Delivery ${record.deliveryId} no longer exists; its attempt was not recorded`);
+  }
+}
+
+/**
+ * The driver's error without the failed query's parameters: those hold every attempt of the batch (other
+ * callbacks' response excerpts), and each caller's error ends up in its own run's log.
+ */
+function notRecorded(error: unknown): Error {
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new Error(`The attempt could not be recorded: ${message}`, { cause });
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity): caused by a value, not by the database. */
+function isDataError(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  const code = String((error as { code?: unknown }).code ?? cause?.code ?? "");
+  return code.startsWith("22") || code.startsWith("23");
+}
+
+/**
+ * One statement, so all of it or none of it is stored: moves each delivery on and logs its attempt. A
+ * delivery deleted meanwhile is neither updated nor logged; the ids answered are the ones recorded.
+ */
+async function insertAttempts(records: AttemptRecord[]): Promise<Set<string>> {
+  const db = await getDb();
+  // One array per column: the statement's text stays the same whatever the batch size.
+  const column = <T>(pick: (record: AttemptRecord) => T) => sql.param(records.map(pick));
+  const result = await db.execute(sql`
+    with v as (
+      select * from unnest(
+        ${column((r) => r.deliveryId)}::uuid[], ${column((r) => r.attemptNumber)}::int[],
+        ${column((r) => r.result.outcome)}::text[], ${column((r) => r.result.responseStatus)}::int[],
+        ${column((r) => r.result.latencyMs)}::int[], ${column((r) => r.result.errorClass)}::text[],
+        ${column((r) => r.result.errorMessage)}::text[], ${column((r) => r.result.responseExcerpt)}::text[],
+        ${column((r) => JSON.stringify(r.result.requestHeaders))}::jsonb[],
+        ${column((r) => r.result.startedAt.toISOString())}::timestamptz[],
+        ${column((r) => r.status)}::text[]
+      ) as v (delivery_id, attempt_number, outcome, response_status, latency_ms, error_class, error_message,
+        response_excerpt, request_headers, started_at, status)
+    ),
+    moved as (
+      update ${deliveries} d set status = v.status::delivery_status, attempt_count = d.attempt_count + 1,
+        last_response_status = v.response_status, last_error = v.error_message,
+        last_attempt_at = v.started_at, updated_at = now()
+      from v where d.id = v.delivery_id
+      returning d.id
+    )
+    insert into ${deliveryAttempts} (delivery_id, attempt_number, outcome, response_status, latency_ms,
+      error_class, error_message, response_excerpt, request_headers, started_at)
+    select v.delivery_id, v.attempt_number, v.outcome, v.response_status, v.latency_ms, v.error_class,
+      v.error_message, v.response_excerpt, v.request_headers, v.started_at
+    from v join moved on moved.id = v.delivery_id
+    returning delivery_id`);
+  // node-postgres and PGlite both answer { rows }.
+  const { rows } = result as unknown as { rows: { delivery_id: string }[] };
+  return new Set(rows.map((row) => row.delivery_id));
+}
+
+/**
+ * Records one attempt and moves the delivery on: succeeded, retrying, or failed (a final failure). The
+ * log never disagrees with the delivery's state, and the promise settles once the attempt is stored (it
+ * rejects when it was not). A 410 turns the callback off with the reason shown to the admin.
+ */
+export async function recordAttempt(
+  deliveryId: string,
+  attemptNumber: number,
+  result: AttemptResult,
+  final: boolean,
+): Promise<DeliveryStatus> {
+  const status =
+    result.outcome === "succeeded"
+      ? "succeeded"
+      : final || result.outcome !== "retry"
+        ? "failed"
+        : "retrying";
+  const id = deliveryId.toLowerCase();
+  if (result.outcome === "gone") await recordGone(id, attemptNumber, result, status);
+  else await recordAttempts({ deliveryId: id, attemptNumber, result, status });
+  return status;
+}
+
+/** The rare 410: the attempt, the delivery and turning the callback off, in one transaction. */
+async function recordGone(
+  deliveryId: string,
+  attemptNumber: number,
+  result: AttemptResult,
+  status: DeliveryStatus,
+) {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await tx.insert(deliveryAttempts).values({
+      deliveryId,
+      attemptNumber,
+      outcome: result.outcome,
+      responseStatus: result.responseStatus,
+      latencyMs: result.latencyMs,
+      errorClass: result.errorClass,
+      errorMessage: result.errorMessage,
+      responseExcerpt: result.responseExcerpt,
+      requestHeaders: result.requestHeaders,
+      startedAt: result.startedAt,
+    });
+    const [delivery] = await tx
+      .update(deliveries)
+      .set({
+        status,
+        attemptCount: sql`${deliveries.attemptCount} + 1`,
+        lastResponseStatus: result.responseStatus,
+        lastError: result.errorMessage,
+        lastAttemptAt: result.startedAt,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(deliveries.id, deliveryId))
+      .returning({ callbackId: deliveries.callbackId });
+    if (!delivery) return;
+    // Bumping the process version makes a form opened before this refuse to silently re-enable it.
+    await tx.execute(
+      sql`update ${processes} set version = version + 1 where id = (select process_id from ${leadUpdateCallbacks} where id = ${delivery.callbackId})`,
+    );
+    await tx
+      .update(leadUpdateCallbacks)
+      .set({
+        enabled: false,
+        disabledReason: `Turned off ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: the receiver answered 410 Gone.`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(leadUpdateCallbacks.id, delivery.callbackId));
+  });
+}
