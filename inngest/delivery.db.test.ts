@@ -5,20 +5,20 @@ import { revealSigningSecret } from "@/db/queries/callbacks";
 import { createTestDelivery } from "@/db/queries/deliveries";
 import { processWithCallbacks } from "@/db/queries/test-fixtures";
 import { deliveries, deliveryAttempts } from "@/db/schema";
-import { type Receiver, startReceiver } from "@/e2e/receiver";
+import { type ReceivedWebhook, type Receiver, startReceiver } from "@/e2e/receiver";
 import { performDeliveryAttempt, webhookIdFor } from "./delivery";
 
 let receiver: Receiver;
 beforeAll(async () => {
   vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
-  // Every third delivery is refused with a 500 until its second attempt.
-  receiver = await startReceiver({
-    respond: (w) => {
-      const { n } = (w.json as { data: { n: number } }).data;
-      return { status: n % 3 === 0 ? 500 : 200, body: `got ${n}` };
-    },
-  });
+  receiver = await startReceiver({ respond: byN });
 });
+
+// Every third delivery is refused with a 500 until its second attempt.
+function byN(w: ReceivedWebhook) {
+  const { n } = (w.json as { data: { n: number } }).data;
+  return { status: n % 3 === 0 ? 500 : 200, body: `got ${n}` };
+}
 afterEach(() => receiver.clear());
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -38,6 +38,26 @@ describe("performDeliveryAttempt", () => {
     const summary = await performDeliveryAttempt(id, { attemptNumber: 1, final: true });
     expect(summary.status).toBe("succeeded");
     expect(receiver.received[0]?.rawBody).toBe(JSON.stringify(payload));
+  });
+});
+
+describe("performDeliveryAttempt with an awkward answer", () => {
+  it("records an answer holding NUL bytes (Postgres text cannot), shown as U+FFFD", async () => {
+    const setup = await processWithCallbacks("Binary answer", [{ url: `${receiver.url}/hook` }]);
+    const id = await createTestDelivery(setup.callbackIds[0] as string, "call.completed", { data: { n: 1 } });
+    receiver.respondWith(() => ({ status: 200, body: "ok\u0000\u0000done" }));
+    try {
+      const summary = await performDeliveryAttempt(id, { attemptNumber: 1, final: true });
+      expect(summary).toMatchObject({ status: "succeeded", responseExcerpt: "ok\uFFFD\uFFFDdone" });
+    } finally {
+      receiver.respondWith(byN);
+    }
+    const db = await getDb();
+    const [attempt] = await db
+      .select()
+      .from(deliveryAttempts)
+      .where(inArray(deliveryAttempts.deliveryId, [id]));
+    expect(attempt?.responseExcerpt).toBe("ok\uFFFD\uFFFDdone");
   });
 });
 

@@ -180,7 +180,10 @@ async function readExcerpt(body: Dispatcher.ResponseData["body"]): Promise<strin
   // Leaving the loop early destroys the stream: the rest of a large body is never read.
   if (!body.destroyed) body.destroy();
   if (size === 0) return null;
-  return new TextDecoder("utf-8").decode(Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES));
+  // NUL cannot be stored in Postgres text; shown like any other undecodable byte.
+  return new TextDecoder("utf-8")
+    .decode(Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES))
+    .replaceAll("\u0000", "\uFFFD");
 }
 
 /** Retry-After as seconds or an HTTP date, capped at one day; null when absent or unreadable. */
