@@ -98,7 +98,7 @@ if (values.soak) {
     "# Benchmark results",
     "",
     `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${fmt.n(totalmem() / 1024 ** 3, 0)} GiB memory, Node ${process.version}.`,
-    `Command: \`npm run bench -- --seconds ${seconds} --rounds ${rounds}\`. Everything on 127.0.0.1: a throwaway PostgreSQL 15,`,
+    `Command: \`npm run bench -- --seconds ${seconds} --rounds ${rounds}${values.build ? " --build" : ""}\`. Everything on 127.0.0.1: a throwaway PostgreSQL 15,`,
     "`next start` on the production build, an Inngest event-API stand-in. Measured path and baseline alternate in one run;",
     "figures are the mean over the rounds. Load: autocannon, 20 connections (single events) and 8 (batches).",
     "",
@@ -106,10 +106,10 @@ if (values.soak) {
     "",
   ].join("\n");
   console.log(`\n${report}`);
-  // Keep the last soak section (npm run bench -- --soak) below the fresh figures.
-  const soak = existsSync(values.out)
-    ? readFileSync(values.out, "utf8").split("<!-- soak -->")[1]
-    : undefined;
-  writeFileSync(values.out, soak ? `${report}\n<!-- soak -->${soak}` : report);
+  // Keep what follows the table (the analysis from <!-- analysis -->, the soak section from <!-- soak -->).
+  const previous = existsSync(values.out) ? readFileSync(values.out, "utf8") : "";
+  const kept = ["<!-- analysis -->", "<!-- soak -->"].map((m) => previous.indexOf(m)).filter((i) => i >= 0);
+  const tail = kept.length ? previous.slice(Math.min(...kept)) : "";
+  writeFileSync(values.out, tail ? `${report}\n${tail}` : report);
   console.log(`written to ${values.out}`);
 }
