@@ -19,6 +19,8 @@ export async function setUp(options: {
   build: boolean;
   /** Start `next start` and the baseline server (false: only Postgres, the sink and receivers). */
   servers?: boolean;
+  /** Node options for `next start` (the soak asks for heap snapshots on a signal). */
+  nextNodeArgs?: string[];
   onEvents?: Parameters<typeof startInngestSink>[0];
 }) {
   const postgres = createPostgresServer();
@@ -58,7 +60,13 @@ export async function setUp(options: {
   const next = servers
     ? await startServer(
         process.execPath,
-        [path.resolve("node_modules/next/dist/bin/next"), "start", "--port", String(NEXT_PORT)],
+        [
+          ...(options.nextNodeArgs ?? []),
+          path.resolve("node_modules/next/dist/bin/next"),
+          "start",
+          "--port",
+          String(NEXT_PORT),
+        ],
         { NODE_ENV: "production" },
         `http://127.0.0.1:${NEXT_PORT}/api/openapi.json`,
       ).catch(failed)
