@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { AppError } from "./errors";
 
 const PREFIX = "lh_";
 const BODY_LENGTH = 32;
@@ -42,4 +43,9 @@ export function safeEqual(a: string, b: string): boolean {
 export function bearerFrom(header: string | null): string | null {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1] ?? null;
+}
+
+/** The error for a presented key that is malformed, unknown or revoked (they are not told apart). */
+export function unknownApiKeyError(): AppError {
+  return new AppError("unauthorized", "This ingest key is unknown or revoked");
 }

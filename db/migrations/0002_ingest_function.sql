@@ -1,18 +1,30 @@
--- One event, its lead already merged (p_lead is the lead as this event leaves it): the event row with the
--- lead's snapshot, and its activity. The event id stored meanwhile by a concurrent request raises
--- serialization_failure, which rolls back the lead merge too.
-CREATE FUNCTION "leadhook_insert_event"(p_workspace_id uuid, p_event jsonb, p_lead leads) RETURNS uuid
+-- One event: merges the lead it updates (under the lead's row lock) and stores the event with the lead as
+-- this event leaves it (its snapshot and sequence), and its activity. The event id stored meanwhile by a
+-- concurrent request raises serialization_failure, which rolls back the lead merge too. The same merge
+-- rules, set-wise, are in leadhook_store_events below.
+CREATE FUNCTION "leadhook_store_event"(p_workspace_id uuid, p_event jsonb) RETURNS uuid
 LANGUAGE plpgsql AS $$
 DECLARE
+  v_lead jsonb := p_event->'lead';
+  v_row leads%ROWTYPE;
   v_event_id uuid;
 BEGIN
+  INSERT INTO leads AS l (process_id, external_id, name, phone, email, status, disposition, attributes, sequence)
+    VALUES ((p_event->>'processId')::uuid, v_lead->>'id', v_lead->>'name', v_lead->>'phone', v_lead->>'email',
+      v_lead->>'status', v_lead->>'disposition', coalesce(v_lead->'attributes', '{}'::jsonb), 1)
+    ON CONFLICT (process_id, external_id) DO UPDATE SET
+      name = coalesce(excluded.name, l.name), phone = coalesce(excluded.phone, l.phone),
+      email = coalesce(excluded.email, l.email), status = coalesce(excluded.status, l.status),
+      disposition = coalesce(excluded.disposition, l.disposition),
+      attributes = l.attributes || excluded.attributes, sequence = l.sequence + 1, updated_at = now()
+    RETURNING * INTO v_row;
   INSERT INTO events (workspace_id, process_id, external_id, type, occurred_at, payload,
       lead_id, lead_sequence, lead_snapshot)
-    VALUES (p_workspace_id, p_lead.process_id, p_event->>'id', p_event->>'type',
-      (p_event->>'occurredAt')::timestamptz, p_event, p_lead.id, p_lead.sequence,
-      jsonb_build_object('id', p_lead.external_id, 'name', p_lead.name, 'phone', p_lead.phone,
-        'email', p_lead.email, 'status', p_lead.status, 'disposition', p_lead.disposition,
-        'attributes', p_lead.attributes, 'sequence', p_lead.sequence))
+    VALUES (p_workspace_id, v_row.process_id, p_event->>'id', p_event->>'type',
+      (p_event->>'occurredAt')::timestamptz, p_event, v_row.id, v_row.sequence,
+      jsonb_build_object('id', v_row.external_id, 'name', v_row.name, 'phone', v_row.phone,
+        'email', v_row.email, 'status', v_row.status, 'disposition', v_row.disposition,
+        'attributes', v_row.attributes, 'sequence', v_row.sequence))
     ON CONFLICT (workspace_id, external_id) DO NOTHING
     RETURNING id INTO v_event_id;
   IF v_event_id IS NULL THEN
@@ -21,7 +33,7 @@ BEGIN
   END IF;
   IF jsonb_typeof(p_event->'activity') = 'object' THEN
     INSERT INTO lead_activities (lead_id, event_id, activity, occurred_at)
-      VALUES (p_lead.id, v_event_id, p_event->'activity', (p_event->>'occurredAt')::timestamptz);
+      VALUES (v_row.id, v_event_id, p_event->'activity', (p_event->>'occurredAt')::timestamptz);
   END IF;
   RETURN v_event_id;
 END;
@@ -45,14 +57,11 @@ DECLARE
   v_count int;
   v_accepted jsonb;
   v_event jsonb;
-  v_lead jsonb;
-  v_row leads%ROWTYPE;
   v_event_id uuid;
 BEGIN
   -- One event (the common request): the same steps as below without the batch bookkeeping.
   IF jsonb_array_length(p_events) = 1 THEN
     v_event := p_events->0;
-    v_lead := v_event->'lead';
     PERFORM 1 FROM processes WHERE id = (v_event->>'processId')::uuid AND workspace_id = p_workspace_id;
     IF NOT FOUND THEN
       RETURN jsonb_build_object('error', 'not_found', 'index', 0, 'processId', v_event->>'processId');
@@ -61,16 +70,7 @@ BEGIN
     IF FOUND THEN
       RETURN jsonb_build_object('accepted', '{}'::jsonb);
     END IF;
-    INSERT INTO leads AS l (process_id, external_id, name, phone, email, status, disposition, attributes, sequence)
-      VALUES ((v_event->>'processId')::uuid, v_lead->>'id', v_lead->>'name', v_lead->>'phone', v_lead->>'email',
-        v_lead->>'status', v_lead->>'disposition', coalesce(v_lead->'attributes', '{}'::jsonb), 1)
-      ON CONFLICT (process_id, external_id) DO UPDATE SET
-        name = coalesce(excluded.name, l.name), phone = coalesce(excluded.phone, l.phone),
-        email = coalesce(excluded.email, l.email), status = coalesce(excluded.status, l.status),
-        disposition = coalesce(excluded.disposition, l.disposition),
-        attributes = l.attributes || excluded.attributes, sequence = l.sequence + 1, updated_at = now()
-      RETURNING * INTO v_row;
-    v_event_id := leadhook_insert_event(p_workspace_id, v_event, v_row);
+    v_event_id := leadhook_store_event(p_workspace_id, v_event);
     RETURN jsonb_build_object('accepted', jsonb_build_object(v_event->>'id', v_event_id));
   END IF;
 
@@ -154,16 +154,7 @@ BEGIN
       ORDER BY l.process_id, l.external_id
       FOR UPDATE OF l;
     FOR v_event IN SELECT e FROM jsonb_array_elements(v_multi) e LOOP
-      v_lead := v_event->'lead';
-      UPDATE leads AS l SET
-          name = coalesce(v_lead->>'name', l.name), phone = coalesce(v_lead->>'phone', l.phone),
-          email = coalesce(v_lead->>'email', l.email), status = coalesce(v_lead->>'status', l.status),
-          disposition = coalesce(v_lead->>'disposition', l.disposition),
-          attributes = l.attributes || coalesce(v_lead->'attributes', '{}'::jsonb),
-          sequence = l.sequence + 1, updated_at = now()
-        WHERE l.process_id = (v_event->>'processId')::uuid AND l.external_id = v_lead->>'id'
-        RETURNING * INTO v_row;
-      v_event_id := leadhook_insert_event(p_workspace_id, v_event, v_row);
+      v_event_id := leadhook_store_event(p_workspace_id, v_event);
       v_accepted := v_accepted || jsonb_build_object(v_event->>'id', v_event_id);
     END LOOP;
   END IF;

@@ -2,7 +2,7 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { createBatcher } from "@/lib/batcher";
 import type { AttemptResult } from "@/lib/webhooks/deliver";
-import { type Database, getDb } from "../index";
+import { type Database, getDb, sqlState } from "../index";
 import { deliveries, deliveryAttempts, leadUpdateCallbacks, processes } from "../schema";
 import { isUuid } from "./processes";
 
@@ -117,8 +117,7 @@ function notRecorded(error: unknown): Error {
 
 /** SQLSTATE classes 22 (data exception) and 23 (integrity): caused by a value, not by the database. */
 function isDataError(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: unknown } }).cause;
-  const code = String((error as { code?: unknown }).code ?? cause?.code ?? "");
+  const code = sqlState(error) ?? "";
   return code.startsWith("22") || code.startsWith("23");
 }
 

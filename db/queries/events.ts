@@ -1,8 +1,9 @@
 import "server-only";
 import { and, asc, count, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { unknownApiKeyError } from "@/lib/api-keys";
 import { AppError } from "@/lib/errors";
 import type { LeadEvent } from "@/lib/validations/event";
-import { getDb } from "../index";
+import { getDb, sqlState } from "../index";
 import { events } from "../schema";
 
 export type StoreResult = {
@@ -20,13 +21,8 @@ type Stored =
  * a hash reveals nothing about the key through timing), then stores the batch as `storeEvents` does.
  * Throws `unauthorized` for an unknown or revoked key.
  */
-export async function ingestEvents(keyHash: string, batch: LeadEvent[]): Promise<StoreResult> {
-  return settle(
-    await withRetry(() =>
-      callStored(sql`select leadhook_ingest(${keyHash}, ${JSON.stringify(batch)}::jsonb) as r`),
-    ),
-    batch,
-  );
+export function ingestEvents(keyHash: string, batch: LeadEvent[]): Promise<StoreResult> {
+  return store(sql`select leadhook_ingest(${keyHash}, ${JSON.stringify(batch)}::jsonb) as r`, batch);
 }
 
 /**
@@ -37,30 +33,35 @@ export async function ingestEvents(keyHash: string, batch: LeadEvent[]): Promise
  * when producers send concurrently. Every process must belong to the workspace, or the batch is refused
  * naming the first event that fails.
  */
-export async function storeEvents(workspaceId: string, batch: LeadEvent[]): Promise<StoreResult> {
-  return settle(
-    await withRetry(() =>
-      callStored(
-        sql`select leadhook_store_events(${workspaceId}::uuid, ${JSON.stringify(batch)}::jsonb) as r`,
-      ),
-    ),
+export function storeEvents(workspaceId: string, batch: LeadEvent[]): Promise<StoreResult> {
+  return store(
+    sql`select leadhook_store_events(${workspaceId}::uuid, ${JSON.stringify(batch)}::jsonb) as r`,
     batch,
   );
 }
 
-async function callStored(query: SQL): Promise<Stored> {
+// serialization_failure (the same event id stored concurrently) and deadlock_detected: safe to run again.
+const RETRYABLE = new Set(["40001", "40P01"]);
+
+/** Calls one of the store functions, running it again (up to three times) when Postgres says so. */
+async function store(query: SQL, batch: LeadEvent[]): Promise<StoreResult> {
   const db = await getDb();
-  const result = (await db.execute(query)) as unknown as { rows: { r: Stored | string }[] };
-  const r = result.rows[0]?.r;
-  if (!r) throw new Error("The ingest function returned no row");
-  return typeof r === "string" ? (JSON.parse(r) as Stored) : r;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = (await db.execute(query)) as unknown as { rows: { r: Stored | string }[] };
+      const r = result.rows[0]?.r;
+      if (!r) throw new Error("The ingest function returned no row");
+      return settle(typeof r === "string" ? (JSON.parse(r) as Stored) : r, batch);
+    } catch (error) {
+      if (attempt >= 3 || !RETRYABLE.has(sqlState(error) ?? "")) throw error;
+    }
+  }
 }
 
 /** The function's answer as the route reports it: accepted and duplicate ids, each in batch order. */
 function settle(stored: Stored, batch: LeadEvent[]): StoreResult {
   if ("error" in stored) {
-    if (stored.error === "unauthorized")
-      throw new AppError("unauthorized", "This ingest key is unknown or revoked");
+    if (stored.error === "unauthorized") throw unknownApiKeyError();
     const where = batch.length > 1 ? `events[${stored.index}]: ` : "";
     throw new AppError("not_found", `${where}process ${stored.processId} does not exist`);
   }
@@ -73,27 +74,6 @@ function settle(stored: Stored, batch: LeadEvent[]): StoreResult {
     seen.add(externalId);
   }
   return result;
-}
-
-// serialization_failure (the same event id stored concurrently) and deadlock_detected: safe to run again.
-const RETRYABLE = new Set(["40001", "40P01"]);
-
-async function withRetry<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (attempt >= attempts || !RETRYABLE.has(pgCode(error) ?? "")) throw error;
-    }
-  }
-}
-
-function pgCode(error: unknown): string | undefined {
-  for (let e = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
 }
 
 /** Marks events as accepted by Inngest. */

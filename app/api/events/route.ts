@@ -2,15 +2,13 @@ import { after } from "next/server";
 import { authenticateApiKey } from "@/db/queries/api-keys";
 import { ingestEvents } from "@/db/queries/events";
 import { handOffBatched } from "@/inngest/handoff";
-import { bearerFrom, hashApiKey, isWellFormedApiKey } from "@/lib/api-keys";
+import { bearerFrom, hashApiKey, isWellFormedApiKey, unknownApiKeyError } from "@/lib/api-keys";
 import { AppError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/read-json";
 import { errorResponse, json } from "@/lib/http/respond";
 import { formatIssuePath, parseIngestBody } from "@/lib/validations/event";
 
 export const dynamic = "force-dynamic";
-
-const unknownKey = () => new AppError("unauthorized", "This ingest key is unknown or revoked");
 
 /**
  * POST /api/events: one lead-update event, or `{ "events": [...] }` with up to 100. Stored durably
@@ -23,18 +21,19 @@ export async function POST(request: Request): Promise<Response> {
     const presented = bearerFrom(request.headers.get("authorization"));
     if (!presented)
       throw new AppError("unauthorized", "Send your ingest key as Authorization: Bearer lh_...");
-    if (!isWellFormedApiKey(presented)) throw unknownKey();
+    if (!isWellFormedApiKey(presented)) throw unknownApiKeyError();
 
-    let parsed: ReturnType<typeof parseIngestBody>;
+    let parsed: ReturnType<typeof parseIngestBody> | undefined;
+    let unreadable: unknown;
     try {
       parsed = parseIngestBody(await readJsonBody(request));
     } catch (error) {
-      // A bad key is reported before a bad body, as if the key had been checked first.
-      if (!(await authenticateApiKey(presented))) throw unknownKey();
-      throw error;
+      unreadable = error;
     }
-    if (!parsed.success) {
-      if (!(await authenticateApiKey(presented))) throw unknownKey();
+    if (!parsed?.success) {
+      // A bad key is reported before a bad body, as if the key had been checked first.
+      if (!(await authenticateApiKey(presented))) throw unknownApiKeyError();
+      if (!parsed) throw unreadable;
       const issues = parsed.issues.map((i) => ({ path: formatIssuePath(i.path), message: i.message }));
       const first = issues[0];
       return json(
