@@ -1,7 +1,11 @@
 /**
  * Runs once when the server starts: a misconfigured server (invalid settings, or production without
- * SECRETS_KEY) stops with a clear message instead of failing on the first request.
+ * SECRETS_KEY) stops with a clear message instead of failing on the first request; then the delivery
+ * engine starts (the embedded queue's workers run inside this server).
  */
 export async function register() {
-  if (process.env.NEXT_RUNTIME === "nodejs") await import("./lib/startup-check");
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  await import("./lib/startup-check");
+  const { startEngine } = await import("./delivery/engine");
+  await startEngine();
 }

@@ -46,7 +46,7 @@ export async function benchDelivery(bench: Bench, seconds: number, rounds: numbe
   const { getDb } = await import("@/db/index");
   const { deliveries } = await import("@/db/schema");
   const { sql } = await import("drizzle-orm");
-  const { performDeliveryAttempt } = await import("@/inngest/delivery");
+  const { performDeliveryAttempt } = await import("@/delivery/attempt");
   const receiver = await bench.receiver();
   const { callbackIds } = await processWithCallbacks("Bench delivery", [
     { url: `${receiver.url}/hook`, authType: "bearer", bearerToken: "bench-token" },

@@ -10,7 +10,13 @@ export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 /** A database handle or an open transaction: queries accept either. */
 export type Executor = Database | Transaction;
 
-type Handle = { db: Database; driver: "pg" | "pglite"; close: () => Promise<void> };
+type Handle = {
+  db: Database;
+  driver: "pg" | "pglite";
+  /** The embedded database itself, for the embedded job queue that shares it (one PGlite per process). */
+  pglite?: import("@electric-sql/pglite").PGlite;
+  close: () => Promise<void>;
+};
 
 const globalForDb = globalThis as unknown as { leadhookDb?: Promise<Handle> };
 
@@ -24,8 +30,13 @@ export function getDb(): Promise<Database> {
 }
 
 export async function getDriver(): Promise<Handle["driver"]> {
+  return (await getHandle()).driver;
+}
+
+/** The open client with its driver and, on PGlite, the embedded database itself. */
+export function getHandle(): Promise<Handle> {
   globalForDb.leadhookDb ??= openDb();
-  return (await globalForDb.leadhookDb).driver;
+  return globalForDb.leadhookDb;
 }
 
 /** Closes the client (scripts and tests); the next getDb() opens a new one. */
@@ -64,7 +75,7 @@ async function openDb(): Promise<Handle> {
     await client.close();
     release();
   };
-  return { db: drizzle(client, { schema }) as unknown as Database, driver: "pglite", close };
+  return { db: drizzle(client, { schema }) as unknown as Database, driver: "pglite", pglite: client, close };
 }
 
 /**
@@ -102,9 +113,15 @@ export function lockDataDir(dataDir: string): () => void {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  // A killed process whose parent has not reaped it yet (a zombie) still answers kill(pid, 0).
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
   }
 }
 

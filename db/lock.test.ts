@@ -29,4 +29,23 @@ describe("lockDataDir", () => {
     expect(readFileSync(`${dir}.lock`, "utf8")).toBe(String(process.pid));
     release();
   });
+
+  it("takes over a lock whose holder was killed but not yet reaped (a zombie)", async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "leadhook-lock-")), "pglite");
+    // `sleep 0` exits at once; its parent becomes `sleep 5` (exec), which never reaps it.
+    const parent = spawn("sh", ["-c", "sleep 0 & echo $!; exec sleep 5"]);
+    try {
+      const zombie = Number(
+        await new Promise<string>((resolve) => parent.stdout.once("data", (d) => resolve(String(d)))),
+      );
+      await expect.poll(() => readFileSync(`/proc/${zombie}/stat`, "utf8").split(") ")[1]?.[0]).toBe("Z");
+      expect(() => process.kill(zombie, 0)).not.toThrow();
+      writeFileSync(`${dir}.lock`, String(zombie));
+      const release = lockDataDir(dir);
+      expect(readFileSync(`${dir}.lock`, "utf8")).toBe(String(process.pid));
+      release();
+    } finally {
+      parent.kill();
+    }
+  });
 });

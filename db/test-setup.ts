@@ -30,6 +30,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // A test that handed events off started the embedded engine on this database: stop it first.
+  const { stopEngine } = await import("@/delivery/engine");
+  await stopEngine();
   const { closeDb } = await import("./index");
   await closeDb();
   if (serverUrl) {

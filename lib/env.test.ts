@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getEnv } from "./env";
+import { deliveryEngine, getEnv } from "./env";
 
 describe("getEnv", () => {
   it("applies defaults and treats empty variables as unset", () => {
@@ -21,6 +21,28 @@ describe("getEnv", () => {
     });
     expect(env.CALLBACK_EGRESS_IPS).toEqual(["203.0.113.10", "2001:db8::1"]);
     expect(env.ALLOW_PRIVATE_CALLBACK_URLS).toBe(true);
+  });
+
+  it("allows private callback URLs by default only in development, unless told otherwise", () => {
+    expect(getEnv({ NODE_ENV: "development" }).ALLOW_PRIVATE_CALLBACK_URLS).toBe(true);
+    expect(
+      getEnv({ NODE_ENV: "development", ALLOW_PRIVATE_CALLBACK_URLS: "false" }).ALLOW_PRIVATE_CALLBACK_URLS,
+    ).toBe(false);
+    expect(getEnv({ NODE_ENV: "production" }).ALLOW_PRIVATE_CALLBACK_URLS).toBe(false);
+    expect(
+      getEnv({ NODE_ENV: "production", ALLOW_PRIVATE_CALLBACK_URLS: "1" }).ALLOW_PRIVATE_CALLBACK_URLS,
+    ).toBe(true);
+  });
+
+  it("chooses the embedded engine unless Inngest is configured or named", () => {
+    expect(deliveryEngine(getEnv({}))).toBe("embedded");
+    expect(deliveryEngine(getEnv({ INNGEST_BASE_URL: "http://127.0.0.1:8288" }))).toBe("inngest");
+    expect(deliveryEngine(getEnv({ INNGEST_EVENT_KEY: "key" }))).toBe("inngest");
+    expect(deliveryEngine(getEnv({ INNGEST_EVENT_KEY: "key", LEADHOOK_ENGINE: "embedded" }))).toBe(
+      "embedded",
+    );
+    expect(deliveryEngine(getEnv({ LEADHOOK_ENGINE: "inngest" }))).toBe("inngest");
+    expect(() => getEnv({ LEADHOOK_ENGINE: "redis" })).toThrow(/LEADHOOK_ENGINE must be embedded or inngest/);
   });
 
   it("parses DNS servers with optional ports and refuses names", () => {

@@ -1,11 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 
-const booleanFlag = z
-  .enum(["true", "false", "1", "0", ""])
-  .optional()
-  .transform((v) => v === "true" || v === "1");
-
 /** An unset or empty variable both mean "not configured". */
 const optionalString = z
   .string()
@@ -32,6 +27,13 @@ function addressList(name: string, what: string, hostOf: (item: string) => strin
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** Which delivery engine runs the work; unset chooses Inngest when one is configured (see deliveryEngine). */
+  LEADHOOK_ENGINE: z
+    .enum(["embedded", "inngest", ""], { error: "LEADHOOK_ENGINE must be embedded or inngest" })
+    .optional()
+    .transform((v) => v || undefined),
+  INNGEST_BASE_URL: optionalString,
+  INNGEST_EVENT_KEY: optionalString,
   DATABASE_URL: optionalString.pipe(
     z.url({ protocol: /^postgres(ql)?$/, error: "DATABASE_URL must be a postgres:// URL" }).optional(),
   ),
@@ -39,7 +41,8 @@ const envSchema = z.object({
   PGLITE_DATA_DIR: optionalString,
   SECRETS_KEY: optionalString,
   CALLBACK_EGRESS_IPS: addressList("CALLBACK_EGRESS_IPS", "an IP address", (item) => item),
-  ALLOW_PRIVATE_CALLBACK_URLS: booleanFlag,
+  /** Unset: allowed under `npm run dev` (development), refused otherwise. */
+  ALLOW_PRIVATE_CALLBACK_URLS: z.enum(["true", "false", "1", "0", ""]).optional(),
   CALLBACK_EGRESS_PROXY_URL: optionalString.pipe(
     z
       .url({ protocol: /^https?$/, error: "CALLBACK_EGRESS_PROXY_URL must be an http(s):// proxy URL" })
@@ -51,17 +54,32 @@ const envSchema = z.object({
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(1000).max(60_000).default(10_000),
   DELIVERY_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(10),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+  DELIVERY_BACKOFF_BASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type Env = z.infer<typeof envSchema>;
+const schema = envSchema.transform(({ ALLOW_PRIVATE_CALLBACK_URLS: allow, ...env }) => ({
+  ...env,
+  ALLOW_PRIVATE_CALLBACK_URLS: allow ? allow === "true" || allow === "1" : env.NODE_ENV === "development",
+}));
+
+export type Env = z.infer<typeof schema>;
+
+/**
+ * The engine that runs deliveries: LEADHOOK_ENGINE when set; otherwise Inngest when a server is
+ * configured (INNGEST_BASE_URL or INNGEST_EVENT_KEY), else the embedded queue in this server.
+ */
+export function deliveryEngine(env: Env): "embedded" | "inngest" {
+  if (env.LEADHOOK_ENGINE) return env.LEADHOOK_ENGINE;
+  return env.INNGEST_BASE_URL || env.INNGEST_EVENT_KEY ? "inngest" : "embedded";
+}
 
 /**
  * The validated server environment. Parsed on every call (it is cheap) so tests and scripts that set
  * variables see them; an invalid value throws one error naming every bad variable.
  */
 export function getEnv(source: Record<string, string | undefined> = process.env): Env {
-  const parsed = envSchema.safeParse(source);
+  const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `- ${i.path.join(".") || "env"}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import { buildWebhookPayload, subscribes } from "@/lib/webhooks/payload";
-import { getDb } from "../index";
+import { getDb, type Transaction } from "../index";
 import {
   deliveries,
   deliveryAttempts,
@@ -95,16 +95,28 @@ export async function createTestDelivery(
   return row.id;
 }
 
-/** Puts a delivery back in the queue for "Redeliver": same id (webhook-id), same payload. */
-export async function requeueDelivery(callbackId: string, deliveryId: string): Promise<boolean> {
+/**
+ * "Redeliver": marks the delivery pending and, in the same transaction, hands it to `queue` (the
+ * engine), so the row never claims a redelivery that was not queued. Same id (webhook-id), same payload.
+ * False when the delivery does not exist; rejects, changing nothing, when `queue` does.
+ */
+export async function requeueDelivery(
+  callbackId: string,
+  deliveryId: string,
+  queue: (tx: Transaction, delivery: { deliveryId: string; callbackId: string }) => Promise<void>,
+): Promise<boolean> {
   if (!isUuid(deliveryId) || !isUuid(callbackId)) return false;
   const db = await getDb();
-  const rows = await db
-    .update(deliveries)
-    .set({ status: "pending", updatedAt: sql`now()` })
-    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.callbackId, callbackId)))
-    .returning({ id: deliveries.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(deliveries)
+      .set({ status: "pending", updatedAt: sql`now()` })
+      .where(and(eq(deliveries.id, deliveryId), eq(deliveries.callbackId, callbackId)))
+      .returning({ id: deliveries.id, callbackId: deliveries.callbackId });
+    if (!row) return false;
+    await queue(tx, { deliveryId: row.id, callbackId: row.callbackId });
+    return true;
+  });
 }
 
 /** The newest deliveries of a callback, for "Recent deliveries". */

@@ -1,17 +1,20 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
+import { performDeliveryAttempt } from "@/delivery/attempt";
 import { getEnv } from "@/lib/env";
+import { isFinalAttempt, nextStep, retryPolicyFrom } from "@/lib/webhooks/retry-policy";
 import { inngest } from "../client";
-import { performDeliveryAttempt } from "../delivery";
 import { deliveryRequested, deliveryRequestedData } from "../events";
 
 const env = getEnv();
+const policy = retryPolicyFrom(env);
 type Retries = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20;
 export const DELIVERY_RETRIES = env.DELIVERY_MAX_RETRIES as Retries;
 
 /**
- * Attempts one delivery. A failure worth retrying throws, so Inngest retries with backoff (or after the
- * receiver's Retry-After); 410 Gone and forbidden addresses stop at once. At most DELIVERY_CONCURRENCY
- * requests per callback are in flight, so one slow receiver cannot starve the others.
+ * Attempts one delivery. The shared retry policy decides what follows: a retry throws RetryAfterError
+ * with the policy's delay (the receiver's Retry-After, or leadhook's backoff), so Inngest waits exactly
+ * as the embedded engine would; 410 Gone and forbidden addresses stop at once. At most
+ * DELIVERY_CONCURRENCY requests per callback are in flight, so one slow receiver cannot starve others.
  */
 export const deliver = inngest.createFunction(
   {
@@ -23,14 +26,18 @@ export const deliver = inngest.createFunction(
   },
   async ({ event, step, attempt }) => {
     const { deliveryId } = deliveryRequestedData.parse(event.data);
-    const final = attempt >= DELIVERY_RETRIES;
+    const attemptNumber = attempt + 1;
     const summary = await step.run("attempt", async () => {
-      const result = await performDeliveryAttempt(deliveryId, { attemptNumber: attempt + 1, final });
-      const message = `Attempt ${attempt + 1}: ${result.errorMessage ?? result.outcome}`;
-      if (result.outcome === "retry" && !final) {
-        throw result.retryAfterMs ? new RetryAfterError(message, result.retryAfterMs) : new Error(message);
+      const result = await performDeliveryAttempt(deliveryId, {
+        attemptNumber,
+        final: isFinalAttempt(attemptNumber, policy),
+      });
+      const message = `Attempt ${attemptNumber}: ${result.errorMessage ?? result.outcome}`;
+      const next = nextStep(result, attemptNumber, policy);
+      if (next.kind === "retry") throw new RetryAfterError(message, next.delayMs);
+      if (next.kind === "stop" && (next.reason === "gone" || next.reason === "refused")) {
+        throw new NonRetriableError(message);
       }
-      if (result.outcome === "gone" || result.outcome === "refused") throw new NonRetriableError(message);
       // Step output: ids and codes only.
       const { responseExcerpt: _, ...rest } = result;
       return rest;

@@ -7,9 +7,9 @@ import { createDeliveriesForEvent } from "@/db/queries/deliveries";
 import { storeEvents } from "@/db/queries/events";
 import { processWithCallbacks, sampleEvent } from "@/db/queries/test-fixtures";
 import { deliveries, deliveryAttempts, leadUpdateCallbacks } from "@/db/schema";
+import { webhookIdFor } from "@/delivery/attempt";
 import { type Receiver, startReceiver } from "@/e2e/receiver";
 import type { CallbackInput } from "@/lib/validations/callback";
-import { webhookIdFor } from "../delivery";
 import { DELIVERY_RETRIES, deliver } from "./deliver";
 import { fanOut } from "./fan-out";
 

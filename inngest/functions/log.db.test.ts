@@ -6,8 +6,8 @@ import {
   listRecentDeliveries,
 } from "@/db/queries/deliveries";
 import { processWithCallbacks } from "@/db/queries/test-fixtures";
+import { performDeliveryAttempt } from "@/delivery/attempt";
 import { startReceiver } from "@/e2e/receiver";
-import { performDeliveryAttempt } from "../delivery";
 
 describe("the delivery log", () => {
   it("lists deliveries newest first with code and latency, and counts attempts per hour", async () => {

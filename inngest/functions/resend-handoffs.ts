@@ -1,5 +1,5 @@
+import { resendPendingHandoffs } from "@/delivery/outbox";
 import { inngest } from "../client";
-import { resendPendingHandoffs } from "../handoff";
 
 /** The outbox's safety net: every minute, re-send stored events whose hand-off never completed. */
 export const resendHandoffs = inngest.createFunction(

@@ -4,6 +4,7 @@ import { Agent, type Dispatcher, ProxyAgent, request } from "undici";
 import pkg from "../../package.json";
 import { classifyError, type ErrorClass } from "./errors";
 import { resolveHost } from "./resolve";
+import { MAX_RETRY_DELAY_MS } from "./retry-policy";
 import { forbiddenAddressReason, forbiddenHostReason } from "./url-safety";
 
 export const USER_AGENT = `leadhook/${pkg.version}`;
@@ -186,13 +187,13 @@ async function readExcerpt(body: Dispatcher.ResponseData["body"]): Promise<strin
     .replaceAll("\u0000", "\uFFFD");
 }
 
-/** Retry-After as seconds or an HTTP date, capped at one day; null when absent or unreadable. */
+/** Retry-After as seconds or an HTTP date, capped like every retry delay; null when absent or unreadable. */
 export function parseRetryAfter(value: string | string[] | undefined, now: Date): number | null {
   const text = Array.isArray(value) ? value[0] : value;
   if (!text) return null;
   const seconds = /^\d+$/.test(text.trim()) ? Number(text.trim()) * 1000 : Date.parse(text) - now.getTime();
   if (!Number.isFinite(seconds)) return null;
-  return Math.min(Math.max(seconds, 0), 24 * 60 * 60 * 1000);
+  return Math.min(Math.max(seconds, 0), MAX_RETRY_DELAY_MS);
 }
 
 const agents = new Map<string, Dispatcher>();

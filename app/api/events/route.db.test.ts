@@ -7,7 +7,7 @@ import { createProcess } from "@/db/queries/processes";
 import { sampleEvent } from "@/db/queries/test-fixtures";
 import { getCurrentWorkspace } from "@/db/queries/workspaces";
 import { events, leadActivities, leads, workspaces } from "@/db/schema";
-import { resendPendingHandoffs } from "@/inngest/handoff";
+import { resendPendingHandoffs } from "@/delivery/outbox";
 import { settleAfter } from "@/lib/testing/next-after";
 import { POST } from "./route";
 

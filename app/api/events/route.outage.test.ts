@@ -109,7 +109,7 @@ describe("PostgreSQL stops during ingest", () => {
 
     const { getDb } = await import("@/db/index");
     const { events } = await import("@/db/schema");
-    const { resendPendingHandoffs } = await import("@/inngest/handoff");
+    const { resendPendingHandoffs } = await import("@/delivery/outbox");
     await resendPendingHandoffs({ minAgeMs: 0 });
     const db = await getDb();
     const rows = await db.select().from(events);

@@ -1,7 +1,7 @@
 import { after } from "next/server";
 import { authenticateApiKey } from "@/db/queries/api-keys";
 import { ingestEvents } from "@/db/queries/events";
-import { handOffBatched } from "@/inngest/handoff";
+import { handOffBatched } from "@/delivery/outbox";
 import { bearerFrom, hashApiKey, isWellFormedApiKey, unknownApiKeyError } from "@/lib/api-keys";
 import { AppError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/read-json";

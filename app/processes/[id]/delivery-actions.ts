@@ -9,9 +9,8 @@ import {
   requeueDelivery,
 } from "@/db/queries/deliveries";
 import { getCurrentWorkspace } from "@/db/queries/workspaces";
-import { inngest } from "@/inngest/client";
-import { performDeliveryAttempt } from "@/inngest/delivery";
-import { deliveryRequested } from "@/inngest/events";
+import { performDeliveryAttempt } from "@/delivery/attempt";
+import { getEngine } from "@/delivery/engine";
 import { AppError } from "@/lib/errors";
 import { runAction } from "@/lib/run-action";
 import { buildSamplePayload } from "@/lib/webhooks/sample";
@@ -83,23 +82,20 @@ export async function sendTestAction(processId: string, callbackId: string) {
 export async function redeliverAction(processId: string, callbackId: string, deliveryId: string) {
   return runAction(async () => {
     const { callback } = await callbackOf(processId, callbackId);
-    if (!(await requeueDelivery(callback.id, String(deliveryId)))) {
-      throw new AppError("not_found", "This delivery no longer exists.");
-    }
+    const engine = await getEngine();
+    let queued: boolean;
     try {
-      await inngest.send(
-        deliveryRequested.create(
-          { deliveryId, callbackId: callback.id },
-          { id: `redeliver:${deliveryId}:${Date.now()}` },
-        ),
+      queued = await requeueDelivery(callback.id, String(deliveryId), (tx, delivery) =>
+        engine.redeliver(tx, delivery),
       );
     } catch (error) {
       throw new AppError(
         "unavailable",
-        "The delivery queue (Inngest) cannot be reached, so the redelivery was not queued. Try again once it is running.",
+        "The delivery queue cannot be reached, so the redelivery was not queued and nothing changed. Try again in a minute.",
         { cause: error },
       );
     }
+    if (!queued) throw new AppError("not_found", "This delivery no longer exists.");
     return {};
   });
 }

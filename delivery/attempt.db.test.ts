@@ -6,7 +6,7 @@ import { createTestDelivery } from "@/db/queries/deliveries";
 import { processWithCallbacks } from "@/db/queries/test-fixtures";
 import { deliveries, deliveryAttempts } from "@/db/schema";
 import { type ReceivedWebhook, type Receiver, startReceiver } from "@/e2e/receiver";
-import { performDeliveryAttempt, webhookIdFor } from "./delivery";
+import { performDeliveryAttempt, webhookIdFor } from "./attempt";
 
 let receiver: Receiver;
 beforeAll(async () => {

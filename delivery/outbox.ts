@@ -1,33 +1,31 @@
 import "server-only";
 import { listPendingHandoffs, markHandedOff, recordHandoffFailure } from "@/db/queries/events";
 import { logger } from "@/lib/logger";
-import { inngest } from "./client";
-import { eventReceived } from "./events";
+import { getEngine } from "./engine";
 
-const SEND_TIMEOUT_MS = 3000;
 const PAUSE_AFTER_FAILURE_MS = 15_000;
 let pauseUntil = 0;
 
 /**
- * Hands stored events to Inngest (the outbox's send step) and marks them once Inngest accepted them. A
- * failure is recorded and leaves them pending for the re-send function; it never reaches the producer,
- * whose events are already durable. Re-sending is harmless: the Inngest event id is the stored event id.
+ * Hands stored events to the delivery engine (the outbox's send step) and marks them once it took them.
+ * A failure is recorded and leaves them pending for the periodic re-send; it never reaches the producer,
+ * whose events are already durable. Re-sending is harmless: both engines key the work by the event id.
  */
 export async function handOff(
   eventIds: string[],
   options: { force?: boolean } = {},
 ): Promise<{ handedOff: number; pending: number }> {
   if (!eventIds.length) return { handedOff: 0, pending: 0 };
-  // After a failed hand-off, requests stop waiting on Inngest for a while; the re-send catches up.
+  // After a failed hand-off, requests stop waiting on the engine for a while; the re-send catches up.
   if (!options.force && Date.now() < pauseUntil) return { handedOff: 0, pending: eventIds.length };
   try {
-    await withTimeout(
-      inngest.send(eventIds.map((eventId) => eventReceived.create({ eventId }, { id: eventId }))),
-      SEND_TIMEOUT_MS,
-    );
+    await (await getEngine()).handOff(eventIds);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    logger.warn({ events: eventIds.length, err: message }, "hand-off to Inngest failed; events stay pending");
+    logger.warn(
+      { events: eventIds.length, err: message },
+      "hand-off to the delivery engine failed; events stay pending",
+    );
     pauseUntil = Date.now() + PAUSE_AFTER_FAILURE_MS;
     await recordHandoffFailure(eventIds, message).catch((e) =>
       logger.error({ err: e }, "could not record hand-off failure"),
@@ -37,7 +35,7 @@ export async function handOff(
   try {
     await markHandedOff(eventIds);
   } catch (error) {
-    // Inngest has them; marking failed, so the re-send will offer them again, which Inngest de-duplicates.
+    // The engine has them; marking failed, so the re-send will offer them again, which it de-duplicates.
     logger.warn(
       { events: eventIds.length, err: error instanceof Error ? error.message : error },
       "could not mark hand-off",
@@ -47,15 +45,15 @@ export async function handOff(
   return { handedOff: eventIds.length, pending: 0 };
 }
 
-// The route answers before the hand-off (after()), so a wider window costs producers nothing and saves
-// an Inngest call and an update per few events; it adds at most this much before delivery starts.
+// The route answers before the hand-off (after()), so a window costs producers nothing and saves an
+// engine call and an update per few events; it adds at most this much before delivery starts.
 const BATCH_WINDOW_MS = 20;
 const BATCH_MAX = 500;
 let waiting: { ids: string[]; done: () => void }[] = [];
 let flushTimer: NodeJS.Timeout | undefined;
 
 /**
- * Hands off with the events of concurrent requests: one Inngest call and one update per window
+ * Hands off with the events of concurrent requests: one engine call and one update per window
  * instead of one per request. Resolves once this request's events were offered (accepted or left
  * pending).
  */
@@ -80,7 +78,7 @@ async function flush() {
   }
 }
 
-/** Re-sends events whose hand-off has been pending for a while (the process died, or Inngest was down). */
+/** Re-sends events whose hand-off has been pending for a while (the process died, or the engine was down). */
 export async function resendPendingHandoffs(options: { minAgeMs?: number; limit?: number } = {}) {
   const pending = await listPendingHandoffs({
     olderThan: new Date(Date.now() - (options.minAgeMs ?? 30_000)),
@@ -91,12 +89,4 @@ export async function resendPendingHandoffs(options: { minAgeMs?: number; limit?
     { force: true },
   );
   return { found: pending.length, ...result };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Inngest did not answer within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

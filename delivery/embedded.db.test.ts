@@ -1,0 +1,166 @@
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { getDb } from "@/db/index";
+import { revealSigningSecret } from "@/db/queries/callbacks";
+import { requeueDelivery } from "@/db/queries/deliveries";
+import { storeEvents } from "@/db/queries/events";
+import { processWithCallbacks, sampleEvent } from "@/db/queries/test-fixtures";
+import { deliveries, deliveryAttempts, events } from "@/db/schema";
+import { type Receiver, startReceiver } from "@/e2e/receiver";
+import { attemptJobId } from "./embedded";
+import { type DeliveryEngine, getEngine, stopEngine } from "./engine";
+import { handOff } from "./outbox";
+
+// The embedded engine in this process, on the test's own database (PGlite or Postgres).
+let receiver: Receiver;
+let engine: DeliveryEngine;
+beforeAll(async () => {
+  vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
+  vi.stubEnv("LEADHOOK_ENGINE", "embedded");
+  vi.stubEnv("DELIVERY_BACKOFF_BASE_MS", "200");
+  vi.stubEnv("DELIVERY_MAX_RETRIES", "3");
+  receiver = await startReceiver();
+  engine = await getEngine();
+}, 60_000);
+afterEach(() => {
+  receiver.clear();
+  receiver.respondWith(undefined);
+});
+afterAll(async () => {
+  await stopEngine();
+  await receiver.close();
+  vi.unstubAllEnvs();
+});
+
+async function storedEvent(name: string, callbacks = 1) {
+  const setup = await processWithCallbacks(
+    `${name} ${Math.random()}`,
+    Array.from({ length: callbacks }, (_, n) => ({ url: `${receiver.url}/${name}/${n}` })),
+  );
+  const stored = await storeEvents(setup.workspaceId, [sampleEvent(setup.process.id)]);
+  const eventId = stored.accepted[0]?.id as string;
+  return { ...setup, eventId };
+}
+
+async function deliveriesOf(eventId: string) {
+  const db = await getDb();
+  return db.select().from(deliveries).where(eq(deliveries.eventId, eventId));
+}
+
+async function attemptsOf(deliveryId: string) {
+  const db = await getDb();
+  return db
+    .select()
+    .from(deliveryAttempts)
+    .where(eq(deliveryAttempts.deliveryId, deliveryId))
+    .orderBy(deliveryAttempts.attemptNumber);
+}
+
+describe("the embedded engine", () => {
+  it("is the engine when nothing else is configured", () => {
+    expect(engine.name).toBe("embedded");
+  });
+
+  it("delivers a handed-off event to every callback, signed, and marks it handed off", async () => {
+    const { eventId, workspaceId, process, callbackIds } = await storedEvent("fan", 2);
+    expect(await handOff([eventId])).toEqual({ handedOff: 1, pending: 0 });
+    const first = await receiver.waitFor((w) => w.path === "/fan/0");
+    const second = await receiver.waitFor((w) => w.path === "/fan/1");
+    receiver.setSecret(await revealSigningSecret(workspaceId, process.id, callbackIds[0] as string));
+    expect(first.headers["webhook-id"]).not.toBe(second.headers["webhook-id"]);
+    await expect
+      .poll(async () => (await deliveriesOf(eventId)).map((d) => d.status))
+      .toEqual(["succeeded", "succeeded"]);
+    const db = await getDb();
+    const [event] = await db.select().from(events).where(eq(events.id, eventId));
+    expect(event?.handedOffAt).toBeInstanceOf(Date);
+  });
+
+  it("queues an event handed off twice once", async () => {
+    const { eventId } = await storedEvent("twice");
+    await handOff([eventId]);
+    await handOff([eventId]);
+    await receiver.waitFor((w) => w.path === "/twice/0");
+    await expect.poll(async () => (await deliveriesOf(eventId))[0]?.status).toBe("succeeded");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(receiver.received.filter((w) => w.path === "/twice/0")).toHaveLength(1);
+  });
+
+  it("retries 500 and 503 with backoff and succeeds on attempt 3 with one webhook-id", async () => {
+    let n = 0;
+    receiver.respondWith(() => ({ status: [500, 503, 200][n++] ?? 200 }));
+    const { eventId } = await storedEvent("retry");
+    await handOff([eventId]);
+    await expect
+      .poll(async () => (await deliveriesOf(eventId))[0]?.status, { timeout: 10_000 })
+      .toBe("succeeded");
+    const [delivery] = await deliveriesOf(eventId);
+    const attempts = await attemptsOf(delivery?.id as string);
+    expect(attempts.map((a) => [a.attemptNumber, a.responseStatus])).toEqual([
+      [1, 500],
+      [2, 503],
+      [3, 200],
+    ]);
+    const hooks = receiver.received.filter((w) => w.path === "/retry/0");
+    expect(new Set(hooks.map((w) => w.headers["webhook-id"])).size).toBe(1);
+    // The second retry waited about twice as long as the first (base 200 ms, ±20% jitter).
+    const gap = (i: number) =>
+      (hooks[i + 1]?.receivedAt.getTime() ?? 0) - (hooks[i]?.receivedAt.getTime() ?? 0);
+    expect(gap(0)).toBeGreaterThanOrEqual(150);
+    expect(gap(1)).toBeGreaterThanOrEqual(300);
+  });
+
+  it("stops after the final attempt and marks the delivery failed", async () => {
+    receiver.respondWith(() => ({ status: 500 }));
+    const { eventId } = await storedEvent("final");
+    await handOff([eventId]);
+    await expect
+      .poll(async () => (await deliveriesOf(eventId))[0]?.status, { timeout: 15_000 })
+      .toBe("failed");
+    const [delivery] = await deliveriesOf(eventId);
+    expect((await attemptsOf(delivery?.id as string)).map((a) => a.attemptNumber)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("redelivers as a new run with the same webhook-id, queued with the row", async () => {
+    const { eventId } = await storedEvent("again");
+    await handOff([eventId]);
+    const first = await receiver.waitFor((w) => w.path === "/again/0");
+    await expect.poll(async () => (await deliveriesOf(eventId))[0]?.status).toBe("succeeded");
+    const [delivery] = await deliveriesOf(eventId);
+    if (!delivery) throw new Error("no delivery");
+    receiver.clear();
+    expect(await requeueDelivery(delivery.callbackId, delivery.id, (tx, d) => engine.redeliver(tx, d))).toBe(
+      true,
+    );
+    const again = await receiver.waitFor((w) => w.path === "/again/0");
+    expect(again.headers["webhook-id"]).toBe(first.headers["webhook-id"]);
+    await expect.poll(async () => (await attemptsOf(delivery.id)).length).toBe(2);
+  });
+
+  it("leaves the row as it was when the queue refuses the redelivery", async () => {
+    const { eventId } = await storedEvent("refused");
+    await handOff([eventId]);
+    await expect.poll(async () => (await deliveriesOf(eventId))[0]?.status).toBe("succeeded");
+    const [delivery] = await deliveriesOf(eventId);
+    if (!delivery) throw new Error("no delivery");
+    await expect(
+      requeueDelivery(delivery.callbackId, delivery.id, async (tx, d) => {
+        await engine.redeliver(tx, d);
+        throw new Error("queue down");
+      }),
+    ).rejects.toThrow("queue down");
+    expect((await deliveriesOf(eventId))[0]?.status).toBe("succeeded");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(receiver.received.filter((w) => w.path === "/refused/0")).toHaveLength(1);
+  });
+});
+
+describe("attemptJobId", () => {
+  it("is the run id for the first attempt and a stable UUID for later ones", () => {
+    const run = "6f1c7a52-2b7e-4c1e-9a51-0d3c4f5e6a7b";
+    expect(attemptJobId(run, 1)).toBe(run);
+    expect(attemptJobId(run, 2)).toBe(attemptJobId(run, 2));
+    expect(attemptJobId(run, 2)).not.toBe(attemptJobId(run, 3));
+    expect(attemptJobId(run, 2)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});

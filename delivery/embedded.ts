@@ -1,0 +1,184 @@
+import "server-only";
+import { createHash, randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type { ConstructorOptions, JobInsert, JobResult, PgBoss } from "pg-boss";
+import { getHandle } from "@/db/index";
+import { createDeliveriesForEvent } from "@/db/queries/deliveries";
+import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { isFinalAttempt, nextStep, retryPolicyFrom } from "@/lib/webhooks/retry-policy";
+import { performDeliveryAttempt } from "./attempt";
+import type { DeliveryEngine, DeliveryRef } from "./engine";
+import { resendPendingHandoffs } from "./outbox";
+
+export const QUEUES = {
+  fanOut: "leadhook-fan-out",
+  deliver: "leadhook-deliver",
+  resend: "leadhook-resend-handoffs",
+} as const;
+
+const NOTIFY_POLL_SECONDS = 30;
+
+/** One attempt of one run of a delivery. A run starts at attempt 1; Redeliver starts a new run. */
+export type DeliverJob = DeliveryRef & { runId: string; attempt: number };
+
+/**
+ * Job ids are derived, never random, so a job queued twice (a re-sent hand-off, a fan-out run again
+ * after a crash, a retry scheduled twice) is one job: pg-boss ignores an insert whose id exists.
+ */
+export function attemptJobId(runId: string, attempt: number): string {
+  if (attempt === 1) return runId;
+  const hash = createHash("sha256").update(`${runId}:${attempt}`).digest("hex");
+  return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-8${hash.slice(13, 16)}-a${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
+}
+
+/**
+ * The embedded engine: pg-boss on the app's own database (its PGlite adapter on the embedded database,
+ * its own pool on DATABASE_URL), running in the app server. Jobs survive restarts; LISTEN/NOTIFY wakes
+ * the workers as soon as a job is queued; polling remains as the floor.
+ */
+export function createEmbeddedEngine(): DeliveryEngine {
+  let boss: PgBoss | undefined;
+  let deliverWorker: string | undefined;
+  const started = () => {
+    if (!boss) throw new Error("The embedded delivery engine is not running");
+    return boss;
+  };
+
+  const env = getEnv();
+  const policy = retryPolicyFrom(env);
+  // Infrastructure failures (the database unreachable while recording) are retried by pg-boss itself;
+  // a job that stays active past its expiry (the server died mid-attempt) is retried the same way.
+  const jobDefaults = {
+    retryLimit: 8,
+    retryDelay: 2,
+    retryBackoff: true,
+    retryDelayMax: 300,
+    deleteAfterSeconds: 24 * 60 * 60,
+  } satisfies Partial<JobInsert>;
+  const deliverJob = (data: DeliverJob, startAfter?: Date): JobInsert<DeliverJob> => ({
+    ...jobDefaults,
+    id: attemptJobId(data.runId, data.attempt),
+    data,
+    startAfter,
+    group: { id: data.callbackId },
+    expireInSeconds: Math.ceil(env.DELIVERY_TIMEOUT_MS / 1000) + 20,
+  });
+
+  async function fanOut(eventId: string) {
+    const targets = await createDeliveriesForEvent(eventId);
+    if (!targets.length) return;
+    await started().insert(
+      QUEUES.deliver,
+      targets.map((t) => deliverJob({ deliveryId: t.id, callbackId: t.callbackId, runId: t.id, attempt: 1 })),
+    );
+  }
+
+  async function attempt(job: DeliverJob) {
+    const summary = await performDeliveryAttempt(job.deliveryId, {
+      attemptNumber: job.attempt,
+      final: isFinalAttempt(job.attempt, policy),
+    });
+    const step = nextStep(summary, job.attempt, policy);
+    if (step.kind !== "retry") return;
+    const next = deliverJob({ ...job, attempt: job.attempt + 1 }, new Date(Date.now() + step.delayMs));
+    await started().insert(QUEUES.deliver, [next]);
+    // NOTIFY wakes workers for jobs due now; a retry due soon is picked up on time by waking one then.
+    // Later ones are found by the idle poll, at most NOTIFY_POLL_SECONDS late.
+    if (step.delayMs < NOTIFY_POLL_SECONDS * 1000) {
+      setTimeout(() => deliverWorker && boss?.notifyWorker(deliverWorker), step.delayMs + 10).unref();
+    }
+  }
+
+  return {
+    name: "embedded",
+
+    async start() {
+      if (boss) return;
+      const { PgBoss, fromPglite } = await import("pg-boss");
+      const handle = await getHandle();
+      const connection: ConstructorOptions =
+        handle.driver === "pglite" && handle.pglite
+          ? { db: fromPglite(handle.pglite), backend: "pglite" }
+          : { connectionString: env.DATABASE_URL, max: 5, application_name: "leadhook-queue" };
+      const instance = new PgBoss({
+        ...connection,
+        schema: "pgboss",
+        useListenNotify: true,
+        superviseIntervalSeconds: 10,
+        instanceName: "leadhook",
+      });
+      instance.on("error", (error) => logger.error({ err: error }, "delivery queue error"));
+      instance.on("warning", (warning) => logger.warn({ warning }, "delivery queue warning"));
+      await instance.start();
+      for (const name of Object.values(QUEUES)) {
+        await instance.createQueue(name, { notify: true });
+      }
+      await instance.work<{ eventId: string }>(
+        QUEUES.fanOut,
+        { batchSize: 20, localConcurrency: 2, perJobResults: true },
+        (jobs) => settleEach(jobs, (job) => fanOut(job.data.eventId)),
+      );
+      deliverWorker = await instance.work<DeliverJob>(
+        QUEUES.deliver,
+        {
+          batchSize: 10,
+          localConcurrency: 10,
+          groupConcurrency: env.DELIVERY_CONCURRENCY,
+          notifyPollingIntervalSeconds: NOTIFY_POLL_SECONDS,
+          perJobResults: true,
+        },
+        (jobs) => settleEach(jobs, (job) => attempt(job.data)),
+      );
+      await instance.work(QUEUES.resend, async () => {
+        await resendPendingHandoffs();
+      });
+      await instance.schedule(QUEUES.resend, "* * * * *");
+      boss = instance;
+      // Whatever a previous run stored but never queued (it died before the hand-off) goes now.
+      void resendPendingHandoffs({ minAgeMs: 0 }).catch((error) =>
+        logger.warn({ err: error }, "could not re-send pending events at start"),
+      );
+    },
+
+    async stop() {
+      const instance = boss;
+      boss = undefined;
+      await instance?.stop({ graceful: true, timeout: env.DELIVERY_TIMEOUT_MS + 2000 });
+    },
+
+    async handOff(eventIds) {
+      await started().insert(
+        QUEUES.fanOut,
+        eventIds.map((eventId) => ({ ...jobDefaults, id: eventId, data: { eventId } })),
+      );
+    },
+
+    async redeliver(tx, delivery) {
+      const { fromDrizzle } = await import("pg-boss");
+      const job = deliverJob({ ...delivery, runId: randomUUID(), attempt: 1 });
+      // Our transaction type types execute()'s result loosely; at run time both drivers answer { rows }.
+      const db = fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql);
+      await started().insert(QUEUES.deliver, [job], { db });
+    },
+  };
+}
+
+/** Settles each job of a batch on its own: one failing job is retried without the others. */
+async function settleEach<T>(
+  jobs: { id: string; data: T }[],
+  work: (job: { id: string; data: T }) => Promise<void>,
+): Promise<JobResult[]> {
+  return Promise.all(
+    jobs.map(async (job): Promise<JobResult> => {
+      try {
+        await work(job);
+        return { id: job.id, status: "completed" };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        logger.warn({ job: job.id, err: message }, "delivery job failed; pg-boss retries it");
+        return { id: job.id, status: "failed", output: { message } };
+      }
+    }),
+  );
+}

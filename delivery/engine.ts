@@ -1,0 +1,83 @@
+import "server-only";
+import type { Transaction } from "@/db/index";
+import { deliveryEngine, getEnv } from "@/lib/env";
+import { logger } from "@/lib/logger";
+
+/** A delivery to (re)attempt: ids only, never secrets or bodies. */
+export type DeliveryRef = { deliveryId: string; callbackId: string };
+
+/**
+ * The one seam between leadhook and whatever runs its background work. Both engines call the same
+ * services (createDeliveriesForEvent, performDeliveryAttempt, the outbox) and the same retry policy.
+ */
+export interface DeliveryEngine {
+  readonly name: "embedded" | "inngest";
+  /** Starts the workers (the embedded engine); Inngest calls the app, so it has nothing to start. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Queues stored events for fan-out; rejects when the engine did not take them (they stay pending). */
+  handOff(eventIds: string[]): Promise<void>;
+  /**
+   * Queues a new run of a delivery inside `tx`, the transaction that marks it pending, so the row never
+   * claims a redelivery that was not queued. Rejects when the engine cannot take it.
+   */
+  redeliver(tx: Transaction, delivery: DeliveryRef): Promise<void>;
+}
+
+/** How the process page names the engine to an admin. */
+export const engineDescriptions: Record<DeliveryEngine["name"], string> = {
+  embedded: "Deliveries run on the built-in queue in this server",
+  inngest: "Deliveries run on Inngest",
+};
+
+const globalForEngine = globalThis as unknown as { leadhookEngine?: Promise<DeliveryEngine> };
+
+/**
+ * The engine this server uses, created once per process (instrumentation and route bundles share it
+ * through globalThis) and started on first use.
+ */
+export function getEngine(): Promise<DeliveryEngine> {
+  globalForEngine.leadhookEngine ??= createEngine();
+  return globalForEngine.leadhookEngine;
+}
+
+async function createEngine(): Promise<DeliveryEngine> {
+  const name = deliveryEngine(getEnv());
+  const engine =
+    name === "inngest"
+      ? (await import("@/inngest/engine")).inngestEngine
+      : (await import("./embedded")).createEmbeddedEngine();
+  try {
+    await engine.start();
+  } catch (error) {
+    globalForEngine.leadhookEngine = undefined;
+    throw error;
+  }
+  return engine;
+}
+
+const RESTART_AFTER_MS = 5000;
+
+/**
+ * Started from instrumentation: the embedded engine's workers run as soon as the server is up. If it
+ * cannot start (the database is unreachable), the server still answers and the start is tried again.
+ */
+export async function startEngine(): Promise<void> {
+  try {
+    const engine = await getEngine();
+    logger.info({ engine: engine.name }, `leadhook: ${engineDescriptions[engine.name].toLowerCase()}`);
+  } catch (error) {
+    logger.error(
+      { err: error },
+      `the delivery engine did not start; trying again in ${RESTART_AFTER_MS / 1000} s`,
+    );
+    setTimeout(() => void startEngine(), RESTART_AFTER_MS).unref();
+  }
+}
+
+/** Stops the engine (tests and scripts); the next getEngine() creates a new one. */
+export async function stopEngine(): Promise<void> {
+  const engine = globalForEngine.leadhookEngine;
+  globalForEngine.leadhookEngine = undefined;
+  if (engine) await (await engine).stop();
+}

@@ -1,0 +1,44 @@
+import "server-only";
+import type { DeliveryEngine } from "@/delivery/engine";
+import { inngest } from "./client";
+import { deliveryRequested, eventReceived } from "./events";
+
+const SEND_TIMEOUT_MS = 3000;
+
+/**
+ * The Inngest engine: events go to the Inngest server, which calls the functions in ./functions back
+ * through the serve route. The Inngest event id is the stored event's id, so a re-sent hand-off is
+ * de-duplicated by Inngest.
+ */
+export const inngestEngine: DeliveryEngine = {
+  name: "inngest",
+  async start() {},
+  async stop() {},
+
+  async handOff(eventIds) {
+    await withTimeout(
+      inngest.send(eventIds.map((eventId) => eventReceived.create({ eventId }, { id: eventId }))),
+    );
+  },
+
+  // Sent before the transaction commits: if Inngest refuses, the row is rolled back and stays as it was.
+  // A run that starts before the commit waits on the row lock to record its attempt.
+  async redeliver(_tx, delivery) {
+    await withTimeout(
+      inngest.send(
+        deliveryRequested.create(delivery, { id: `redeliver:${delivery.deliveryId}:${crypto.randomUUID()}` }),
+      ),
+    );
+  },
+};
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Inngest did not answer within ${SEND_TIMEOUT_MS / 1000} s`)),
+      SEND_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
