@@ -46,9 +46,14 @@ test("Send test delivers a signed, authenticated request and the log shows the 2
   await expect(detail).toContainText("authorization: Bearer [redacted]");
   await expect(detail).not.toContainText("tok_e2e_secret_1234");
 
-  // No Inngest server runs in this suite: Redeliver says so plainly instead of pretending.
+  // Redeliver runs on the built-in queue: the receiver gets the same webhook-id again.
+  receiver.clear();
   await detail.getByRole("button", { name: "Redeliver" }).click();
-  await expect(cb.root.getByText(/delivery queue \(Inngest\) cannot be reached/)).toBeVisible();
+  await expect(cb.root.getByText("Queued for redelivery with the same webhook-id.")).toBeVisible();
+  const again = await receiver.waitFor();
+  expect(again.headers["webhook-id"]).toBe(webhook.headers["webhook-id"]);
+  expect(again.signatureValid).toBe(true);
+  await expect(log.getByRole("row").nth(1)).toContainText("Succeeded");
 });
 
 test("a failing receiver is shown in plain words", async ({ page, receiver }) => {

@@ -133,6 +133,9 @@ test("a URL that points to a private address is refused", async ({ page }) => {
     await cb.url.fill(url);
     await cb.url.blur();
     await expect(cb.root.getByText(`This URL points to ${reason}`)).toBeVisible();
+    await expect(cb.root.getByText(`This URL points to ${reason}`)).toContainText(
+      "run leadhook with ALLOW_PRIVATE_CALLBACK_URLS=true",
+    );
     await expect(process.status).toHaveText(/^Errors/);
   }
   await process.saveButton.click();

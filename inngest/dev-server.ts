@@ -3,28 +3,33 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 
 /**
- * `npm run dev`: Next.js, plus the Inngest Dev Server when inngest-cli is installed (an optional
- * dependency whose install downloads a binary, so offline machines go without it). Without it, events
- * are still accepted and stored, and are delivered once an Inngest server is reachable.
+ * `npm run dev`: Next.js, whose built-in queue delivers webhooks with nothing else running. When an
+ * Inngest binary is at hand (INNGEST_BIN, or the optional inngest-cli package, whose install downloads
+ * it and so fails offline), the Inngest Dev Server starts beside it and deliveries run there instead,
+ * unless LEADHOOK_ENGINE=embedded.
  */
 const port = process.env.PORT ?? "3000";
-const env = { ...process.env, INNGEST_DEV: process.env.INNGEST_DEV ?? "1" };
 const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", name);
-const cliBinary = path.join(process.cwd(), "node_modules", "inngest-cli", "bin", "inngest");
+const inngestBinary = [
+  process.env.INNGEST_BIN,
+  path.join(process.cwd(), "node_modules", "inngest-cli", "bin", "inngest"),
+].find((candidate): candidate is string => Boolean(candidate && existsSync(candidate)));
+const useInngest =
+  process.env.LEADHOOK_ENGINE === "inngest" ||
+  (process.env.LEADHOOK_ENGINE !== "embedded" && inngestBinary !== undefined);
 
+const env: NodeJS.ProcessEnv = useInngest
+  ? { ...process.env, LEADHOOK_ENGINE: "inngest", INNGEST_DEV: process.env.INNGEST_DEV ?? "1" }
+  : { ...process.env, LEADHOOK_ENGINE: "embedded" };
 const children: ChildProcess[] = [spawn(bin("next"), ["dev", "--port", port], { stdio: "inherit", env })];
-if (existsSync(cliBinary)) {
+if (useInngest && inngestBinary) {
   children.push(
-    spawn(cliBinary, ["dev", "--no-discovery", "-u", `http://localhost:${port}/api/inngest`], {
+    spawn(inngestBinary, ["dev", "--no-discovery", "-u", `http://localhost:${port}/api/inngest`], {
       stdio: "inherit",
       env,
     }),
   );
-  console.log(`leadhook: Inngest Dev Server starting at http://localhost:8288 (deliveries run through it)`);
-} else {
-  console.log(
-    "leadhook: inngest-cli is not installed, so events are accepted and stored but not delivered until an Inngest server is reachable. Start one with `npx inngest-cli@latest dev -u http://localhost:3000/api/inngest` (it downloads a binary), or set INNGEST_BASE_URL.",
-  );
+  console.log("leadhook: Inngest Dev Server starting at http://localhost:8288 (deliveries run through it)");
 }
 
 let stopping = false;

@@ -8,6 +8,7 @@ import { Th } from "@/components/ui/table";
 import { listProcesses } from "@/db/queries/processes";
 import { getCurrentWorkspace } from "@/db/queries/workspaces";
 import { getEnv } from "@/lib/env";
+import { plural } from "@/lib/plural";
 import { countInvalidCallbacks } from "@/lib/validations/callback";
 import { createProcessAction } from "./actions";
 
@@ -96,7 +97,7 @@ export default async function ProcessesPage({
                   <td className="px-4 py-3 text-slate-700">
                     {count === 0
                       ? "No callbacks"
-                      : `${count} ${count === 1 ? "callback" : "callbacks"} · ${invalid ? "Errors" : "OK"}`}
+                      : `${plural(count, "callback", "callbacks")} · ${invalid ? "Errors" : "OK"}`}
                   </td>
                   <td className="px-4 py-3 text-slate-600">
                     <time dateTime={row.updatedAt.toISOString()}>{dateFormat.format(row.updatedAt)} UTC</time>

@@ -1,10 +1,10 @@
 import "server-only";
-import { and, asc, count, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import { unknownApiKeyError } from "@/lib/api-keys";
 import { AppError } from "@/lib/errors";
 import type { LeadEvent } from "@/lib/validations/event";
 import { getDb, sqlState } from "../index";
-import { events } from "../schema";
+import { deliveries, events, leadUpdateCallbacks } from "../schema";
 
 export type StoreResult = {
   accepted: { id: string; externalId: string }[];
@@ -111,11 +111,27 @@ export async function listPendingHandoffs(options: { olderThan: Date; limit: num
     .limit(options.limit);
 }
 
-export async function countPendingHandoffs(processId: string): Promise<number> {
+/**
+ * What the process page warns about: events stored but not yet queued for delivery (with the engine's
+ * last refusal), and deliveries that failed for good in the last 24 hours (tests aside).
+ */
+export async function getDeliveryBacklog(processId: string) {
   const db = await getDb();
-  const [row] = await db
-    .select({ n: count() })
-    .from(events)
-    .where(and(eq(events.processId, processId), isNull(events.handedOffAt)));
-  return row?.n ?? 0;
+  const result = await db.execute(sql`
+    select
+      (select count(*)::int from ${events} where process_id = ${processId} and handed_off_at is null) as pending,
+      (select last_handoff_error from ${events}
+        where process_id = ${processId} and handed_off_at is null and last_handoff_error is not null
+        order by received_at desc limit 1) as last_error,
+      (select count(*)::int from ${deliveries} d join ${leadUpdateCallbacks} c on c.id = d.callback_id
+        where c.process_id = ${processId} and d.status = 'failed' and not d.is_test
+          and d.updated_at > now() - interval '24 hours') as failed`);
+  const [row] = (
+    result as unknown as { rows: { pending: number; last_error: string | null; failed: number }[] }
+  ).rows;
+  return {
+    pendingEvents: Number(row?.pending ?? 0),
+    lastHandoffError: row?.last_error ?? null,
+    failedDeliveries: Number(row?.failed ?? 0),
+  };
 }

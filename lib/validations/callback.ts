@@ -1,6 +1,6 @@
 import { en } from "zod/locales";
 import { z } from "zod/mini";
-import { forbiddenHostReason } from "@/lib/webhooks/url-safety";
+import { forbiddenHostReason, PRIVATE_URL_HINT } from "@/lib/webhooks/url-safety";
 
 // zod/mini so the browser only loads the checks used here. Its default messages (for input of the wrong
 // type) come from the same locale classic zod installs on import, so they read the same everywhere.
@@ -55,7 +55,7 @@ export function leadUpdateUrlProblem(value: string, { allowPrivateUrls }: UrlRul
   if (!url.hostname) return "The URL needs a host name";
   if (!allowPrivateUrls) {
     const reason = forbiddenHostReason(url.hostname);
-    if (reason) return `This URL points to ${reason}, which cannot receive callbacks`;
+    if (reason) return `This URL points to ${reason}, which cannot receive callbacks. ${PRIVATE_URL_HINT}`;
   }
   return null;
 }

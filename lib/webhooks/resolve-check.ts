@@ -1,6 +1,6 @@
 import "server-only";
 import { resolveHost } from "./resolve";
-import { forbiddenAddressReason, isIpLiteral } from "./url-safety";
+import { forbiddenAddressReason, isIpLiteral, PRIVATE_URL_HINT } from "./url-safety";
 
 const LOOKUP_TIMEOUT_MS = 3000;
 
@@ -23,7 +23,8 @@ export async function resolvedHostProblem(url: string): Promise<string | null> {
   ]);
   for (const { address } of addresses) {
     const reason = forbiddenAddressReason(address);
-    if (reason) return `${hostname} resolves to ${address}, ${reason}, which cannot receive callbacks`;
+    if (reason)
+      return `${hostname} resolves to ${address}, ${reason}, which cannot receive callbacks. ${PRIVATE_URL_HINT}`;
   }
   return null;
 }

@@ -45,3 +45,7 @@ export function forbiddenHostReason(hostname: string): string | null {
   if (isIpLiteral(host)) return forbiddenAddressReason(host);
   return null;
 }
+
+/** How to reach a receiver on this machine or a private network while testing. */
+export const PRIVATE_URL_HINT =
+  "To test with a local receiver, run leadhook with ALLOW_PRIVATE_CALLBACK_URLS=true (npm run dev allows them by default).";

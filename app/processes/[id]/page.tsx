@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { DeliveryStatus } from "@/components/deliveries/delivery-status";
 import { ProcessSettingsForm } from "@/components/process-settings/process-settings-form";
 import { getProcessSettings } from "@/db/queries/callbacks";
-import { countPendingHandoffs } from "@/db/queries/events";
+import { getDeliveryBacklog } from "@/db/queries/events";
 import { getCurrentWorkspace } from "@/db/queries/workspaces";
-import { getEnv } from "@/lib/env";
+import { engineDescriptions } from "@/delivery/engine";
+import { deliveryEngine, getEnv } from "@/lib/env";
 import { countCallbackErrors, createProcessSettingsSchema } from "@/lib/validations/process";
 import { revealSigningSecretAction, rotateSigningSecretAction, saveProcessSettingsAction } from "./actions";
 import {
@@ -35,7 +37,8 @@ export default async function ProcessPage({ params }: Props) {
   if (!settings) notFound();
   const env = getEnv();
   const { process } = settings;
-  const pendingHandoffs = await countPendingHandoffs(process.id);
+  const backlog = await getDeliveryBacklog(process.id);
+  const engine = deliveryEngine(env);
   const initialErrorCount = countCallbackErrors(
     createProcessSettingsSchema({ allowPrivateUrls: env.ALLOW_PRIVATE_CALLBACK_URLS }).safeParse(
       settings.values,
@@ -52,12 +55,8 @@ export default async function ProcessPage({ params }: Props) {
       </nav>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold tracking-tight">{process.name}</h1>
-        <p className="text-sm text-slate-600" data-testid="pending-handoffs">
-          {pendingHandoffs === 0
-            ? "No events await hand-off."
-            : `${pendingHandoffs} ${pendingHandoffs === 1 ? "event awaits" : "events await"} hand-off to the delivery queue; they are stored and are re-sent every minute until Inngest accepts them.`}
-        </p>
       </div>
+      <DeliveryStatus engine={engine} engineDescription={engineDescriptions[engine]} {...backlog} />
       <ProcessSettingsForm
         initial={{ values: settings.values, signingSecretHints: settings.signingSecretHints }}
         initialErrorCount={initialErrorCount}

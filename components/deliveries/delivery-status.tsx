@@ -1,0 +1,57 @@
+import { plural } from "@/lib/plural";
+
+export type DeliveryStatusProps = {
+  engine: "embedded" | "inngest";
+  engineDescription: string;
+  pendingEvents: number;
+  lastHandoffError: string | null;
+  failedDeliveries: number;
+};
+
+/** The process page's word on delivery: which engine runs it, and anything an admin must act on. */
+export function DeliveryStatus({
+  engine,
+  engineDescription,
+  pendingEvents,
+  lastHandoffError,
+  failedDeliveries,
+}: DeliveryStatusProps) {
+  return (
+    <div className="space-y-2" data-testid="delivery-status">
+      <p className="text-sm text-slate-600">{engineDescription}.</p>
+      {pendingEvents > 0 ? (
+        <div
+          role="alert"
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
+        >
+          <p className="font-semibold">
+            {plural(pendingEvents, "event has", "events have")} not been queued for delivery yet
+          </p>
+          <p>
+            {engine === "inngest"
+              ? "The Inngest server cannot be reached, so no webhooks are being sent for them."
+              : "The delivery queue in this server is not taking work, so no webhooks are being sent for them."}{" "}
+            They are stored safely and are queued again every minute.{" "}
+            {engine === "inngest"
+              ? "Check that the Inngest server is running and reachable from this server."
+              : "Check the server's logs; delivery resumes by itself once the queue runs again."}
+          </p>
+          {lastHandoffError ? (
+            <p className="mt-1 text-xs text-amber-800">Last error: {lastHandoffError}</p>
+          ) : null}
+        </div>
+      ) : null}
+      {failedDeliveries > 0 ? (
+        <div role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
+          <p className="font-semibold">
+            {plural(failedDeliveries, "delivery", "deliveries")} failed in the last 24 hours after every retry
+          </p>
+          <p>
+            Open Advanced Settings and each callback's Recent deliveries to see what its endpoint answered,
+            fix the endpoint, then use Redeliver.
+          </p>
+        </div>
+      ) : null}
+    </div>
+  );
+}
