@@ -57,6 +57,12 @@ export default defineConfig({
       testMatch: ["deliveries.spec.ts"],
       use: { ...devices["Desktop Chrome"], ...chromium, baseURL: `http://localhost:${deliveryPort}` },
     },
+    // The delivery contract against each engine; it starts app servers of its own from the build.
+    {
+      name: "contract",
+      testMatch: ["contract.spec.ts"],
+      use: { ...devices["Desktop Chrome"], ...chromium },
+    },
   ],
   // Started one after the other: the first builds, the second reuses the build.
   webServer: [

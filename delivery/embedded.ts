@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { ConstructorOptions, JobInsert, JobResult, PgBoss } from "pg-boss";
+import type { ConstructorOptions, JobInsert, JobResult, PgBoss, WorkOptions } from "pg-boss";
 import { getHandle } from "@/db/index";
 import { createDeliveriesForEvent } from "@/db/queries/deliveries";
 import { getEnv } from "@/lib/env";
@@ -39,7 +39,7 @@ export function attemptJobId(runId: string, attempt: number): string {
  */
 export function createEmbeddedEngine(): DeliveryEngine {
   let boss: PgBoss | undefined;
-  let deliverWorker: string | undefined;
+  let deliverWorkers: string[] = [];
   const started = () => {
     if (!boss) throw new Error("The embedded delivery engine is not running");
     return boss;
@@ -86,7 +86,7 @@ export function createEmbeddedEngine(): DeliveryEngine {
     // NOTIFY wakes workers for jobs due now; a retry due soon is picked up on time by waking one then.
     // Later ones are found by the idle poll, at most NOTIFY_POLL_SECONDS late.
     if (step.delayMs < NOTIFY_POLL_SECONDS * 1000) {
-      setTimeout(() => deliverWorker && boss?.notifyWorker(deliverWorker), step.delayMs + 10).unref();
+      setTimeout(() => deliverWorkers[0] && boss?.notifyWorker(deliverWorkers[0]), step.delayMs + 10).unref();
     }
   }
 
@@ -114,21 +114,19 @@ export function createEmbeddedEngine(): DeliveryEngine {
       for (const name of Object.values(QUEUES)) {
         await instance.createQueue(name, { notify: true });
       }
-      await instance.work<{ eventId: string }>(
-        QUEUES.fanOut,
-        { batchSize: 20, localConcurrency: 2, perJobResults: true },
-        (jobs) => settleEach(jobs, (job) => fanOut(job.data.eventId)),
+      await workers(instance, QUEUES.fanOut, 2, { batchSize: 20 }, (job: { eventId: string }) =>
+        fanOut(job.eventId),
       );
-      deliverWorker = await instance.work<DeliverJob>(
+      deliverWorkers = await workers(
+        instance,
         QUEUES.deliver,
+        10,
         {
           batchSize: 10,
-          localConcurrency: 10,
           groupConcurrency: env.DELIVERY_CONCURRENCY,
           notifyPollingIntervalSeconds: NOTIFY_POLL_SECONDS,
-          perJobResults: true,
         },
-        (jobs) => settleEach(jobs, (job) => attempt(job.data)),
+        attempt,
       );
       await instance.work(QUEUES.resend, async () => {
         await resendPendingHandoffs();
@@ -162,6 +160,31 @@ export function createEmbeddedEngine(): DeliveryEngine {
       await started().insert(QUEUES.deliver, [job], { db });
     },
   };
+}
+
+/**
+ * `count` workers on a queue, each settling every job of its batch on its own. A worker that found jobs
+ * fetches again at once instead of sleeping out its poll: jobs held back by the per-callback limit
+ * become runnable as others finish, and no NOTIFY announces that.
+ */
+async function workers<T extends object>(
+  boss: PgBoss,
+  queue: string,
+  count: number,
+  options: WorkOptions,
+  work: (data: T) => Promise<void>,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let n = 0; n < count; n++) {
+    let id = "";
+    id = await boss.work<T>(queue, { ...options, perJobResults: true }, async (jobs) => {
+      const results = await settleEach(jobs, (job) => work(job.data));
+      if (jobs.length) boss.notifyWorker(id);
+      return results;
+    });
+    ids.push(id);
+  }
+  return ids;
 }
 
 /** Settles each job of a batch on its own: one failing job is retried without the others. */

@@ -1,0 +1,78 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+export type Database = { url: string; shared: boolean; drop: () => Promise<void> };
+
+export type EngineRuntime = {
+  /** What the app needs to use this engine. */
+  appEnv: Record<string, string>;
+  /** Resolves once the engine can run the app's work (Inngest: the app is synced). */
+  ready?: () => Promise<void>;
+  /** Takes the engine away from the app and brings it back (an outage), where that means something. */
+  outage?: { down: () => Promise<void>; up: () => Promise<void> };
+  stop: () => Promise<void>;
+};
+
+export type EngineConfig = {
+  name: string;
+  /** Why this configuration cannot run here, or null. */
+  skipReason: () => string | null;
+  database: () => Promise<Database>;
+  start: (options: { appUrl: string }) => Promise<EngineRuntime>;
+};
+
+/** The PostgreSQL server the suite may create databases on: CONTRACT_DATABASE_URL, else DATABASE_URL. */
+export function postgresServerUrl(): string | undefined {
+  return process.env.CONTRACT_DATABASE_URL || process.env.DATABASE_URL || undefined;
+}
+
+/** A database of its own on the PostgreSQL server, dropped afterwards. */
+export async function postgresDatabase(): Promise<Database> {
+  const serverUrl = postgresServerUrl();
+  if (!serverUrl) throw new Error("No PostgreSQL server configured");
+  const name = `leadhook_contract_${randomBytes(5).toString("hex")}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    shared: true,
+    drop: () => admin(`drop database if exists ${name} with (force)`),
+  };
+}
+
+/** The embedded database: the app server owns it while it runs. */
+export async function pgliteDatabase(): Promise<Database> {
+  return { url: "", shared: false, drop: async () => {} };
+}
+
+const embedded = (appEnv: Record<string, string> = {}): EngineConfig["start"] => {
+  return async () => ({ appEnv: { LEADHOOK_ENGINE: "embedded", ...appEnv }, stop: async () => {} });
+};
+
+/** Every configuration the contract suite runs, available or not (a skipped one says why). */
+export function engineConfigs(): EngineConfig[] {
+  return [
+    {
+      name: "embedded engine on PostgreSQL",
+      skipReason: () => (postgresServerUrl() ? null : "no PostgreSQL server (set DATABASE_URL)"),
+      database: postgresDatabase,
+      start: embedded(),
+    },
+    {
+      name: "embedded engine on PGlite",
+      skipReason: () => null,
+      database: pgliteDatabase,
+      start: embedded(),
+    },
+  ];
+}
