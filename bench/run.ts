@@ -3,6 +3,7 @@ import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { firstLoadJs } from "./bundle";
 import { benchDelivery } from "./delivery";
+import { benchE2e, e2eReport, ensureBuild, withE2eSection } from "./e2e";
 import { benchFanOut } from "./fanout";
 import { fmt, type Row, table } from "./harness";
 import { benchIngestBatch, benchIngestSingle } from "./ingest";
@@ -10,10 +11,13 @@ import { setUp } from "./setup";
 
 const usage = [
   "Usage: npm run bench [-- --seconds 10 --rounds 2 --build --out bench/RESULTS.md]",
-  "       npm run bench -- --only ingest,batch,delivery,fanout,bundle   (a subset; RESULTS.md is left alone)",
+  "       npm run bench -- --only ingest,batch,delivery,fanout,bundle,e2e   (a subset; RESULTS.md is left alone,",
+  "                                                                      except the e2e section when e2e runs)",
+  "       e2e options: --e2e-rate 750 (events/s offered at saturation) --e2e-engines postgres,pglite,inngest",
+  "                    --e2e-profile DIR (CPU profile of next start, pg_stat_statements of Postgres)",
   "       npm run bench -- --soak [--soak-seconds 300 --rate 100]",
 ].join("\n");
-const BENCHMARKS = ["ingest", "batch", "delivery", "fanout", "bundle"] as const;
+const BENCHMARKS = ["ingest", "batch", "delivery", "fanout", "bundle", "e2e"] as const;
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
@@ -24,6 +28,9 @@ const { values } = parseArgs({
     "soak-seconds": { type: "string", default: "300" },
     rate: { type: "string", default: "100" },
     only: { type: "string" },
+    "e2e-rate": { type: "string", default: "750" },
+    "e2e-engines": { type: "string", default: "postgres,pglite,inngest" },
+    "e2e-profile": { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -49,30 +56,56 @@ if (values.soak) {
     process.exit(2);
   }
   const runs = (name: (typeof BENCHMARKS)[number]) => !only || only.includes(name);
-  const bench = await setUp({
-    build: values.build,
-    servers: runs("ingest") || runs("batch") || runs("bundle"),
-  });
+  // The end-to-end benchmark sets up its own servers; the others share these.
+  const bench = BENCHMARKS.some((name) => name !== "e2e" && runs(name))
+    ? await setUp({
+        build: values.build,
+        servers: runs("ingest") || runs("batch") || runs("bundle"),
+      })
+    : undefined;
   const rows: Row[] = [];
   try {
-    if (runs("ingest")) {
+    if (bench && runs("ingest")) {
       console.log("ingest, single events...");
       rows.push(await benchIngestSingle(bench, seconds, rounds));
     }
-    if (runs("batch")) {
+    if (bench && runs("batch")) {
       console.log("ingest, batches of 100...");
       rows.push(await benchIngestBatch(bench, seconds));
     }
-    if (runs("delivery")) {
+    if (bench && runs("delivery")) {
       console.log("delivery...");
       rows.push(await benchDelivery(bench, seconds, rounds));
     }
-    if (runs("fanout")) {
+    if (bench && runs("fanout")) {
       console.log("fan-out...");
       rows.push(await benchFanOut(bench));
     }
   } finally {
-    await bench.tearDown();
+    await bench?.tearDown();
+  }
+  let e2eSection: string | undefined;
+  if (runs("e2e")) {
+    console.log("end to end (POST to receiver, per engine)...");
+    // setUp built already when it started next start; otherwise build when asked or when there is none.
+    ensureBuild(values.build && !(bench && (runs("ingest") || runs("batch") || runs("bundle"))));
+    const e2eOptions = {
+      seconds,
+      saturationRate: Number(values["e2e-rate"]),
+      engines: (values["e2e-engines"] ?? "").split(",").map((s) => s.trim()),
+      profileDir: values["e2e-profile"],
+    };
+    const flags = [
+      only ? `--only ${only.join(",")}` : "",
+      `--seconds ${seconds}`,
+      values.build ? "--build" : "",
+      values["e2e-rate"] !== "750" ? `--e2e-rate ${values["e2e-rate"]}` : "",
+      values["e2e-engines"] !== "postgres,pglite,inngest" ? `--e2e-engines ${values["e2e-engines"]}` : "",
+    ].filter(Boolean);
+    e2eSection = e2eReport(await benchE2e(e2eOptions), {
+      ...e2eOptions,
+      command: `npm run bench -- ${flags.join(" ")}`,
+    });
   }
   if (runs("bundle")) {
     const bundle = firstLoadJs("/processes/[id]");
@@ -91,7 +124,13 @@ if (values.soak) {
     });
   }
   if (only) {
-    console.log(`\n${table(rows)}\n(a subset: ${values.out} left as it was)`);
+    if (rows.length) console.log(`\n${table(rows)}`);
+    if (e2eSection) {
+      console.log(`\n${e2eSection}`);
+      const previous = existsSync(values.out) ? readFileSync(values.out, "utf8") : "";
+      writeFileSync(values.out, withE2eSection(previous, e2eSection));
+      console.log(`(a subset: only the end-to-end section of ${values.out} was written)`);
+    } else console.log(`(a subset: ${values.out} left as it was)`);
     process.exit(0);
   }
   const report = [
@@ -105,11 +144,15 @@ if (values.soak) {
     table(rows),
     "",
   ].join("\n");
-  console.log(`\n${report}`);
-  // Keep what follows the table (the analysis from <!-- analysis -->, the soak section from <!-- soak -->).
+  console.log(`\n${report}${e2eSection ? `\n${e2eSection}` : ""}`);
+  // Keep what follows the table (the e2e analysis from <!-- e2e-analysis -->, the analysis from
+  // <!-- analysis -->, the soak section from <!-- soak -->); the e2e section goes before them.
   const previous = existsSync(values.out) ? readFileSync(values.out, "utf8") : "";
-  const kept = ["<!-- analysis -->", "<!-- soak -->"].map((m) => previous.indexOf(m)).filter((i) => i >= 0);
+  const kept = ["<!-- e2e-analysis -->", "<!-- analysis -->", "<!-- soak -->"]
+    .map((m) => previous.indexOf(m))
+    .filter((i) => i >= 0);
   const tail = kept.length ? previous.slice(Math.min(...kept)) : "";
-  writeFileSync(values.out, tail ? `${report}\n${tail}` : report);
+  const written = tail ? `${report}\n${tail}` : report;
+  writeFileSync(values.out, e2eSection ? withE2eSection(written, e2eSection) : written);
   console.log(`written to ${values.out}`);
 }
