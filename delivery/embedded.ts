@@ -8,6 +8,7 @@ import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { isFinalAttempt, nextStep, retryPolicyFrom } from "@/lib/webhooks/retry-policy";
 import { performDeliveryAttempt } from "./attempt";
+import { type ClaimLoop, startClaimLoop } from "./claim-loop";
 import type { DeliveryEngine, DeliveryRef } from "./engine";
 import { resendPendingHandoffs } from "./outbox";
 
@@ -17,7 +18,8 @@ export const QUEUES = {
   resend: "leadhook-resend-handoffs",
 } as const;
 
-const NOTIFY_POLL_SECONDS = 30;
+/** Attempts in flight at once in one server, across all callbacks. */
+const MAX_IN_FLIGHT = 100;
 
 /** One attempt of one run of a delivery. A run starts at attempt 1; Redeliver starts a new run. */
 export type DeliverJob = DeliveryRef & { runId: string; attempt: number };
@@ -34,12 +36,13 @@ export function attemptJobId(runId: string, attempt: number): string {
 
 /**
  * The embedded engine: pg-boss on the app's own database (its PGlite adapter on the embedded database,
- * its own pool on DATABASE_URL), running in the app server. Jobs survive restarts; LISTEN/NOTIFY wakes
- * the workers as soon as a job is queued; polling remains as the floor.
+ * its own pool on DATABASE_URL), running in the app server. Jobs survive restarts. A hand-off's NOTIFY
+ * wakes the fan-out workers at once; the delivery loop is woken by the fan-out, Redeliver and retries
+ * in this server, and polls each second for the rest.
  */
 export function createEmbeddedEngine(): DeliveryEngine {
   let boss: PgBoss | undefined;
-  let deliverWorkers: string[] = [];
+  let deliveries: ClaimLoop | undefined;
   const started = () => {
     if (!boss) throw new Error("The embedded delivery engine is not running");
     return boss;
@@ -63,6 +66,8 @@ export function createEmbeddedEngine(): DeliveryEngine {
     startAfter,
     group: { id: data.callbackId },
     expireInSeconds: Math.ceil(env.DELIVERY_TIMEOUT_MS / 1000) + 20,
+    // A server that dies mid-attempt stops its heartbeats: its jobs run again within ~20 s.
+    heartbeatSeconds: 10,
   });
 
   async function fanOut(eventId: string) {
@@ -72,6 +77,7 @@ export function createEmbeddedEngine(): DeliveryEngine {
       QUEUES.deliver,
       targets.map((t) => deliverJob({ deliveryId: t.id, callbackId: t.callbackId, runId: t.id, attempt: 1 })),
     );
+    deliveries?.wake();
   }
 
   async function attempt(job: DeliverJob) {
@@ -83,11 +89,8 @@ export function createEmbeddedEngine(): DeliveryEngine {
     if (step.kind !== "retry") return;
     const next = deliverJob({ ...job, attempt: job.attempt + 1 }, new Date(Date.now() + step.delayMs));
     await started().insert(QUEUES.deliver, [next]);
-    // NOTIFY wakes workers for jobs due now; a retry due soon is picked up on time by waking one then.
-    // Later ones are found by the idle poll, at most NOTIFY_POLL_SECONDS late.
-    if (step.delayMs < NOTIFY_POLL_SECONDS * 1000) {
-      setTimeout(() => deliverWorkers[0] && boss?.notifyWorker(deliverWorkers[0]), step.delayMs + 10).unref();
-    }
+    // Woken when it falls due; a retry outlived by this server is found by another's idle poll.
+    setTimeout(() => deliveries?.wake(), step.delayMs + 10).unref();
   }
 
   return {
@@ -117,17 +120,14 @@ export function createEmbeddedEngine(): DeliveryEngine {
       await workers(instance, QUEUES.fanOut, 2, { batchSize: 20 }, (job: { eventId: string }) =>
         fanOut(job.eventId),
       );
-      deliverWorkers = await workers(
-        instance,
-        QUEUES.deliver,
-        10,
-        {
-          batchSize: 10,
-          groupConcurrency: env.DELIVERY_CONCURRENCY,
-          notifyPollingIntervalSeconds: NOTIFY_POLL_SECONDS,
-        },
-        attempt,
-      );
+      deliveries = startClaimLoop(instance, {
+        queue: QUEUES.deliver,
+        maxInFlight: MAX_IN_FLIGHT,
+        groupConcurrency: env.DELIVERY_CONCURRENCY,
+        idlePollMs: 1000,
+        heartbeatMs: 5000,
+        run: attempt,
+      });
       await instance.work(QUEUES.resend, async () => {
         await resendPendingHandoffs();
       });
@@ -141,6 +141,8 @@ export function createEmbeddedEngine(): DeliveryEngine {
 
     async stop() {
       const instance = boss;
+      await deliveries?.stop(env.DELIVERY_TIMEOUT_MS + 2000);
+      deliveries = undefined;
       boss = undefined;
       await instance?.stop({ graceful: true, timeout: env.DELIVERY_TIMEOUT_MS + 2000 });
     },
@@ -158,14 +160,15 @@ export function createEmbeddedEngine(): DeliveryEngine {
       // Our transaction type types execute()'s result loosely; at run time both drivers answer { rows }.
       const db = fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql);
       await started().insert(QUEUES.deliver, [job], { db });
+      // Queued in the caller's transaction: visible once it commits, so look again shortly after.
+      setTimeout(() => deliveries?.wake(), 50).unref();
     },
   };
 }
 
 /**
  * `count` workers on a queue, each settling every job of its batch on its own. A worker that found jobs
- * fetches again at once instead of sleeping out its poll: jobs held back by the per-callback limit
- * become runnable as others finish, and no NOTIFY announces that.
+ * fetches again at once instead of sleeping out its poll: more may be waiting than one batch holds.
  */
 async function workers<T extends object>(
   boss: PgBoss,

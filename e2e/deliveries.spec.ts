@@ -70,3 +70,60 @@ test("a failing receiver is shown in plain words", async ({ page, receiver }) =>
   await expect(result).toContainText('{"error":"maintenance"}');
   await expect(cb.root.getByRole("table", { name: /Recent deliveries/ })).toContainText("Failed");
 });
+
+test("the main job: a callback configured in the UI receives a POSTed event, and the log shows it", async ({
+  page,
+  request,
+  receiver,
+}) => {
+  await page.goto("/settings/api-keys");
+  await page.getByLabel("Key name").fill(`dialer ${Date.now()}`);
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = (await page.getByTestId("new-api-key").textContent()) ?? "";
+
+  const process = await ProcessPage.createNew(page, "Main Job Check");
+  const processId = page.url().split("/").pop() ?? "";
+  await expect(page.getByTestId("delivery-status")).toContainText("built-in queue");
+  await process.expand();
+  const cb = await process.addCallback();
+  await cb.url.fill(`${receiver.url}/api/lead-callback`);
+  await cb.auth("Custom Auth Header").check();
+  await cb.authKey.fill("X-API-Key");
+  await cb.authValue.fill("key_main_job_5678");
+  await process.save();
+  await cb.root.getByRole("button", { name: "Reveal" }).click();
+  await expect(cb.root.getByTestId("signing-secret")).toHaveText(/^whsec_/);
+  receiver.setSecret((await cb.root.getByTestId("signing-secret").textContent()) ?? "");
+  receiver.setAuth({ authHeader: { key: "X-API-Key", value: "key_main_job_5678" } });
+
+  const event = {
+    id: `evt_main_${Date.now()}`,
+    type: "lead.disposition_marked",
+    processId,
+    occurredAt: new Date().toISOString(),
+    lead: { id: "lead_main", name: "Asha Verma", phone: "+919812345678", disposition: "Converted" },
+  };
+  const accepted = await request.post("/api/events", {
+    headers: { authorization: `Bearer ${key}` },
+    data: event,
+  });
+  expect(accepted.status()).toBe(202);
+
+  const webhook = await receiver.waitFor();
+  expect(webhook).toMatchObject({
+    method: "POST",
+    path: "/api/lead-callback",
+    signatureValid: true,
+    authValid: true,
+  });
+  expect(webhook.json).toMatchObject({
+    type: "lead.disposition_marked",
+    data: {
+      process: { id: processId, name: "Main Job Check" },
+      lead: { id: "lead_main", disposition: "Converted" },
+    },
+  });
+  const log = cb.root.getByRole("table", { name: /Recent deliveries/ });
+  await expect(log.getByRole("row").nth(1)).toContainText("Succeeded");
+  await expect(log.getByRole("row").nth(1)).toContainText("lead.disposition_marked");
+});
