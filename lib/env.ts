@@ -34,6 +34,10 @@ const envSchema = z.object({
     .transform((v) => v || undefined),
   INNGEST_BASE_URL: optionalString,
   INNGEST_EVENT_KEY: optionalString,
+  INNGEST_CHECKPOINTING: z
+    .enum(["true", "false", "1", "0", ""], { error: "INNGEST_CHECKPOINTING must be true or false" })
+    .optional()
+    .transform((v) => v !== "false" && v !== "0"),
   DATABASE_URL: optionalString.pipe(
     z.url({ protocol: /^postgres(ql)?$/, error: "DATABASE_URL must be a postgres:// URL" }).optional(),
   ),

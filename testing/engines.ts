@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { inngestBinary, startInngestServer } from "./inngest-server";
 
 export type Database = { url: string; shared: boolean; drop: () => Promise<void> };
 
@@ -74,5 +75,16 @@ export function engineConfigs(): EngineConfig[] {
       database: pgliteDatabase,
       start: embedded(),
     },
+    ...(["dev", "start"] as const).map(
+      (mode, n): EngineConfig => ({
+        name: `Inngest (inngest ${mode})`,
+        skipReason: () =>
+          inngestBinary()
+            ? null
+            : "no Inngest server binary (.ci/build-inngest builds one where Go is installed)",
+        database: () => (postgresServerUrl() ? postgresDatabase() : pgliteDatabase()),
+        start: ({ appUrl }) => startInngestServer(mode, 8290 + n, appUrl),
+      }),
+    ),
   ];
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, gt, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { unknownApiKeyError } from "@/lib/api-keys";
 import { AppError } from "@/lib/errors";
 import type { LeadEvent } from "@/lib/validations/event";
@@ -100,13 +100,18 @@ export async function recordHandoffFailure(ids: string[], message: string): Prom
     .where(inArray(events.id, ids));
 }
 
-/** Events still waiting for hand-off that were received before `olderThan`, oldest first. */
+/**
+ * Events still waiting for hand-off, oldest first: those received before `olderThan` (their hand-off
+ * may still be under way otherwise), and any whose hand-off is known to have failed.
+ */
 export async function listPendingHandoffs(options: { olderThan: Date; limit: number }) {
   const db = await getDb();
   return db
     .select({ id: events.id, processId: events.processId })
     .from(events)
-    .where(and(isNull(events.handedOffAt), lt(events.receivedAt, options.olderThan)))
+    .where(
+      and(isNull(events.handedOffAt), or(lt(events.receivedAt, options.olderThan), gt(events.handoffAttempts, 0))),
+    )
     .orderBy(asc(events.receivedAt))
     .limit(options.limit);
 }

@@ -1,0 +1,131 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import path from "node:path";
+import type { EngineRuntime } from "./engines";
+
+/** The Inngest server binary: INNGEST_BIN, else the one .ci/build-inngest caches. */
+export function inngestBinary(): string | undefined {
+  const cached = path.join(
+    process.env.INNGEST_CACHE_DIR ?? path.join(homedir(), ".cache/leadhook"),
+    "inngest-v1.1.0/inngest",
+  );
+  return [process.env.INNGEST_BIN, cached].find((candidate) => candidate && existsSync(candidate));
+}
+
+/**
+ * A real Inngest server on 127.0.0.1: `inngest dev` (in memory) or `inngest start` (self-hosted, with
+ * its SQLite in a temporary directory, signing and event keys). The app is synced by its own PUT to
+ * /api/inngest once it runs; an outage stops the server and starts it again on the same port.
+ */
+export async function startInngestServer(
+  mode: "dev" | "start",
+  port: number,
+  appUrl: string,
+): Promise<EngineRuntime> {
+  const binary = inngestBinary();
+  if (!binary) throw new Error("No Inngest server binary (run .ci/build-inngest)");
+  const dir = mkdtempSync(path.join(tmpdir(), "leadhook-inngest-"));
+  const signingKey = randomBytes(32).toString("hex");
+  const eventKey = randomBytes(16).toString("hex");
+  const url = `http://127.0.0.1:${port}`;
+  const args =
+    mode === "dev"
+      ? ["dev", "--host", "127.0.0.1", "-p", String(port), "--no-discovery", "--no-poll"]
+      : [
+          "start",
+          "--host",
+          "127.0.0.1",
+          "-p",
+          String(port),
+          "--signing-key",
+          signingKey,
+          "--event-key",
+          eventKey,
+          "--sqlite-dir",
+          dir,
+        ];
+  let child: ChildProcess | undefined;
+  let log = "";
+
+  async function up() {
+    const started = spawn(binary as string, args, {
+      cwd: dir,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = started;
+    const append = (chunk: Buffer) => {
+      log = (log + chunk.toString()).slice(-20_000);
+    };
+    started.stdout?.on("data", append);
+    started.stderr?.on("data", append);
+    await waitFor(
+      async () => (await fetch(`${url}/health`)).ok,
+      "the Inngest server to answer",
+      () => log,
+    );
+  }
+
+  async function down() {
+    const running = child;
+    child = undefined;
+    if (!running?.pid || running.exitCode !== null) return;
+    const exited = new Promise((resolve) => running.once("exit", resolve));
+    process.kill(-running.pid, "SIGTERM");
+    await exited;
+  }
+
+  async function sync() {
+    await waitFor(
+      async () => (await fetch(`${appUrl}/api/inngest`, { method: "PUT" })).ok,
+      "the app to sync with the Inngest server",
+      () => log,
+    );
+  }
+
+  await up();
+  return {
+    appEnv:
+      mode === "dev"
+        ? {
+            LEADHOOK_ENGINE: "inngest",
+            INNGEST_DEV: "1",
+            INNGEST_BASE_URL: url,
+            INNGEST_CHECKPOINTING: "false",
+          }
+        : {
+            LEADHOOK_ENGINE: "inngest",
+            INNGEST_BASE_URL: url,
+            INNGEST_SIGNING_KEY: signingKey,
+            INNGEST_EVENT_KEY: eventKey,
+            INNGEST_CHECKPOINTING: "false",
+          },
+    ready: sync,
+    outage: {
+      down,
+      async up() {
+        await up();
+        await sync();
+      },
+    },
+    async stop() {
+      await down();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, output: () => string) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`Timed out waiting for ${what}:\n${output()}`);
+}
