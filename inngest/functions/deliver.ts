@@ -34,7 +34,8 @@ export const deliver = inngest.createFunction(
       });
       const message = `Attempt ${attemptNumber}: ${result.errorMessage ?? result.outcome}`;
       const next = nextStep(result, attemptNumber, policy);
-      if (next.kind === "retry") throw new RetryAfterError(message, next.delayMs);
+      // An absolute time: a relative delay travels as whole seconds, which the server may round down.
+      if (next.kind === "retry") throw new RetryAfterError(message, new Date(Date.now() + next.delayMs));
       if (next.kind === "stop" && (next.reason === "gone" || next.reason === "refused")) {
         throw new NonRetriableError(message);
       }
