@@ -38,7 +38,9 @@ describe("lockDataDir", () => {
       const zombie = Number(
         await new Promise<string>((resolve) => parent.stdout.once("data", (d) => resolve(String(d)))),
       );
-      await expect.poll(() => readFileSync(`/proc/${zombie}/stat`, "utf8").split(") ")[1]?.[0]).toBe("Z");
+      await expect
+        .poll(() => readFileSync(`/proc/${zombie}/stat`, "utf8").split(") ")[1]?.[0], { timeout: 10_000 })
+        .toBe("Z");
       expect(() => process.kill(zombie, 0)).not.toThrow();
       writeFileSync(`${dir}.lock`, String(zombie));
       const release = lockDataDir(dir);

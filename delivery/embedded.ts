@@ -3,7 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { ConstructorOptions, JobInsert, JobResult, PgBoss, WorkOptions } from "pg-boss";
 import { getHandle } from "@/db/index";
-import { createDeliveriesForEvent } from "@/db/queries/deliveries";
+import { createDeliveriesForEvent, markDeliveryAbandoned } from "@/db/queries/deliveries";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { isFinalAttempt, nextStep, retryPolicyFrom } from "@/lib/webhooks/retry-policy";
@@ -15,6 +15,8 @@ import { resendPendingHandoffs } from "./outbox";
 export const QUEUES = {
   fanOut: "leadhook-fan-out",
   deliver: "leadhook-deliver",
+  /** Delivery jobs that failed past their retries without a final attempt being recorded. */
+  abandoned: "leadhook-deliver-abandoned",
   resend: "leadhook-resend-handoffs",
 } as const;
 
@@ -65,6 +67,10 @@ export function createEmbeddedEngine(): DeliveryEngine {
     data,
     startAfter,
     group: { id: data.callbackId },
+    // Retries here are for failures around the attempt (the database unreachable while recording, this
+    // server dying); the policy's own retries are new jobs. Past them, the delivery is marked failed.
+    retryLimit: 20,
+    deadLetter: QUEUES.abandoned,
     expireInSeconds: Math.ceil(env.DELIVERY_TIMEOUT_MS / 1000) + 20,
     // A server that dies mid-attempt stops its heartbeats: its jobs run again within ~20 s.
     heartbeatSeconds: 10,
@@ -128,6 +134,9 @@ export function createEmbeddedEngine(): DeliveryEngine {
         heartbeatMs: 5000,
         run: attempt,
       });
+      await workers(instance, QUEUES.abandoned, 1, { batchSize: 20 }, (job: DeliverJob) =>
+        markDeliveryAbandoned(job.deliveryId, "its job kept failing before an attempt could be recorded"),
+      );
       await instance.work(QUEUES.resend, async () => {
         await resendPendingHandoffs();
       });

@@ -245,7 +245,7 @@ for (const [index, config] of engineConfigs().entries()) {
             return log.deliveries.filter((d) => d.callbackId === crashCallback && d.status === "succeeded")
               .length;
           },
-          { timeout: 150_000, intervals: [5000] },
+          { timeout: 150_000, intervals: [5000], message: `engine output:\n${world.engine.output?.() ?? ""}` },
         )
         .toBe(12);
       const processOf = (name: string) => world.setup.processes[name];

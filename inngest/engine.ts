@@ -26,7 +26,10 @@ export const inngestEngine: DeliveryEngine = {
   async redeliver(_tx, delivery) {
     await withTimeout(
       inngest.send(
-        deliveryRequested.create(delivery, { id: `redeliver:${delivery.deliveryId}:${crypto.randomUUID()}` }),
+        deliveryRequested.create(
+          { ...delivery, runStartedAt: new Date().toISOString() },
+          { id: `redeliver:${delivery.deliveryId}:${crypto.randomUUID()}` },
+        ),
       ),
     );
   },

@@ -12,6 +12,8 @@ export type EngineRuntime = {
   /** Takes the engine away from the app and brings it back (an outage), where that means something. */
   outage?: { down: () => Promise<void>; up: () => Promise<void> };
   stop: () => Promise<void>;
+  /** What the engine's own server printed, for a failing test's message. */
+  output?: () => string;
 };
 
 export type EngineConfig = {

@@ -103,6 +103,7 @@ export async function startInngestServer(
             INNGEST_CHECKPOINTING: "false",
           },
     ready: sync,
+    output: () => log,
     outage: {
       down,
       async up() {

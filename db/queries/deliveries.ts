@@ -119,6 +119,23 @@ export async function requeueDelivery(
   });
 }
 
+/**
+ * Records that the engine stopped running a delivery without a final attempt (its own retries for
+ * reaching this server ran out): the row says failed, with why, instead of pending for ever.
+ */
+export async function markDeliveryAbandoned(deliveryId: string, reason: string): Promise<void> {
+  if (!isUuid(deliveryId)) return;
+  const db = await getDb();
+  await db
+    .update(deliveries)
+    .set({
+      status: "failed",
+      lastError: `Delivery stopped: the delivery engine gave up (${reason.slice(0, 300)}). Use Redeliver to try again.`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(deliveries.id, deliveryId), inArray(deliveries.status, ["pending", "retrying"])));
+}
+
 /** The newest deliveries of a callback, for "Recent deliveries". */
 export async function listRecentDeliveries(callbackId: string, limit = 20) {
   const db = await getDb();

@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, gte, sql } from "drizzle-orm";
 import { createBatcher } from "@/lib/batcher";
 import type { AttemptResult } from "@/lib/webhooks/deliver";
 import { type Database, getDb, sqlState } from "../index";
@@ -50,6 +50,16 @@ const loadForAttempts = createBatcher(async (ids: string[]) => {
   const byId = new Map(rows.map((row) => [row.delivery.id, row]));
   return ids.map((id) => byId.get(id));
 }, BATCH);
+
+/** How many attempts of a delivery were recorded since `since` (one run's, for the Inngest engine). */
+export async function countAttemptsSince(deliveryId: string, since: Date): Promise<number> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(deliveryAttempts)
+    .where(and(eq(deliveryAttempts.deliveryId, deliveryId), gte(deliveryAttempts.startedAt, since)));
+  return Number(row?.n ?? 0);
+}
 
 /** What an attempt needs: the delivery and its callback, secrets still encrypted. */
 export async function getDeliveryForAttempt(deliveryId: string) {

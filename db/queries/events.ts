@@ -110,7 +110,10 @@ export async function listPendingHandoffs(options: { olderThan: Date; limit: num
     .select({ id: events.id, processId: events.processId })
     .from(events)
     .where(
-      and(isNull(events.handedOffAt), or(lt(events.receivedAt, options.olderThan), gt(events.handoffAttempts, 0))),
+      and(
+        isNull(events.handedOffAt),
+        or(lt(events.receivedAt, options.olderThan), gt(events.handoffAttempts, 0)),
+      ),
     )
     .orderBy(asc(events.receivedAt))
     .limit(options.limit);

@@ -1,4 +1,6 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
+import { markDeliveryAbandoned } from "@/db/queries/deliveries";
+import { countAttemptsSince } from "@/db/queries/delivery-attempts";
 import { performDeliveryAttempt } from "@/delivery/attempt";
 import { getEnv } from "@/lib/env";
 import { isFinalAttempt, nextStep, retryPolicyFrom } from "@/lib/webhooks/retry-policy";
@@ -7,8 +9,13 @@ import { deliveryRequested, deliveryRequestedData } from "../events";
 
 const env = getEnv();
 const policy = retryPolicyFrom(env);
-type Retries = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20;
-export const DELIVERY_RETRIES = env.DELIVERY_MAX_RETRIES as Retries;
+
+/**
+ * Inngest's retries for this function: all it allows, more than the policy's. Inngest also spends them
+ * on calls that never reached the attempt (this server down or restarting), so the attempt number comes
+ * from the delivery log, not from Inngest's counter; the spare ones cover those.
+ */
+export const ENGINE_RETRIES = 20;
 
 /**
  * Attempts one delivery. The shared retry policy decides what follows: a retry throws RetryAfterError
@@ -21,13 +28,17 @@ export const deliver = inngest.createFunction(
     id: "deliver",
     name: "Deliver a webhook to one callback",
     triggers: [deliveryRequested],
-    retries: DELIVERY_RETRIES,
+    retries: ENGINE_RETRIES,
     concurrency: [{ key: "event.data.callbackId", limit: env.DELIVERY_CONCURRENCY }],
+    onFailure: async ({ event, error }) => {
+      const { deliveryId } = deliveryRequestedData.parse(event.data.event.data);
+      await markDeliveryAbandoned(deliveryId, error.message);
+    },
   },
-  async ({ event, step, attempt }) => {
-    const { deliveryId } = deliveryRequestedData.parse(event.data);
-    const attemptNumber = attempt + 1;
+  async ({ event, step }) => {
+    const { deliveryId, runStartedAt } = deliveryRequestedData.parse(event.data);
     const summary = await step.run("attempt", async () => {
+      const attemptNumber = (await countAttemptsSince(deliveryId, new Date(runStartedAt))) + 1;
       const result = await performDeliveryAttempt(deliveryId, {
         attemptNumber,
         final: isFinalAttempt(attemptNumber, policy),

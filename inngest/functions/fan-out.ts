@@ -4,9 +4,10 @@ import { deliveryRequested, eventReceived, eventReceivedData } from "../events";
 
 /** The delivery events for an event's deliveries; the id `<eventId>:<callbackId>` makes re-sends harmless. */
 export function deliveryEventsFor(eventId: string, targets: { id: string; callbackId: string }[]) {
+  const runStartedAt = new Date().toISOString();
   return targets.map((t) =>
     deliveryRequested.create(
-      { deliveryId: t.id, callbackId: t.callbackId },
+      { deliveryId: t.id, callbackId: t.callbackId, runStartedAt },
       { id: `${eventId}:${t.callbackId}` },
     ),
   );

@@ -9,8 +9,9 @@ import { processWithCallbacks, sampleEvent } from "@/db/queries/test-fixtures";
 import { deliveries, deliveryAttempts, leadUpdateCallbacks } from "@/db/schema";
 import { webhookIdFor } from "@/delivery/attempt";
 import { type Receiver, startReceiver } from "@/e2e/receiver";
+import { getEnv } from "@/lib/env";
 import type { CallbackInput } from "@/lib/validations/callback";
-import { DELIVERY_RETRIES, deliver } from "./deliver";
+import { deliver } from "./deliver";
 import { fanOut } from "./fan-out";
 
 let receiver: Receiver;
@@ -43,10 +44,12 @@ type LeadEventType = Parameters<typeof sampleEvent>[1] extends infer O
     : never
   : never;
 
+const runStartedAt = new Date(Date.now() - 60_000).toISOString();
+
 function runDeliver(deliveryId: string, callbackId: string, attempt = 0) {
   const engine = new InngestTestEngine({
     function: deliver,
-    events: [{ name: "leadhook/delivery.requested", data: { deliveryId, callbackId } }],
+    events: [{ name: "leadhook/delivery.requested", data: { deliveryId, callbackId, runStartedAt } }],
     transformCtx: (ctx) => ({ ...ctx, attempt }),
   });
   return engine.execute();
@@ -182,10 +185,42 @@ describe("delivery", () => {
     expect((await deliveryRow(d.delivery.id))?.status).toBe("retrying");
     expect((await attemptsOf(d.delivery.id))[0]?.responseExcerpt).toHaveLength(2048);
 
-    const last = await runDeliver(d.delivery.id, d.delivery.callbackId, DELIVERY_RETRIES);
+    // The run's attempts are counted from the log: the policy's retries, then the final attempt.
+    const retries = getEnv().DELIVERY_MAX_RETRIES;
+    for (let n = 2; n <= retries; n++) {
+      expect((await runDeliver(d.delivery.id, d.delivery.callbackId, n - 1)).error).toBeDefined();
+    }
+    const last = await runDeliver(d.delivery.id, d.delivery.callbackId, retries);
     expect(last.error).toBeUndefined();
     expect(last.result).toMatchObject({ status: "failed", responseStatus: 500 });
-    expect((await deliveryRow(d.delivery.id))?.attemptCount).toBe(2);
+    expect((await deliveryRow(d.delivery.id))?.attemptCount).toBe(retries + 1);
+    expect((await attemptsOf(d.delivery.id)).map((a) => a.attemptNumber).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: retries + 1 }, (_, i) => i + 1),
+    );
+  });
+
+  it("numbers attempts from the log, not from Inngest's counter (calls that never reached this server)", async () => {
+    const d = await deliveryFor({});
+    receiver.respondWith(() => ({ status: 500 }));
+    // Inngest has spent 15 tries on a server that was down: this is still the run's first attempt.
+    const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId, 15);
+    expect(error).toMatchObject({ name: "RetryAfterError", message: expect.stringMatching(/^Attempt 1:/) });
+    expect((await attemptsOf(d.delivery.id)).map((a) => a.attemptNumber)).toEqual([1]);
+    expect((await deliveryRow(d.delivery.id))?.status).toBe("retrying");
+  });
+
+  it("marks a delivery failed, with why, when Inngest gives up on it (and leaves finished ones alone)", async () => {
+    const { markDeliveryAbandoned } = await import("@/db/queries/deliveries");
+    const stuck = await deliveryFor({});
+    await markDeliveryAbandoned(stuck.delivery.id, "connection refused");
+    expect(await deliveryRow(stuck.delivery.id)).toMatchObject({
+      status: "failed",
+      lastError: expect.stringMatching(/delivery engine gave up \(connection refused\)/),
+    });
+    const done = await deliveryFor({});
+    await runDeliver(done.delivery.id, done.delivery.callbackId);
+    await markDeliveryAbandoned(done.delivery.id, "late");
+    expect((await deliveryRow(done.delivery.id))?.status).toBe("succeeded");
   });
 
   it("waits as long as Retry-After says on 429 and 503", async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { ENGINE_RETRIES } from "@/inngest/functions/deliver";
 
 vi.hoisted(() => {
   process.env.INNGEST_DEV = "1";
@@ -14,10 +15,10 @@ type FunctionConfig = {
 };
 
 describe("the Inngest serve route (dev mode)", () => {
-  it("answers GET with its introspection: dev mode, three functions", async () => {
+  it("answers GET with its introspection: dev mode, four functions", async () => {
     const response = await GET(new Request("http://localhost:3000/api/inngest") as never, undefined as never);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ mode: "dev", function_count: 3 });
+    expect(await response.json()).toMatchObject({ mode: "dev", function_count: 4 });
   });
 
   it("lists each function with its triggers, concurrency and retries when Inngest syncs it", async () => {
@@ -32,11 +33,17 @@ describe("the Inngest serve route (dev mode)", () => {
     expect(response.status).toBe(200);
     const { functions } = (await response.json()) as { functions: FunctionConfig[] };
     const byId = Object.fromEntries(functions.map((f) => [f.id.replace(/^leadhook-/, ""), f]));
-    expect(Object.keys(byId).sort()).toEqual(["deliver", "fan-out", "resend-pending-handoffs"]);
+    // deliver-failure is deliver's onFailure handler: a delivery Inngest gives up on is marked failed.
+    expect(Object.keys(byId).sort()).toEqual([
+      "deliver",
+      "deliver-failure",
+      "fan-out",
+      "resend-pending-handoffs",
+    ]);
     expect(byId["fan-out"]?.triggers).toEqual([{ event: "leadhook/event.received" }]);
     expect(byId.deliver?.triggers).toEqual([{ event: "leadhook/delivery.requested" }]);
     expect(byId.deliver?.concurrency).toEqual([{ key: "event.data.callbackId", limit: 10 }]);
-    expect(Object.values(byId.deliver?.steps ?? {})[0]?.retries).toEqual({ attempts: 10 });
+    expect(Object.values(byId.deliver?.steps ?? {})[0]?.retries).toEqual({ attempts: ENGINE_RETRIES });
     expect(byId["resend-pending-handoffs"]?.triggers).toEqual([{ cron: "* * * * *" }]);
   });
 });
