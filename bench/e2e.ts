@@ -32,7 +32,8 @@ const LATENCY_RATE = 200;
 const BATCH = 50;
 const WARM_UP_SECONDS = 3;
 const DRAIN_TIMEOUT_MS = 10_000;
-const INNGEST_BIN = "/root/.cache/leadhook/inngest-v1.13.0/inngest";
+/** The Inngest server measured unless --e2e-inngest-bin names another (.ci/build-inngest builds v1.1.0). */
+export const DEFAULT_INNGEST_BIN = "/root/.cache/leadhook/inngest-v1.13.0/inngest";
 // Not Inngest's default 8288, so a dev server someone left running is never measured by mistake.
 const INNGEST_PORT = 8298;
 
@@ -43,9 +44,12 @@ export type E2eOptions = {
   saturationRate: number;
   /** Which configurations to run: postgres, pglite, inngest (when its binary exists). */
   engines: string[];
+  /** The Inngest server binary (`inngest dev` is run from it); default DEFAULT_INNGEST_BIN. */
+  inngestBin?: string;
   /**
    * Profiling: `next start` writes a CPU profile (--cpu-prof) and Postgres runs with pg_stat_statements
-   * (track = all), its top statements written beside the profile, per configuration.
+   * (track = all), its top statements written beside the profile, per configuration; so are the
+   * latency run's per-delivery timestamps (timings-<config>.json).
    */
   profileDir?: string;
   /** Extra environment for `next start` and the setup (e.g. DELIVERY_CONCURRENCY, LOG_LEVEL). */
@@ -79,9 +83,9 @@ export type EngineResult = {
     backlogAtEnd: number;
     drainMs: number | null;
     missing: number;
-    cpu: { next: number; postgres: number; bench: number; inngest: number };
+    cpu: CpuUse;
   };
-  latencyCpu?: { next: number; postgres: number; bench: number; inngest: number };
+  latencyCpu?: CpuUse;
   stages?: { label: string; p50: number; p99: number }[];
   peakRssMiB?: number;
 };
@@ -112,13 +116,13 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** The postmaster of the throwaway server listening on `port` (its command line names the port). */
-function postmasterPid(port: string): number | undefined {
+/** The process of `executable` whose command line names `-p <port>` (the throwaway Postgres, Inngest). */
+function processListening(executable: string, port: string | number): number | undefined {
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-      if (cmdline[0]?.endsWith("/postgres") && cmdline.join(" ").includes(`-p ${port} `))
+      if (cmdline[0]?.endsWith(executable) && cmdline.includes("-p") && cmdline.includes(String(port)))
         return Number(entry);
     } catch {
       // gone
@@ -127,25 +131,44 @@ function postmasterPid(port: string): number | undefined {
   return undefined;
 }
 
-/** CPU use (cores) of the server, Postgres, this process (load generator and receiver) between calls. */
+/** CPU seconds the whole machine spent busy (all but idle and iowait, from /proc/stat). */
+function machineBusySeconds(): number {
+  const fields = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "")
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
+export type CpuUse = { next: number; postgres: number; bench: number; inngest: number; others: number };
+
+/**
+ * CPU use (cores) between calls of the server, Postgres, this process (load generator and receiver),
+ * Inngest, and everything else on the machine: other work skews the figures, so it is reported.
+ */
 function cpuMeter(pids: { next?: number; postgres?: number; inngest?: number }) {
   const read = () => ({
     next: cpuSeconds(pids.next),
     postgres: cpuSeconds(pids.postgres),
     inngest: cpuSeconds(pids.inngest),
     bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+    machine: machineBusySeconds(),
     at: performance.now(),
   });
   const start = read();
-  return () => {
+  return (): CpuUse => {
     const end = read();
     const seconds = (end.at - start.at) / 1000;
-    return {
+    const use = {
       next: (end.next - start.next) / seconds,
       postgres: (end.postgres - start.postgres) / seconds,
       bench: (end.bench - start.bench) / seconds,
       inngest: (end.inngest - start.inngest) / seconds,
     };
+    const ours = use.next + use.postgres + use.bench + use.inngest;
+    return { ...use, others: Math.max(0, (end.machine - start.machine) / seconds - ours) };
   };
 }
 
@@ -243,10 +266,12 @@ type Config = {
   config: string;
   label: string;
   /** A reason not to run it, or undefined. */
-  unavailable?: () => string | undefined;
-  prepare: (profileDir?: string) => Promise<{
+  unavailable?: (options: E2eOptions) => string | undefined;
+  prepare: (options: E2eOptions) => Promise<{
     env: Record<string, string>;
-    pids: () => { postgres?: number };
+    pids: () => { postgres?: number; inngest?: number };
+    /** Once `next start` answers (Inngest: the app syncs its functions). */
+    ready?: () => Promise<void>;
     /** Writes what Postgres spent its time on (profiling only). */
     report?: (file: string) => Promise<void>;
     cleanUp: () => void;
@@ -256,7 +281,7 @@ type Config = {
 
 /** A throwaway PostgreSQL 15 (bench/setup.ts's), with pg_stat_statements when profiling. */
 function throwawayPostgres(env: Record<string, string>): Config["prepare"] {
-  return async (profileDir) => {
+  return async ({ profileDir }) => {
     const postgres = createPostgresServer();
     const port = new URL(postgres.url).port;
     const query = async (text: string) => {
@@ -269,6 +294,13 @@ function throwawayPostgres(env: Record<string, string>): Config["prepare"] {
       }
     };
     if (profileDir) {
+      // A failure here must not leave the server running: the caller has nothing to clean up yet.
+      await enableStatements().catch((error) => {
+        postgres.destroy();
+        throw error;
+      });
+    }
+    async function enableStatements() {
       await query("alter system set shared_preload_libraries = 'pg_stat_statements'");
       postgres.stop();
       postgres.start();
@@ -278,7 +310,7 @@ function throwawayPostgres(env: Record<string, string>): Config["prepare"] {
     }
     return {
       env: { DATABASE_URL: postgres.url, ...env },
-      pids: () => ({ postgres: postmasterPid(port) }),
+      pids: () => ({ postgres: processListening("/postgres", port) }),
       report: async (file) => {
         const rows = await query(`select calls, round(total_exec_time::numeric, 1) as total_ms,
             round(mean_exec_time::numeric, 3) as mean_ms, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 300) as query
@@ -320,10 +352,31 @@ const CONFIGS: Config[] = [
   },
   {
     config: "inngest",
-    label: "Inngest (dev server v1.13.0) on PostgreSQL 15",
+    label: "Inngest (`inngest dev`) on PostgreSQL 15",
     engine: "inngest",
-    unavailable: () => (existsSync(INNGEST_BIN) ? undefined : `no Inngest server binary at ${INNGEST_BIN}`),
-    prepare: throwawayPostgres({ INNGEST_DEV: "1", INNGEST_BASE_URL: `http://127.0.0.1:${INNGEST_PORT}` }),
+    unavailable: ({ inngestBin = DEFAULT_INNGEST_BIN }) =>
+      existsSync(inngestBin) ? undefined : `no Inngest server binary at ${inngestBin}`,
+    prepare: async (options) => {
+      const inngestBin = options.inngestBin ?? DEFAULT_INNGEST_BIN;
+      // testing/inngest-server.ts runs `inngest dev` (in memory, no discovery: the app syncs by PUT).
+      process.env.INNGEST_BIN = inngestBin;
+      const { startInngestServer } = await import("@/testing/inngest-server");
+      const inngest = await startInngestServer("dev", INNGEST_PORT, `http://127.0.0.1:${NEXT_PORT}`);
+      const postgres = await throwawayPostgres({})(options).catch(async (error) => {
+        await inngest.stop();
+        throw error;
+      });
+      return {
+        ...postgres,
+        env: { ...postgres.env, ...inngest.appEnv },
+        pids: () => ({ ...postgres.pids(), inngest: processListening(inngestBin, INNGEST_PORT) }),
+        ready: inngest.ready,
+        cleanUp: () => {
+          postgres.cleanUp();
+          void inngest.stop();
+        },
+      };
+    },
   },
 ];
 
@@ -336,29 +389,11 @@ async function stop(child: ChildProcess | undefined) {
   clearTimeout(timer);
 }
 
-async function startInngest(): Promise<ChildProcess> {
-  return startServer(
-    INNGEST_BIN,
-    [
-      "dev",
-      "-u",
-      `http://127.0.0.1:${NEXT_PORT}/api/inngest`,
-      "--no-discovery",
-      "--port",
-      String(INNGEST_PORT),
-      "--host",
-      "127.0.0.1",
-    ],
-    {},
-    `http://127.0.0.1:${INNGEST_PORT}/`,
-  );
-}
-
 /** One configuration: fresh database, `next start`, warm-up, latency run, saturation run, timings. */
 async function runConfig(config: Config, receiver: E2eReceiver, options: E2eOptions): Promise<EngineResult> {
-  const unavailable = config.unavailable?.();
+  const unavailable = config.unavailable?.(options);
   if (unavailable) return { config: config.config, label: config.label, skipped: unavailable };
-  const storage = await config.prepare(options.profileDir);
+  const storage = await config.prepare(options);
   const scratch = mkdtempSync(path.join(tmpdir(), "leadhook-e2e-"));
   const env: Record<string, string> = {
     NODE_ENV: "production",
@@ -396,14 +431,12 @@ async function runConfig(config: Config, receiver: E2eReceiver, options: E2eOpti
     return JSON.parse(readFileSync(out, "utf8"));
   };
   let next: ChildProcess | undefined;
-  let inngest: ChildProcess | undefined;
   const result: EngineResult = { config: config.config, label: config.label };
   try {
     const setup = (await dbScript("setup", `${receiver.url}/a`, `${receiver.url}/b`)) as {
       key: string;
       processId: string;
     };
-    if (config.engine === "inngest") inngest = await startInngest();
     next = await startServer(
       process.execPath,
       [
@@ -423,7 +456,8 @@ async function runConfig(config: Config, receiver: E2eReceiver, options: E2eOpti
       `http://127.0.0.1:${NEXT_PORT}/api/openapi.json`,
     );
     const memory = sampleMemory(next.pid as number);
-    const pids = { next: next.pid, inngest: inngest?.pid, ...storage.pids() };
+    await storage.ready?.();
+    const pids = { next: next.pid, ...storage.pids() };
     const ingest = new Pool(`http://127.0.0.1:${NEXT_PORT}`, { connections: 128 });
     const book = arrivalBook(receiver);
     const accepted = new Map<string, number>();
@@ -541,16 +575,15 @@ async function runConfig(config: Config, receiver: E2eReceiver, options: E2eOpti
     if (options.profileDir) await storage.report?.(path.join(options.profileDir, `pg-${config.config}.txt`));
     await ingest.close();
     await stop(next);
-    await stop(inngest);
-    result.stages = stages(
-      (await dbScript("timings", "lat-")) as TimingRow[],
-      accepted,
-      book.first,
-      `${receiver.url}`,
-    );
+    const timings = (await dbScript("timings", "lat-")) as TimingRow[];
+    if (options.profileDir)
+      writeFileSync(
+        path.join(options.profileDir, `timings-${config.config}.json`),
+        JSON.stringify({ rows: timings, accepted: [...accepted], arrived: [...book.first] }),
+      );
+    result.stages = stages(timings, accepted, book.first, `${receiver.url}`);
   } finally {
     await stop(next);
-    await stop(inngest);
     storage.cleanUp();
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -616,6 +649,7 @@ function stages(
 /** The whole end-to-end benchmark: the floor, then each configuration in turn. */
 export async function benchE2e(options: E2eOptions) {
   const seconds = Math.min(30, options.seconds);
+  const loadAverage = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(", ");
   const receiver = await startE2eReceiver();
   try {
     const skew = await receiver.clockSkew();
@@ -635,7 +669,7 @@ export async function benchE2e(options: E2eOptions) {
         results.push({ config: config.config, label: config.label, skipped: `failed: ${reason}` });
       }
     }
-    return { floor, results };
+    return { floor, results, loadAverage };
   } finally {
     await receiver.close();
   }
@@ -650,9 +684,14 @@ export function ensureBuild(force: boolean) {
 
 const GOAL = { p50: 50, p99: 250, perSec: 1000 };
 
+const cpuText = (c: CpuUse) =>
+  [c.next, c.postgres, c.bench, ...(c.inngest ? [c.inngest] : []), c.others]
+    .map((v) => v.toFixed(2))
+    .join(" / ") + (c.inngest ? " (Inngest before others)" : "");
+
 /** The RESULTS.md section: how it was measured, the figures, and the stage breakdown. */
 export function e2eReport(
-  { floor, results }: Awaited<ReturnType<typeof benchE2e>>,
+  { floor, results, loadAverage }: Awaited<ReturnType<typeof benchE2e>>,
   options: E2eOptions & { command: string },
 ): string {
   const cores = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${fmt.n(totalmem() / 1024 ** 3, 0)} GiB memory, Node ${process.version}`;
@@ -664,7 +703,8 @@ export function e2eReport(
     "POST p50 / p99",
     "Sustained deliveries/s",
     "Backlog when sending stopped",
-    "CPU in cores: next / Postgres / bench (saturation)",
+    "CPU in cores at 200 events/s: next / Postgres / bench / other processes",
+    "CPU at saturation",
     "Peak RSS of next start",
     "Goal",
     "Met",
@@ -677,6 +717,7 @@ export function e2eReport(
       "n/a",
       "n/a",
       `${fmt.n(floor.saturation.perSec)} (${floor.saturation.inFlight} in flight, p50 ${fmt.ms(floor.saturation.p50)}, p99 ${fmt.ms(floor.saturation.p99)})`,
+      "n/a",
       "n/a",
       "n/a",
       "n/a",
@@ -725,7 +766,8 @@ export function e2eReport(
       `${fmt.ms(l.postP50)} / ${fmt.ms(l.postP99)}`,
       sustained,
       `${fmt.n(s.backlogAtEnd)} deliveries${s.drainMs !== null ? `, drained in ${fmt.n(s.drainMs / 1000, 1)} s` : `, ${fmt.n(s.missing)} still missing ${DRAIN_TIMEOUT_MS / 1000} s later`}`,
-      `${s.cpu.next.toFixed(2)} / ${s.cpu.postgres.toFixed(2)} / ${s.cpu.bench.toFixed(2)}${s.cpu.inngest ? ` / Inngest ${s.cpu.inngest.toFixed(2)}` : ""}`,
+      r.latencyCpu ? cpuText(r.latencyCpu) : "n/a",
+      cpuText(s.cpu),
       r.peakRssMiB ? fmt.mib(r.peakRssMiB) : "n/a",
       goal,
       met,
@@ -759,6 +801,7 @@ export function e2eReport(
     "## End to end: POST /api/events to the receiver",
     "",
     `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${cores}. Command: \`${options.command}\`.`,
+    `Load average when it started: ${loadAverage}; the CPU columns show what other processes took meanwhile.`,
     "Each event goes to 2 callbacks (one Bearer, one custom auth header) at two paths of one `node:http` receiver on 127.0.0.1,",
     "in a worker thread of the bench process: it answers 200 at once and records the arrival time per event id and path.",
     `Per configuration a fresh database and \`next start\` on the production build; ${WARM_UP_SECONDS} s of warm-up at ${LATENCY_RATE} events/s, then:`,

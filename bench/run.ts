@@ -15,6 +15,7 @@ const usage = [
   "                                                                      except the e2e section when e2e runs)",
   "       e2e options: --e2e-rate 750 (events/s offered at saturation) --e2e-engines postgres,pglite,inngest",
   "                    --e2e-profile DIR (CPU profile of next start, pg_stat_statements of Postgres)",
+  "                    --e2e-inngest-bin PATH (default /root/.cache/leadhook/inngest-v1.13.0/inngest)",
   "       npm run bench -- --soak [--soak-seconds 300 --rate 100]",
 ].join("\n");
 const BENCHMARKS = ["ingest", "batch", "delivery", "fanout", "bundle", "e2e"] as const;
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     "e2e-rate": { type: "string", default: "750" },
     "e2e-engines": { type: "string", default: "postgres,pglite,inngest" },
     "e2e-profile": { type: "string" },
+    "e2e-inngest-bin": { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -94,6 +96,7 @@ if (values.soak) {
       saturationRate: Number(values["e2e-rate"]),
       engines: (values["e2e-engines"] ?? "").split(",").map((s) => s.trim()),
       profileDir: values["e2e-profile"],
+      inngestBin: values["e2e-inngest-bin"],
     };
     const flags = [
       only ? `--only ${only.join(",")}` : "",
@@ -101,6 +104,7 @@ if (values.soak) {
       values.build ? "--build" : "",
       values["e2e-rate"] !== "750" ? `--e2e-rate ${values["e2e-rate"]}` : "",
       values["e2e-engines"] !== "postgres,pglite,inngest" ? `--e2e-engines ${values["e2e-engines"]}` : "",
+      values["e2e-inngest-bin"] ? `--e2e-inngest-bin ${values["e2e-inngest-bin"]}` : "",
     ].filter(Boolean);
     e2eSection = e2eReport(await benchE2e(e2eOptions), {
       ...e2eOptions,
