@@ -114,7 +114,9 @@ export function createEmbeddedEngine(): DeliveryEngine {
         ...connection,
         schema: "pgboss",
         useListenNotify: true,
+        // Jobs of a server that died (no heartbeat for 10 s) are found within about 10 s more.
         superviseIntervalSeconds: 10,
+        monitorIntervalSeconds: 10,
         instanceName: "leadhook",
       });
       instance.on("error", (error) => logger.error({ err: error }, "delivery queue error"));
