@@ -65,7 +65,7 @@ const RESTART_AFTER_MS = 5000;
 export async function startEngine(): Promise<void> {
   try {
     const engine = await getEngine();
-    logger.info({ engine: engine.name }, `leadhook: ${engineDescriptions[engine.name].toLowerCase()}`);
+    logger.info({ engine: engine.name }, engineDescriptions[engine.name]);
   } catch (error) {
     logger.error(
       { err: error },
