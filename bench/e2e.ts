@@ -356,7 +356,7 @@ const CONFIGS: Config[] = [
     label: "Embedded engine (pg-boss) on PGlite",
     engine: "embedded",
     prepare: async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), "leadhook-e2e-pglite-"));
+      const dir = mkdtempSync(path.join(tmpdir(), "leadhook-bench-pglite-"));
       return {
         env: { DATABASE_URL: "", DATA_DIR: dir },
         pids: () => ({}),
@@ -408,7 +408,7 @@ async function runConfig(config: Config, receiver: E2eReceiver, options: E2eOpti
   const unavailable = config.unavailable?.(options);
   if (unavailable) return { config: config.config, label: config.label, skipped: unavailable };
   const storage = await config.prepare(options);
-  const scratch = mkdtempSync(path.join(tmpdir(), "leadhook-e2e-"));
+  const scratch = mkdtempSync(path.join(tmpdir(), "leadhook-bench-e2e-"));
   const env: Record<string, string> = {
     NODE_ENV: "production",
     SECRETS_KEY: randomBytes(32).toString("hex"),
