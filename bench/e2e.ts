@@ -1,12 +1,13 @@
 import { type ChildProcess, execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, homedir, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { Pool } from "undici";
 import { createPostgresServer } from "@/db/postgres-server";
+import { inngestBinary } from "@/testing/inngest-server";
 import { type Arrivals, clock, type E2eReceiver, startE2eReceiver } from "./e2e-receiver";
 import { fmt, sampleMemory, startServer } from "./harness";
 
@@ -33,7 +34,9 @@ const BATCH = 50;
 const WARM_UP_SECONDS = 3;
 const DRAIN_TIMEOUT_MS = 10_000;
 /** The Inngest server measured unless --e2e-inngest-bin names another (.ci/build-inngest builds v1.1.0). */
-export const DEFAULT_INNGEST_BIN = "/root/.cache/leadhook/inngest-v1.13.0/inngest";
+/** Where .ci/build-inngest caches the Inngest server (INNGEST_BIN overrides). */
+export const DEFAULT_INNGEST_BIN =
+  inngestBinary() ?? path.join(homedir(), ".cache/leadhook/inngest-v1.1.0/inngest");
 // Not Inngest's default 8288, so a dev server someone left running is never measured by mistake.
 const INNGEST_PORT = 8298;
 

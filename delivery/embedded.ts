@@ -3,7 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { ConstructorOptions, JobInsert, JobResult, PgBoss, WorkOptions } from "pg-boss";
 import { getHandle } from "@/db/index";
-import { createDeliveriesForEvent, markDeliveryAbandoned } from "@/db/queries/deliveries";
+import { createDeliveriesForEvents, markDeliveryAbandoned } from "@/db/queries/deliveries";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { isFinalAttempt, nextStep, retryPolicyFrom } from "@/lib/webhooks/retry-policy";
@@ -13,7 +13,6 @@ import type { DeliveryEngine, DeliveryRef } from "./engine";
 import { resendPendingHandoffs } from "./outbox";
 
 export const QUEUES = {
-  fanOut: "leadhook-fan-out",
   deliver: "leadhook-deliver",
   /** Delivery jobs that failed past their retries without a final attempt being recorded. */
   abandoned: "leadhook-deliver-abandoned",
@@ -38,9 +37,9 @@ export function attemptJobId(runId: string, attempt: number): string {
 
 /**
  * The embedded engine: pg-boss on the app's own database (its PGlite adapter on the embedded database,
- * its own pool on DATABASE_URL), running in the app server. Jobs survive restarts. A hand-off's NOTIFY
- * wakes the fan-out workers at once; the delivery loop is woken by the fan-out, Redeliver and retries
- * in this server, and polls each second for the rest.
+ * its own pool on DATABASE_URL), running in the app server. Jobs survive restarts. The hand-off creates
+ * a window's deliveries and their jobs at once; the delivery loop is woken by the hand-off, Redeliver
+ * and retries in this server, and polls each second for the rest (other servers' work, recovery).
  */
 export function createEmbeddedEngine(): DeliveryEngine {
   let boss: PgBoss | undefined;
@@ -71,20 +70,11 @@ export function createEmbeddedEngine(): DeliveryEngine {
     // server dying); the policy's own retries are new jobs. Past them, the delivery is marked failed.
     retryLimit: 20,
     deadLetter: QUEUES.abandoned,
-    expireInSeconds: Math.ceil(env.DELIVERY_TIMEOUT_MS / 1000) + 20,
-    // A server that dies mid-attempt stops its heartbeats: its jobs run again within ~20 s.
+    // A server that dies mid-attempt stops its heartbeats: its jobs run again within ~20 s. Expiry only
+    // bounds a job that is alive but stuck; a job may wait in memory for its callback's turn meanwhile.
     heartbeatSeconds: 10,
+    expireInSeconds: 15 * 60,
   });
-
-  async function fanOut(eventId: string) {
-    const targets = await createDeliveriesForEvent(eventId);
-    if (!targets.length) return;
-    await started().insert(
-      QUEUES.deliver,
-      targets.map((t) => deliverJob({ deliveryId: t.id, callbackId: t.callbackId, runId: t.id, attempt: 1 })),
-    );
-    deliveries?.wake();
-  }
 
   async function attempt(job: DeliverJob) {
     const summary = await performDeliveryAttempt(job.deliveryId, {
@@ -113,7 +103,6 @@ export function createEmbeddedEngine(): DeliveryEngine {
       const instance = new PgBoss({
         ...connection,
         schema: "pgboss",
-        useListenNotify: true,
         // Jobs of a server that died (no heartbeat for 10 s) are found within about 10 s more.
         superviseIntervalSeconds: 10,
         monitorIntervalSeconds: 10,
@@ -123,15 +112,12 @@ export function createEmbeddedEngine(): DeliveryEngine {
       instance.on("warning", (warning) => logger.warn({ warning }, "delivery queue warning"));
       await instance.start();
       for (const name of Object.values(QUEUES)) {
-        await instance.createQueue(name, { notify: true });
+        await instance.createQueue(name);
       }
-      await workers(instance, QUEUES.fanOut, 2, { batchSize: 20 }, (job: { eventId: string }) =>
-        fanOut(job.eventId),
-      );
       deliveries = startClaimLoop(instance, {
         queue: QUEUES.deliver,
         maxInFlight: MAX_IN_FLIGHT,
-        groupConcurrency: env.DELIVERY_CONCURRENCY,
+        perGroup: env.DELIVERY_CONCURRENCY,
         idlePollMs: 1000,
         heartbeatMs: 5000,
         run: attempt,
@@ -158,11 +144,18 @@ export function createEmbeddedEngine(): DeliveryEngine {
       await instance?.stop({ graceful: true, timeout: env.DELIVERY_TIMEOUT_MS + 2000 });
     },
 
+    // The fan-out of a whole hand-off window at once, here rather than as a job per event (a queue hop
+    // each): deliveries and their jobs are both keyed, so a repeat after a failure doubles nothing.
     async handOff(eventIds) {
+      const targets = await createDeliveriesForEvents(eventIds);
+      if (!targets.length) return;
       await started().insert(
-        QUEUES.fanOut,
-        eventIds.map((eventId) => ({ ...jobDefaults, id: eventId, data: { eventId } })),
+        QUEUES.deliver,
+        targets.map((t) =>
+          deliverJob({ deliveryId: t.id, callbackId: t.callbackId, runId: t.id, attempt: 1 }),
+        ),
       );
+      deliveries?.wake();
     },
 
     async redeliver(tx, delivery) {

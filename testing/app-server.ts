@@ -1,5 +1,6 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import path from "node:path";
+import { type ProcessGroup, startProcessGroup, waitUntil } from "./process-group";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -23,54 +24,24 @@ export async function startAppServer(options: {
   port: number;
   env: Record<string, string>;
 }): Promise<AppServer> {
-  let child: ChildProcess | undefined;
-  let log = "";
+  let server: ProcessGroup | undefined;
   const url = `http://127.0.0.1:${options.port}`;
 
   async function start() {
-    const started = spawn(
+    const started = startProcessGroup(
       path.join(root, "node_modules/.bin/next"),
       ["start", "--port", String(options.port)],
-      {
-        cwd: root,
-        env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...options.env },
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
+      { cwd: root, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...options.env } },
     );
-    child = started;
-    const append = (chunk: Buffer) => {
-      log = (log + chunk.toString()).slice(-20_000);
-    };
-    started.stdout?.on("data", append);
-    started.stderr?.on("data", append);
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (started.exitCode !== null) throw new Error(`The app server exited (${started.exitCode}):\n${log}`);
-      try {
-        const response = await fetch(`${url}/api/openapi.json`);
-        if (response.ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`The app server did not answer within 60 s:\n${log}`);
-  }
-
-  async function stop(signal: NodeJS.Signals = "SIGTERM") {
-    const running = child;
-    child = undefined;
-    if (!running?.pid || running.exitCode !== null) return;
-    const exited = new Promise((resolve) => running.once("exit", resolve));
-    try {
-      process.kill(-running.pid, signal);
-    } catch {
-      // already gone
-    }
-    await exited;
-    // Children of the group (none today) would be orphans: wait until no process of it is left.
-    await waitForGroupGone(running.pid);
+    server = started;
+    await waitUntil(
+      async () => {
+        if (started.child.exitCode !== null) throw new Error(`exited (${started.child.exitCode})`);
+        return (await fetch(`${url}/api/openapi.json`)).ok;
+      },
+      "the app server to answer",
+      started.output,
+    );
   }
 
   await start();
@@ -78,27 +49,12 @@ export async function startAppServer(options: {
     url,
     port: options.port,
     env: options.env,
-    output: () => log,
-    stop,
+    output: () => server?.output() ?? "",
+    async stop(signal) {
+      await server?.stop(signal);
+    },
     restart: start,
   };
-}
-
-/** Waits (10 s at most) until no live process is left in the group; zombies count as gone. */
-function waitForGroupGone(pgid: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  return new Promise((resolve) => {
-    const check = () =>
-      execFile("ps", ["-eo", "pgid=,stat="], (error, stdout) => {
-        const alive = stdout
-          .split("\n")
-          .map((line) => line.trim().split(/\s+/))
-          .some(([group, stat]) => Number(group) === pgid && stat && !stat.startsWith("Z"));
-        if (error || !alive || Date.now() > deadline) resolve();
-        else setTimeout(check, 100);
-      });
-    check();
-  });
 }
 
 /** Runs testing/contract-db.ts against an app's database: JSON in, JSON out. */

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import type { EngineRuntime } from "./engines";
+import { type ProcessGroup, startProcessGroup, waitUntil } from "./process-group";
 
 /** The Inngest server binary: INNGEST_BIN, else the one .ci/build-inngest caches. */
 export function inngestBinary(): string | undefined {
@@ -46,42 +46,29 @@ export async function startInngestServer(
           "--sqlite-dir",
           dir,
         ];
-  let child: ChildProcess | undefined;
-  let log = "";
+  let server: ProcessGroup | undefined;
 
   async function up() {
-    const started = spawn(binary as string, args, {
-      cwd: dir,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child = started;
-    const append = (chunk: Buffer) => {
-      log = (log + chunk.toString()).slice(-20_000);
-    };
-    started.stdout?.on("data", append);
-    started.stderr?.on("data", append);
-    await waitFor(
+    const started = startProcessGroup(binary as string, args, { cwd: dir });
+    server = started;
+    await waitUntil(
       async () => (await fetch(`${url}/health`)).ok,
       "the Inngest server to answer",
-      () => log,
+      started.output,
+      30_000,
     );
   }
 
   async function down() {
-    const running = child;
-    child = undefined;
-    if (!running?.pid || running.exitCode !== null) return;
-    const exited = new Promise((resolve) => running.once("exit", resolve));
-    process.kill(-running.pid, "SIGTERM");
-    await exited;
+    await server?.stop("SIGTERM");
   }
 
   async function sync() {
-    await waitFor(
+    await waitUntil(
       async () => (await fetch(`${appUrl}/api/inngest`, { method: "PUT" })).ok,
       "the app to sync with the Inngest server",
-      () => log,
+      () => server?.output() ?? "",
+      30_000,
     );
   }
 
@@ -103,7 +90,7 @@ export async function startInngestServer(
             INNGEST_CHECKPOINTING: "false",
           },
     ready: sync,
-    output: () => log,
+    output: () => server?.output() ?? "",
     outage: {
       down,
       async up() {
@@ -116,17 +103,4 @@ export async function startInngestServer(
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, output: () => string) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`Timed out waiting for ${what}:\n${output()}`);
 }

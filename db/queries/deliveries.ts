@@ -18,66 +18,89 @@ import { isUuid } from "./processes";
  * existing deliveries are kept and returned.
  */
 export async function createDeliveriesForEvent(eventId: string) {
+  return createDeliveriesForEvents([eventId]);
+}
+
+/**
+ * createDeliveriesForEvent for many events at once (a hand-off window): one read of the events, one of
+ * their processes' callbacks, one insert, one read back; only Full Lead callbacks read each lead's
+ * recent activities.
+ */
+export async function createDeliveriesForEvents(eventIds: string[]) {
+  if (!eventIds.length) return [];
   const db = await getDb();
-  const [row] = await db
+  const rows = await db
     .select({ event: events, processName: processes.name })
     .from(events)
     .innerJoin(processes, eq(processes.id, events.processId))
-    .where(eq(events.id, eventId));
-  const { event } = row ?? {};
-  if (!row || !event?.leadSnapshot || event.leadId === null || event.leadSequence === null) return [];
-  const { leadId, leadSequence, leadSnapshot } = event;
-  const callbacks = (
-    await db
-      .select({ id: leadUpdateCallbacks.id, payloadFormat: leadUpdateCallbacks.payloadFormat })
-      .from(leadUpdateCallbacks)
-      .where(and(eq(leadUpdateCallbacks.processId, event.processId), eq(leadUpdateCallbacks.enabled, true)))
-  ).filter((cb) => subscribes(cb.payloadFormat, event.type));
-  if (!callbacks.length) return [];
+    .where(inArray(events.id, eventIds));
+  const processIds = [...new Set(rows.map((r) => r.event.processId))];
+  if (!processIds.length) return [];
+  const callbacks = await db
+    .select({
+      id: leadUpdateCallbacks.id,
+      processId: leadUpdateCallbacks.processId,
+      payloadFormat: leadUpdateCallbacks.payloadFormat,
+    })
+    .from(leadUpdateCallbacks)
+    .where(and(inArray(leadUpdateCallbacks.processId, processIds), eq(leadUpdateCallbacks.enabled, true)));
 
-  const needsHistory = callbacks.some((cb) => cb.payloadFormat === "full_lead");
-  const recentActivities = needsHistory
-    ? (
-        await db
-          .select({ activity: leadActivities.activity })
-          .from(leadActivities)
-          .innerJoin(events, eq(events.id, leadActivities.eventId))
-          .where(and(eq(leadActivities.leadId, leadId), lte(events.leadSequence, leadSequence)))
-          .orderBy(desc(events.leadSequence))
-          .limit(20)
-      ).map((a) => a.activity)
-    : [];
-  const activity = (event.payload as { activity?: Record<string, unknown> }).activity ?? null;
-  const values = callbacks.map((cb) => ({
-    callbackId: cb.id,
-    eventId,
-    eventType: event.type,
-    payload: buildWebhookPayload({
-      format: cb.payloadFormat,
-      type: event.type,
-      occurredAt: event.occurredAt,
-      process: { id: event.processId, name: row.processName },
-      lead: leadSnapshot,
-      activity,
-      recentActivities,
-    }),
-  }));
+  const values: (typeof deliveries.$inferInsert)[] = [];
+  for (const { event, processName } of rows) {
+    const { leadId, leadSequence, leadSnapshot } = event;
+    if (!leadSnapshot || leadId === null || leadSequence === null) continue;
+    const subscribed = callbacks.filter(
+      (cb) => cb.processId === event.processId && subscribes(cb.payloadFormat, event.type),
+    );
+    if (!subscribed.length) continue;
+    const recentActivities = subscribed.some((cb) => cb.payloadFormat === "full_lead")
+      ? await recentActivitiesOf(leadId, leadSequence)
+      : [];
+    const activity = (event.payload as { activity?: Record<string, unknown> }).activity ?? null;
+    for (const cb of subscribed) {
+      values.push({
+        callbackId: cb.id,
+        eventId: event.id,
+        eventType: event.type,
+        payload: buildWebhookPayload({
+          format: cb.payloadFormat,
+          type: event.type,
+          occurredAt: event.occurredAt,
+          process: { id: event.processId, name: processName },
+          lead: leadSnapshot,
+          activity,
+          recentActivities,
+        }),
+      });
+    }
+  }
+  if (!values.length) return [];
   await db
     .insert(deliveries)
     .values(values)
     .onConflictDoNothing({ target: [deliveries.eventId, deliveries.callbackId] });
-  return db
-    .select({ id: deliveries.id, callbackId: deliveries.callbackId })
+  // The ones just made and any made before (a repeated hand-off): exactly the pairs built above.
+  const wanted = new Set(values.map((v) => `${v.eventId}|${v.callbackId}`));
+  const stored = await db
+    .select({ id: deliveries.id, callbackId: deliveries.callbackId, eventId: deliveries.eventId })
     .from(deliveries)
-    .where(
-      and(
-        eq(deliveries.eventId, eventId),
-        inArray(
-          deliveries.callbackId,
-          callbacks.map((cb) => cb.id),
-        ),
-      ),
-    );
+    .where(inArray(deliveries.eventId, [...new Set(values.map((v) => v.eventId as string))]));
+  return stored
+    .filter((row) => wanted.has(`${row.eventId}|${row.callbackId}`))
+    .map((row) => ({ id: row.id, callbackId: row.callbackId }));
+}
+
+/** The lead's last 20 activities up to this event, newest first, for Full Lead payloads. */
+async function recentActivitiesOf(leadId: string, leadSequence: number) {
+  const db = await getDb();
+  const rows = await db
+    .select({ activity: leadActivities.activity })
+    .from(leadActivities)
+    .innerJoin(events, eq(events.id, leadActivities.eventId))
+    .where(and(eq(leadActivities.leadId, leadId), lte(events.leadSequence, leadSequence)))
+    .orderBy(desc(events.leadSequence))
+    .limit(20);
+  return rows.map((a) => a.activity);
 }
 
 /** A "Send test" delivery: a sample event for one callback, recorded like any other. */
