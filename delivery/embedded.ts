@@ -51,25 +51,19 @@ export function createEmbeddedEngine(): DeliveryEngine {
 
   const env = getEnv();
   const policy = retryPolicyFrom(env);
-  // Infrastructure failures (the database unreachable while recording) are retried by pg-boss itself;
-  // a job that stays active past its expiry (the server died mid-attempt) is retried the same way.
-  const jobDefaults = {
-    retryLimit: 8,
-    retryDelay: 2,
-    retryBackoff: true,
-    retryDelayMax: 300,
-    deleteAfterSeconds: 24 * 60 * 60,
-  } satisfies Partial<JobInsert>;
   const deliverJob = (data: DeliverJob, startAfter?: Date): JobInsert<DeliverJob> => ({
-    ...jobDefaults,
     id: attemptJobId(data.runId, data.attempt),
     data,
     startAfter,
     group: { id: data.callbackId },
-    // Retries here are for failures around the attempt (the database unreachable while recording, this
-    // server dying); the policy's own retries are new jobs. Past them, the delivery is marked failed.
+    // pg-boss's retries are for failures around the attempt (the database unreachable while recording,
+    // this server dying); the policy's own retries are new jobs. Past them, the delivery is marked failed.
     retryLimit: 20,
+    retryDelay: 2,
+    retryBackoff: true,
+    retryDelayMax: 300,
     deadLetter: QUEUES.abandoned,
+    deleteAfterSeconds: 24 * 60 * 60,
     // A server that dies mid-attempt stops its heartbeats: its jobs run again within ~20 s. Expiry only
     // bounds a job that is alive but stuck; a job may wait in memory for its callback's turn meanwhile.
     heartbeatSeconds: 10,
@@ -114,6 +108,7 @@ export function createEmbeddedEngine(): DeliveryEngine {
       for (const name of Object.values(QUEUES)) {
         await instance.createQueue(name);
       }
+      boss = instance;
       deliveries = startClaimLoop(instance, {
         queue: QUEUES.deliver,
         maxInFlight: MAX_IN_FLIGHT,
@@ -129,7 +124,6 @@ export function createEmbeddedEngine(): DeliveryEngine {
         await resendPendingHandoffs();
       });
       await instance.schedule(QUEUES.resend, "* * * * *");
-      boss = instance;
       // Whatever a previous run stored but never queued (it died before the hand-off) goes now.
       void resendPendingHandoffs({ minAgeMs: 0 }).catch((error) =>
         logger.warn({ err: error }, "could not re-send pending events at start"),
