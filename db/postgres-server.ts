@@ -9,7 +9,9 @@ const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
  * A throwaway PostgreSQL server on 127.0.0.1 in a temporary directory, for fault tests and benchmarks.
  * As root it runs as the postgres user (initdb refuses root). `stop` is an immediate shutdown, as a crash.
  */
-export function createPostgresServer(port = 56_000 + Math.floor(Math.random() * 1000)) {
+// Below the ephemeral range (32768-60999 here): a port in it can be taken, while the server is stopped,
+// as the source port of a client retrying to connect to it (TCP self-connect), and the restart fails.
+export function createPostgresServer(port = 20_000 + Math.floor(Math.random() * 10_000)) {
   const dir = mkdtempSync(path.join(tmpdir(), "leadhook-pg-"));
   const asPostgres = process.getuid?.() === 0;
   const run = (args: string[]) => {
