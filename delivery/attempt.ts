@@ -4,6 +4,7 @@ import { decryptRemembered } from "@/lib/crypto";
 import { getEnv } from "@/lib/env";
 import { getSecretsKey } from "@/lib/secrets-key";
 import { type CallbackAuth, deliverWebhook } from "@/lib/webhooks/deliver";
+import { isFinalAttempt, nextStep, type RetryPolicy } from "@/lib/webhooks/retry-policy";
 
 export type AttemptSummary = {
   deliveryId: string;
@@ -77,4 +78,16 @@ export async function performDeliveryAttempt(
   const status = await recordAttempt(deliveryId, attemptNumber, result, final);
   const { requestHeaders: _, startedAt: __, ...outcome } = result;
   return { deliveryId, status, ...outcome };
+}
+
+/**
+ * Attempt `attemptNumber` of a delivery's run under the retry policy: the attempt (recorded as final when
+ * the policy allows no more) and what the engine must do next. Both engines run attempts through this.
+ */
+export async function attemptUnderPolicy(deliveryId: string, attemptNumber: number, policy: RetryPolicy) {
+  const summary = await performDeliveryAttempt(deliveryId, {
+    attemptNumber,
+    final: isFinalAttempt(attemptNumber, policy),
+  });
+  return { summary, next: nextStep(summary, attemptNumber, policy) };
 }

@@ -6,8 +6,8 @@ import { getHandle } from "@/db/index";
 import { createDeliveriesForEvents, markDeliveryAbandoned } from "@/db/queries/deliveries";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { isFinalAttempt, nextStep, retryPolicyFrom } from "@/lib/webhooks/retry-policy";
-import { performDeliveryAttempt } from "./attempt";
+import { retryPolicyFrom } from "@/lib/webhooks/retry-policy";
+import { attemptUnderPolicy } from "./attempt";
 import { type ClaimLoop, startClaimLoop } from "./claim-loop";
 import type { DeliveryEngine, DeliveryRef } from "./engine";
 import { resendPendingHandoffs } from "./outbox";
@@ -71,11 +71,7 @@ export function createEmbeddedEngine(): DeliveryEngine {
   });
 
   async function attempt(job: DeliverJob) {
-    const summary = await performDeliveryAttempt(job.deliveryId, {
-      attemptNumber: job.attempt,
-      final: isFinalAttempt(job.attempt, policy),
-    });
-    const step = nextStep(summary, job.attempt, policy);
+    const { next: step } = await attemptUnderPolicy(job.deliveryId, job.attempt, policy);
     if (step.kind !== "retry") return;
     const next = deliverJob({ ...job, attempt: job.attempt + 1 }, new Date(Date.now() + step.delayMs));
     await started().insert(QUEUES.deliver, [next]);

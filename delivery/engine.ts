@@ -1,6 +1,6 @@
 import "server-only";
 import type { Transaction } from "@/db/index";
-import { deliveryEngine, getEnv } from "@/lib/env";
+import { deliveryEngine, type EngineName, getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 
 /** A delivery to (re)attempt: ids only, never secrets or bodies. */
@@ -11,7 +11,7 @@ export type DeliveryRef = { deliveryId: string; callbackId: string };
  * services (createDeliveriesForEvent, performDeliveryAttempt, the outbox) and the same retry policy.
  */
 export interface DeliveryEngine {
-  readonly name: "embedded" | "inngest";
+  readonly name: EngineName;
   /** Starts the workers (the embedded engine); Inngest calls the app, so it has nothing to start. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -25,7 +25,7 @@ export interface DeliveryEngine {
 }
 
 /** How the process page names the engine to an admin. */
-export const engineDescriptions: Record<DeliveryEngine["name"], string> = {
+export const engineDescriptions: Record<EngineName, string> = {
   embedded: "Deliveries run on the built-in queue in this server",
   inngest: "Deliveries run on Inngest",
 };

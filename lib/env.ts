@@ -73,7 +73,9 @@ export type Env = z.infer<typeof schema>;
  * The engine that runs deliveries: LEADHOOK_ENGINE when set; otherwise Inngest when a server is
  * configured (INNGEST_BASE_URL or INNGEST_EVENT_KEY), else the embedded queue in this server.
  */
-export function deliveryEngine(env: Env): "embedded" | "inngest" {
+export type EngineName = "embedded" | "inngest";
+
+export function deliveryEngine(env: Env): EngineName {
   if (env.LEADHOOK_ENGINE) return env.LEADHOOK_ENGINE;
   return env.INNGEST_BASE_URL || env.INNGEST_EVENT_KEY ? "inngest" : "embedded";
 }

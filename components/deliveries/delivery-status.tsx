@@ -1,7 +1,8 @@
+import type { EngineName } from "@/lib/env";
 import { plural } from "@/lib/plural";
 
 export type DeliveryStatusProps = {
-  engine: "embedded" | "inngest";
+  engine: EngineName;
   engineDescription: string;
   pendingEvents: number;
   lastHandoffError: string | null;

@@ -1,9 +1,9 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { markDeliveryAbandoned } from "@/db/queries/deliveries";
 import { countAttemptsSince } from "@/db/queries/delivery-attempts";
-import { performDeliveryAttempt } from "@/delivery/attempt";
+import { attemptUnderPolicy } from "@/delivery/attempt";
 import { getEnv } from "@/lib/env";
-import { isFinalAttempt, nextStep, retryPolicyFrom } from "@/lib/webhooks/retry-policy";
+import { retryPolicyFrom } from "@/lib/webhooks/retry-policy";
 import { inngest } from "../client";
 import { deliveryRequested, deliveryRequestedData } from "../events";
 
@@ -39,12 +39,8 @@ export const deliver = inngest.createFunction(
     const { deliveryId, runStartedAt } = deliveryRequestedData.parse(event.data);
     const summary = await step.run("attempt", async () => {
       const attemptNumber = (await countAttemptsSince(deliveryId, new Date(runStartedAt))) + 1;
-      const result = await performDeliveryAttempt(deliveryId, {
-        attemptNumber,
-        final: isFinalAttempt(attemptNumber, policy),
-      });
+      const { summary: result, next } = await attemptUnderPolicy(deliveryId, attemptNumber, policy);
       const message = `Attempt ${attemptNumber}: ${result.errorMessage ?? result.outcome}`;
-      const next = nextStep(result, attemptNumber, policy);
       // An absolute time: a relative delay travels as whole seconds, which the server may round down.
       if (next.kind === "retry") throw new RetryAfterError(message, new Date(Date.now() + next.delayMs));
       if (next.kind === "stop" && (next.reason === "gone" || next.reason === "refused")) {
