@@ -37,7 +37,7 @@ export default defineConfig({
           include: dbTests,
           // In-memory PGlite shares the CPU with the other files running in parallel: allow slow machines.
           testTimeout: 20_000,
-          setupFiles: ["./db/test-setup.ts"],
+          setupFiles: ["./testing/vitest-setup.ts", "./db/test-setup.ts"],
           env: { ...shared, DATABASE_URL: "", PGLITE_DATA_DIR: "memory://" },
         },
       },
@@ -49,7 +49,7 @@ export default defineConfig({
               test: {
                 name: "postgres",
                 include: dbTests,
-                setupFiles: ["./db/test-setup.ts"],
+                setupFiles: ["./testing/vitest-setup.ts", "./db/test-setup.ts"],
                 env: shared,
                 testTimeout: 20_000,
               },

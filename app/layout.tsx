@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import type { ReactNode } from "react";
+import { getMember } from "@/auth/member";
+import { AppHeader, type HeaderMember } from "@/components/account/app-header";
+import { can } from "@/lib/roles";
+import { switchWorkspaceAction } from "./actions";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -8,7 +11,26 @@ export const metadata: Metadata = {
   description: "Lead Update Callbacks for AI calling campaigns",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+async function headerMember(): Promise<HeaderMember | null> {
+  const member = await getMember();
+  if (!member) return null;
+  const links: HeaderMember["links"] = [
+    { href: "/processes", label: "Processes" },
+    { href: "/settings/api-keys", label: "API Keys" },
+  ];
+  if (can(member.role, "members:invite")) links.push({ href: "/settings/members", label: "Members" });
+  if (can(member.role, "audit:read")) links.push({ href: "/settings/audit-log", label: "Audit log" });
+  return {
+    name: member.user.name,
+    email: member.user.email,
+    role: member.role,
+    workspaceId: member.workspace.id,
+    workspaces: member.workspaces.map((w) => ({ id: w.id, name: w.name })),
+    links,
+  };
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
@@ -18,23 +40,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
-        <header className="border-b border-slate-200 bg-white">
-          <nav aria-label="Main" className="mx-auto flex max-w-5xl items-center gap-6 px-6 py-3">
-            <Link href="/processes" className="text-lg font-bold tracking-tight text-brand-700">
-              leadhook
-            </Link>
-            <Link href="/processes" className="text-sm font-medium text-slate-700 hover:text-slate-900">
-              Processes
-            </Link>
-            <Link
-              href="/settings/api-keys"
-              className="text-sm font-medium text-slate-700 hover:text-slate-900"
-            >
-              API Keys
-            </Link>
-          </nav>
-        </header>
-        <main id="main" className="mx-auto max-w-5xl px-6 py-8">
+        <AppHeader member={await headerMember()} switchWorkspace={switchWorkspaceAction} />
+        <main id="main" className="mx-auto max-w-5xl px-4 py-8 sm:px-6">
           {children}
         </main>
       </body>

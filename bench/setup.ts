@@ -37,10 +37,10 @@ export async function setUp(options: {
   const { getDb, closeDb } = await import("@/db/index");
   const { migrate } = await import("@/db/migrate");
   await migrate(await getDb());
-  const { getCurrentWorkspace } = await import("@/db/queries/workspaces");
+  const { getDefaultWorkspace } = await import("@/db/queries/workspaces");
   const { createApiKey } = await import("@/db/queries/api-keys");
   const { createProcess } = await import("@/db/queries/processes");
-  const workspace = await getCurrentWorkspace();
+  const workspace = await getDefaultWorkspace();
   const key = (await createApiKey(workspace.id, "bench")).key;
   const ingestProcess = await createProcess({ workspaceId: workspace.id, name: "Bench ingest" });
 

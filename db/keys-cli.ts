@@ -3,7 +3,8 @@ import { parseArgs } from "node:util";
 import { closeDb, getDb } from "./index";
 import { migrate } from "./migrate";
 import { createApiKey, listApiKeys, revokeApiKey } from "./queries/api-keys";
-import { getCurrentWorkspace } from "./queries/workspaces";
+import { operatorContext } from "./queries/audit-log";
+import { getDefaultWorkspace } from "./queries/workspaces";
 
 const usage = `Usage:
   npm run keys:create -- --name <name>   create an ingest key and print it once
@@ -18,7 +19,7 @@ async function main(): Promise<number> {
     return 2;
   }
   await migrate(await getDb());
-  const workspace = await getCurrentWorkspace();
+  const workspace = await getDefaultWorkspace();
   if (command === "create") {
     const name = values.name?.trim();
     if (!name || name.length > 60) {
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
       console.error(usage);
       return 2;
     }
-    const { key, record } = await createApiKey(workspace.id, name);
+    const { key, record } = await createApiKey(workspace.id, name, operatorContext(workspace.id));
     console.log(
       `Created ingest key "${record.name}" (${record.id}). It will not be shown again:\n\n  ${key}\n`,
     );
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
       console.error(usage);
       return 2;
     }
-    if (!(await revokeApiKey(workspace.id, values.id))) {
+    if (!(await revokeApiKey(operatorContext(workspace.id), values.id))) {
       console.error(`No active key with id ${values.id}`);
       return 1;
     }

@@ -6,7 +6,7 @@ import { encrypt, generateSigningSecret } from "@/lib/crypto";
 import { getSecretsKey } from "@/lib/secrets-key";
 import { closeDb, type Database, getDb } from "./index";
 import { createProcess } from "./queries/processes";
-import { getCurrentWorkspace } from "./queries/workspaces";
+import { getDefaultWorkspace } from "./queries/workspaces";
 import { leadUpdateCallbacks, processes } from "./schema";
 
 const samples = [
@@ -45,7 +45,7 @@ export async function isEmpty(db: Database): Promise<boolean> {
 export async function seed(db: Database): Promise<void> {
   const key = getSecretsKey();
   await db.transaction(async (tx) => {
-    const workspace = await getCurrentWorkspace(tx);
+    const workspace = await getDefaultWorkspace(tx);
     await tx.delete(processes).where(eq(processes.workspaceId, workspace.id));
     for (const sample of samples) {
       const process = await createProcess({ workspaceId: workspace.id, ...sample }, tx);

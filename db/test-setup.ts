@@ -35,6 +35,7 @@ afterAll(async () => {
   await stopEngine();
   const { closeDb } = await import("./index");
   await closeDb();
+  (await import("@/auth/server")).resetAuth();
   if (serverUrl) {
     await admin((c) => c.query(`drop database if exists ${databaseName} with (force)`));
     process.env.DATABASE_URL = serverUrl;

@@ -1,7 +1,7 @@
 import { inArray } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/index";
-import { revealSigningSecret } from "@/db/queries/callbacks";
+import { getSigningSecret } from "@/db/queries/callbacks";
 import { createTestDelivery } from "@/db/queries/deliveries";
 import { processWithCallbacks } from "@/db/queries/test-fixtures";
 import { deliveries, deliveryAttempts } from "@/db/schema";
@@ -67,7 +67,7 @@ describe("performDeliveryAttempt under concurrency", () => {
       { url: `${receiver.url}/hook`, authType: "bearer", bearerToken: "tok_concurrent" },
     ]);
     const callbackId = setup.callbackIds[0] as string;
-    receiver.setSecret(await revealSigningSecret(setup.workspaceId, setup.process.id, callbackId));
+    receiver.setSecret(await getSigningSecret(setup.workspaceId, setup.process.id, callbackId));
     receiver.setAuth({ bearerToken: "tok_concurrent" });
     const ids: string[] = [];
     for (let n = 0; n < 50; n++) {

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/index";
-import { revealSigningSecret } from "@/db/queries/callbacks";
+import { getSigningSecret } from "@/db/queries/callbacks";
 import { requeueDelivery } from "@/db/queries/deliveries";
 import { storeEvents } from "@/db/queries/events";
 import { processWithCallbacks, sampleEvent } from "@/db/queries/test-fixtures";
@@ -66,7 +66,7 @@ describe("the embedded engine", () => {
     expect(await handOff([eventId])).toEqual({ handedOff: 1, pending: 0 });
     const first = await receiver.waitFor((w) => w.path === "/fan/0");
     const second = await receiver.waitFor((w) => w.path === "/fan/1");
-    receiver.setSecret(await revealSigningSecret(workspaceId, process.id, callbackIds[0] as string));
+    receiver.setSecret(await getSigningSecret(workspaceId, process.id, callbackIds[0] as string));
     expect(first.headers["webhook-id"]).not.toBe(second.headers["webhook-id"]);
     await expect
       .poll(async () => (await deliveriesOf(eventId)).map((d) => d.status))

@@ -44,6 +44,14 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default(".data"),
   PGLITE_DATA_DIR: optionalString,
   SECRETS_KEY: optionalString,
+  /** Signs session cookies; required in production, generated once under DATA_DIR in development. */
+  BETTER_AUTH_SECRET: optionalString.pipe(
+    z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
+  ),
+  /** The public origin of the app (https://leadhook.example.com); unset, each request's origin is used. */
+  BETTER_AUTH_URL: optionalString.pipe(
+    z.url({ protocol: /^https?$/, error: "BETTER_AUTH_URL must be an http(s):// URL" }).optional(),
+  ),
   CALLBACK_EGRESS_IPS: addressList("CALLBACK_EGRESS_IPS", "an IP address", (item) => item),
   /** Unset: allowed under `npm run dev` (development), refused otherwise. */
   ALLOW_PRIVATE_CALLBACK_URLS: z.enum(["true", "false", "1", "0", ""]).optional(),

@@ -26,6 +26,29 @@ export function getSecretsKey(env: Env = getEnv()): Buffer {
   return key;
 }
 
+let cachedAuth: { source: string; secret: string } | undefined;
+
+/**
+ * The secret that signs session cookies. BETTER_AUTH_SECRET wins; in production it is required. In
+ * development one is generated once and kept in DATA_DIR/auth.secret, so sessions survive a restart.
+ */
+export function getAuthSecret(env: Env = getEnv()): string {
+  const source = env.BETTER_AUTH_SECRET ?? `file:${path.resolve(env.DATA_DIR, "auth.secret")}`;
+  if (cachedAuth?.source === source) return cachedAuth.secret;
+  let secret: string;
+  if (env.BETTER_AUTH_SECRET) {
+    secret = env.BETTER_AUTH_SECRET;
+  } else if (env.NODE_ENV === "production") {
+    throw new Error(
+      "BETTER_AUTH_SECRET is required in production (generate one with: openssl rand -base64 32)",
+    );
+  } else {
+    secret = readOrCreateKeyFile(path.resolve(env.DATA_DIR, "auth.secret")).trim();
+  }
+  cachedAuth = { source, secret };
+  return secret;
+}
+
 function readOrCreateKeyFile(file: string): string {
   if (existsSync(file)) return readFileSync(file, "utf8");
   mkdirSync(path.dirname(file), { recursive: true });

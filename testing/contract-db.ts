@@ -12,10 +12,10 @@ import { asc, eq, inArray } from "drizzle-orm";
 import { closeDb, getDb } from "@/db/index";
 import { migrate } from "@/db/migrate";
 import { createApiKey } from "@/db/queries/api-keys";
-import { revealSigningSecret } from "@/db/queries/callbacks";
+import { getSigningSecret } from "@/db/queries/callbacks";
 import { storeEvents } from "@/db/queries/events";
 import { processWithCallbacks } from "@/db/queries/test-fixtures";
-import { getCurrentWorkspace } from "@/db/queries/workspaces";
+import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { deliveries, deliveryAttempts, events, leadUpdateCallbacks } from "@/db/schema";
 import type { CallbackInput } from "@/lib/validations/callback";
 import type { LeadEvent } from "@/lib/validations/event";
@@ -38,7 +38,7 @@ export type InspectResult = {
 
 async function setup({ processes }: SetupRequest): Promise<SetupResult> {
   await migrate(await getDb());
-  const workspace = await getCurrentWorkspace();
+  const workspace = await getDefaultWorkspace();
   const result: SetupResult = { key: (await createApiKey(workspace.id, "contract")).key, processes: {} };
   for (const [name, callbacks] of Object.entries(processes)) {
     const created = await processWithCallbacks(`Contract ${name}`, callbacks);
@@ -47,7 +47,7 @@ async function setup({ processes }: SetupRequest): Promise<SetupResult> {
       callbacks: await Promise.all(
         created.callbackIds.map(async (id) => ({
           id,
-          secret: await revealSigningSecret(workspace.id, created.process.id, id),
+          secret: await getSigningSecret(workspace.id, created.process.id, id),
         })),
       ),
     };
@@ -56,7 +56,7 @@ async function setup({ processes }: SetupRequest): Promise<SetupResult> {
 }
 
 async function store({ events: batch }: { events: LeadEvent[] }) {
-  const workspace = await getCurrentWorkspace();
+  const workspace = await getDefaultWorkspace();
   return storeEvents(workspace.id, batch);
 }
 

@@ -1,14 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
+import { requirePageMember } from "@/auth/member";
 import { NewProcessForm } from "@/components/new-process-form";
 import { ProcessSearch } from "@/components/process-search";
 import { Badge } from "@/components/ui/badge";
 import { Th } from "@/components/ui/table";
 import { listProcesses } from "@/db/queries/processes";
-import { getCurrentWorkspace } from "@/db/queries/workspaces";
 import { getEnv } from "@/lib/env";
 import { plural } from "@/lib/plural";
+import { can } from "@/lib/roles";
 import { countInvalidCallbacks } from "@/lib/validations/callback";
 import { createProcessAction } from "./actions";
 
@@ -29,8 +30,11 @@ export default async function ProcessesPage({
 }) {
   const { q } = await searchParams;
   const search = typeof q === "string" ? q : undefined;
-  const workspace = await getCurrentWorkspace();
-  const rows = await listProcesses(workspace.id, { search });
+  const member = await requirePageMember(
+    search ? `/processes?q=${encodeURIComponent(search)}` : "/processes",
+  );
+  const canWrite = can(member.role, "processes:write");
+  const rows = await listProcesses(member.workspace.id, { search });
   const { ALLOW_PRIVATE_CALLBACK_URLS: allowPrivateUrls } = getEnv();
 
   return (
@@ -42,7 +46,7 @@ export default async function ProcessesPage({
             Calling campaigns and the webhooks that receive their lead updates.
           </p>
         </div>
-        <NewProcessForm create={createProcessAction} />
+        {canWrite ? <NewProcessForm create={createProcessAction} /> : null}
       </div>
       <Suspense>
         <ProcessSearch />
@@ -57,8 +61,9 @@ export default async function ProcessesPage({
             <>
               <p className="font-medium text-slate-800">No processes yet</p>
               <p className="mt-1 text-sm text-slate-600">
-                Type a name above and click New Process, then add Lead Update Callbacks under Advanced
-                Settings.
+                {canWrite
+                  ? "Type a name above and click New Process, then add Lead Update Callbacks under Advanced Settings."
+                  : "An owner or admin of this workspace can create one."}
               </p>
             </>
           )}

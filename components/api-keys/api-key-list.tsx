@@ -24,7 +24,8 @@ export function ApiKeyList({
   revoke,
 }: {
   keys: ApiKeyRow[];
-  revoke: (id: string) => Promise<ActionResult>;
+  /** Absent for a role that may not manage keys: no Revoke buttons. */
+  revoke?: (id: string) => Promise<ActionResult>;
 }) {
   const router = useRouter();
   const [message, setMessage] = useState<string | null>(null);
@@ -72,7 +73,7 @@ export function ApiKeyList({
                 {key.revokedAt ? <Badge tone="neutral">Revoked</Badge> : <Badge tone="ok">Active</Badge>}
               </td>
               <td className="px-4 py-3 text-right">
-                {key.revokedAt ? null : (
+                {key.revokedAt || !revoke ? null : (
                   <ConfirmDialog
                     title={`Revoke "${key.name}"?`}
                     description="Producers using this key get 401 from the next request on. This cannot be undone."

@@ -12,7 +12,8 @@ export function DeliveryDetail({
   busy,
 }: {
   detail: { payload: unknown; status: string; attempts: AttemptRow[] };
-  onRedeliver: () => void;
+  /** Absent for a role that may not redeliver. */
+  onRedeliver?: () => void;
   onClose: () => void;
   busy: boolean;
 }) {
@@ -24,9 +25,11 @@ export function DeliveryDetail({
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h5 className="text-sm font-semibold">Delivery</h5>
         <div className="flex gap-2">
-          <Button size="sm" variant="secondary" onClick={onRedeliver} disabled={busy}>
-            Redeliver
-          </Button>
+          {onRedeliver ? (
+            <Button size="sm" variant="secondary" onClick={onRedeliver} disabled={busy}>
+              Redeliver
+            </Button>
+          ) : null}
           <Button size="sm" variant="ghost" onClick={onClose}>
             Close
           </Button>

@@ -59,21 +59,20 @@ export function DeliveryLog({ callbackId, actions }: { callbackId: string; actio
     <section className="space-y-3 border-t border-slate-200 pt-4" aria-label="Recent deliveries">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h4 className="text-sm font-semibold text-slate-900">Recent deliveries</h4>
-        <Button
-          size="sm"
-          variant="secondary"
-          disabled={busy}
-          onClick={() =>
-            startBusy(async () => {
-              setTest(null);
-              const result = await actions.sendTest(callbackId);
-              setTest(result.ok ? result.summary : result.message);
-              await refresh();
-            })
-          }
-        >
-          {busy ? "Working…" : "Send test"}
-        </Button>
+        {actions.sendTest ? (
+          <SendTestButton
+            busy={busy}
+            onClick={() =>
+              startBusy(async () => {
+                setTest(null);
+                const result = await actions.sendTest?.(callbackId);
+                if (!result) return;
+                setTest(result.ok ? result.summary : result.message);
+                await refresh();
+              })
+            }
+          />
+        ) : null}
       </div>
       {data?.disabledReason ? (
         <p role="alert" className="rounded-md bg-amber-50 p-2 text-sm text-amber-900">
@@ -138,17 +137,29 @@ export function DeliveryLog({ callbackId, actions }: { callbackId: string; actio
           detail={selected}
           busy={busy}
           onClose={() => setSelected(undefined)}
-          onRedeliver={() =>
-            startBusy(async () => {
-              const result = await actions.redeliver(callbackId, selected.id);
-              setMessage(result.ok ? null : result.message);
-              if (result.ok) setTest("Queued for redelivery with the same webhook-id.");
-              await refresh();
-            })
+          onRedeliver={
+            actions.redeliver
+              ? () =>
+                  startBusy(async () => {
+                    const result = await actions.redeliver?.(callbackId, selected.id);
+                    if (!result) return;
+                    setMessage(result.ok ? null : result.message);
+                    if (result.ok) setTest("Queued for redelivery with the same webhook-id.");
+                    await refresh();
+                  })
+              : undefined
           }
         />
       ) : null}
     </section>
+  );
+}
+
+function SendTestButton({ busy, onClick }: { busy: boolean; onClick: () => void }) {
+  return (
+    <Button size="sm" variant="secondary" disabled={busy} onClick={onClick}>
+      {busy ? "Working…" : "Send test"}
+    </Button>
   );
 }
 

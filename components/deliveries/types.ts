@@ -48,6 +48,8 @@ export type DeliveryActions = {
     callbackId: string,
     deliveryId: string,
   ) => Promise<ActionResult<{ payload: unknown; status: string; attempts: AttemptRow[] }>>;
-  sendTest: (callbackId: string) => Promise<ActionResult<{ summary: TestSummary }>>;
-  redeliver: (callbackId: string, deliveryId: string) => Promise<ActionResult>;
+  /** Absent for a role that may not send tests: the button is not shown. */
+  sendTest?: (callbackId: string) => Promise<ActionResult<{ summary: TestSummary }>>;
+  /** Absent for a role that may not redeliver. */
+  redeliver?: (callbackId: string, deliveryId: string) => Promise<ActionResult>;
 };

@@ -18,8 +18,10 @@ type Props = {
   egressIps: string[];
   signingSecretHint: string | undefined;
   onRemove: () => void;
-  reveal: RevealSecret;
-  rotate: RotateSecret;
+  reveal?: RevealSecret;
+  rotate?: RotateSecret;
+  /** A viewer's page: every field disabled, no Remove. */
+  readOnly: boolean;
 };
 
 /** One "Callback N" block of Lead Update Callbacks. */
@@ -31,6 +33,7 @@ export function CallbackBlock({
   onRemove,
   reveal,
   rotate,
+  readOnly,
 }: Props) {
   const { register, control, formState } = useFormContext<ProcessSettingsInput>();
   const name = `callbacks.${index}` as const;
@@ -55,177 +58,186 @@ export function CallbackBlock({
               control={control}
               name={`${name}.enabled`}
               render={({ field }) => (
-                <Switch id={id("enabled")} checked={field.value} onCheckedChange={field.onChange} />
+                <Switch
+                  id={id("enabled")}
+                  checked={field.value}
+                  onCheckedChange={field.onChange}
+                  disabled={readOnly}
+                />
               )}
             />
             <label htmlFor={id("enabled")} className="text-sm text-slate-700">
               Enabled
             </label>
           </div>
-          <ConfirmDialog
-            title={`Remove ${title}?`}
-            description="Its URL, authentication and signing secret are deleted when you save. Deliveries to it stop."
-            confirmLabel="Remove"
-            onConfirm={onRemove}
-            trigger={
-              <Button size="sm" variant="ghost" className="text-red-700">
-                Remove
-              </Button>
-            }
-          />
+          {readOnly ? null : (
+            <ConfirmDialog
+              title={`Remove ${title}?`}
+              description="Its URL, authentication and signing secret are deleted when you save. Deliveries to it stop."
+              confirmLabel="Remove"
+              onConfirm={onRemove}
+              trigger={
+                <Button size="sm" variant="ghost" className="text-red-700">
+                  Remove
+                </Button>
+              }
+            />
+          )}
         </div>
       </div>
 
-      <Field
-        id={id("url")}
-        label="Lead Update URL"
-        error={errors.url?.message}
-        hint="This endpoint will receive POST requests when lead updates occur."
-      >
-        {(control) => (
-          <div className="space-y-1">
-            <input
-              {...control}
-              {...register(`${name}.url`)}
-              type="url"
-              inputMode="url"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="https://yourdomain.com/api/lead-callback"
-              className={inputClass}
-            />
-            {cb?.url && isPlainHttp(cb.url) && !errors.url ? (
-              <Badge tone="warn">HTTPS recommended</Badge>
-            ) : null}
-          </div>
-        )}
-      </Field>
-
-      <fieldset className="space-y-2">
-        <legend className="text-sm font-medium text-slate-800">Payload Format</legend>
-        <label className="flex items-start gap-2 text-sm text-slate-700">
-          <input
-            type="radio"
-            value="activity_update"
-            {...register(`${name}.payloadFormat`)}
-            className="mt-1"
-          />
-          <span>
-            Activity Update – Only send updates related to latest activity{" "}
-            <Badge tone="info">Recommended</Badge>
-          </span>
-        </label>
-        <label className="flex items-start gap-2 text-sm text-slate-700">
-          <input type="radio" value="full_lead" {...register(`${name}.payloadFormat`)} className="mt-1" />
-          <span>Full Lead – Send the complete lead record on every update</span>
-        </label>
-      </fieldset>
-
-      <fieldset className="space-y-2">
-        <legend className="text-sm font-medium text-slate-800">Callback Requirements</legend>
-        <label className="flex items-center gap-2 text-sm text-slate-700">
-          <input
-            type="checkbox"
-            {...register(`${name}.requiresWhitelisting`)}
-            aria-describedby={id("egress")}
-          />
-          Requires source to be whitelisted
-        </label>
-        {cb?.requiresWhitelisting ? (
-          <div id={id("egress")} className="rounded-md bg-slate-50 p-3 text-sm text-slate-700">
-            {egressIps.length ? (
-              <>
-                Allow these source IPs on your server:{" "}
-                <span className="font-mono">{egressIps.join(", ")}</span>
-              </>
-            ) : (
-              "No static source IPs are configured for this installation (CALLBACK_EGRESS_IPS is empty), so there is no fixed address to whitelist yet. Deliveries to this callback fail with a clear error until an administrator configures them."
-            )}
-          </div>
-        ) : null}
-      </fieldset>
-
-      <fieldset className="space-y-3">
-        <legend className="text-sm font-medium text-slate-800">Authentication</legend>
-        <div className="flex flex-wrap gap-4">
-          {(
-            [
-              ["none", "None"],
-              ["bearer", "Bearer Token"],
-              ["custom_header", "Custom Auth Header"],
-            ] as const
-          ).map(([value, label]) => (
-            <label key={value} className="flex items-center gap-2 text-sm text-slate-700">
-              <input type="radio" value={value} {...register(`${name}.authType`)} />
-              {label}
-            </label>
-          ))}
-        </div>
-        {cb?.authType === "bearer" ? (
-          <Field
-            id={id("token")}
-            label="Token"
-            error={errors.bearerToken?.message}
-            hint={
-              cb.storedBearerTokenHint
-                ? `Stored token ${cb.storedBearerTokenHint}. Leave blank to keep it, or type a new one to replace it.`
-                : "Sent as Authorization: Bearer <token> with every webhook request."
-            }
-          >
-            {(control) => (
+      <fieldset disabled={readOnly} className="space-y-5">
+        <Field
+          id={id("url")}
+          label="Lead Update URL"
+          error={errors.url?.message}
+          hint="This endpoint will receive POST requests when lead updates occur."
+        >
+          {(control) => (
+            <div className="space-y-1">
               <input
                 {...control}
-                {...register(`${name}.bearerToken`)}
-                type="password"
-                autoComplete="new-password"
-                placeholder={cb.storedBearerTokenHint ?? ""}
+                {...register(`${name}.url`)}
+                type="url"
+                inputMode="url"
+                autoComplete="off"
+                spellCheck={false}
+                placeholder="https://yourdomain.com/api/lead-callback"
                 className={inputClass}
               />
-            )}
-          </Field>
-        ) : null}
-        {cb?.authType === "custom_header" ? (
-          <div className="grid gap-3 sm:grid-cols-2">
-            <Field
-              id={id("auth-key")}
-              label="Auth Key"
-              error={errors.authHeaderKey?.message}
-              hint="e.g. X-API-Key"
-            >
-              {(control) => (
-                <input
-                  {...control}
-                  {...register(`${name}.authHeaderKey`)}
-                  autoComplete="off"
-                  spellCheck={false}
-                  placeholder="X-API-Key"
-                  className={inputClass}
-                />
+              {cb?.url && isPlainHttp(cb.url) && !errors.url ? (
+                <Badge tone="warn">HTTPS recommended</Badge>
+              ) : null}
+            </div>
+          )}
+        </Field>
+
+        <fieldset className="space-y-2">
+          <legend className="text-sm font-medium text-slate-800">Payload Format</legend>
+          <label className="flex items-start gap-2 text-sm text-slate-700">
+            <input
+              type="radio"
+              value="activity_update"
+              {...register(`${name}.payloadFormat`)}
+              className="mt-1"
+            />
+            <span>
+              Activity Update – Only send updates related to latest activity{" "}
+              <Badge tone="info">Recommended</Badge>
+            </span>
+          </label>
+          <label className="flex items-start gap-2 text-sm text-slate-700">
+            <input type="radio" value="full_lead" {...register(`${name}.payloadFormat`)} className="mt-1" />
+            <span>Full Lead – Send the complete lead record on every update</span>
+          </label>
+        </fieldset>
+
+        <fieldset className="space-y-2">
+          <legend className="text-sm font-medium text-slate-800">Callback Requirements</legend>
+          <label className="flex items-center gap-2 text-sm text-slate-700">
+            <input
+              type="checkbox"
+              {...register(`${name}.requiresWhitelisting`)}
+              aria-describedby={id("egress")}
+            />
+            Requires source to be whitelisted
+          </label>
+          {cb?.requiresWhitelisting ? (
+            <div id={id("egress")} className="rounded-md bg-slate-50 p-3 text-sm text-slate-700">
+              {egressIps.length ? (
+                <>
+                  Allow these source IPs on your server:{" "}
+                  <span className="font-mono">{egressIps.join(", ")}</span>
+                </>
+              ) : (
+                "No static source IPs are configured for this installation (CALLBACK_EGRESS_IPS is empty), so there is no fixed address to whitelist yet. Deliveries to this callback fail with a clear error until an administrator configures them."
               )}
-            </Field>
+            </div>
+          ) : null}
+        </fieldset>
+
+        <fieldset className="space-y-3">
+          <legend className="text-sm font-medium text-slate-800">Authentication</legend>
+          <div className="flex flex-wrap gap-4">
+            {(
+              [
+                ["none", "None"],
+                ["bearer", "Bearer Token"],
+                ["custom_header", "Custom Auth Header"],
+              ] as const
+            ).map(([value, label]) => (
+              <label key={value} className="flex items-center gap-2 text-sm text-slate-700">
+                <input type="radio" value={value} {...register(`${name}.authType`)} />
+                {label}
+              </label>
+            ))}
+          </div>
+          {cb?.authType === "bearer" ? (
             <Field
-              id={id("auth-value")}
-              label="Auth Value"
-              error={errors.authHeaderValue?.message}
+              id={id("token")}
+              label="Token"
+              error={errors.bearerToken?.message}
               hint={
-                cb.storedAuthHeaderValueHint
-                  ? `Stored value ${cb.storedAuthHeaderValueHint}. Leave blank to keep it.`
-                  : "Your API key value"
+                cb.storedBearerTokenHint
+                  ? `Stored token ${cb.storedBearerTokenHint}. Leave blank to keep it, or type a new one to replace it.`
+                  : "Sent as Authorization: Bearer <token> with every webhook request."
               }
             >
               {(control) => (
                 <input
                   {...control}
-                  {...register(`${name}.authHeaderValue`)}
+                  {...register(`${name}.bearerToken`)}
                   type="password"
                   autoComplete="new-password"
-                  placeholder={cb.storedAuthHeaderValueHint ?? ""}
+                  placeholder={cb.storedBearerTokenHint ?? ""}
                   className={inputClass}
                 />
               )}
             </Field>
-          </div>
-        ) : null}
+          ) : null}
+          {cb?.authType === "custom_header" ? (
+            <div className="grid gap-3 sm:grid-cols-2">
+              <Field
+                id={id("auth-key")}
+                label="Auth Key"
+                error={errors.authHeaderKey?.message}
+                hint="e.g. X-API-Key"
+              >
+                {(control) => (
+                  <input
+                    {...control}
+                    {...register(`${name}.authHeaderKey`)}
+                    autoComplete="off"
+                    spellCheck={false}
+                    placeholder="X-API-Key"
+                    className={inputClass}
+                  />
+                )}
+              </Field>
+              <Field
+                id={id("auth-value")}
+                label="Auth Value"
+                error={errors.authHeaderValue?.message}
+                hint={
+                  cb.storedAuthHeaderValueHint
+                    ? `Stored value ${cb.storedAuthHeaderValueHint}. Leave blank to keep it.`
+                    : "Your API key value"
+                }
+              >
+                {(control) => (
+                  <input
+                    {...control}
+                    {...register(`${name}.authHeaderValue`)}
+                    type="password"
+                    autoComplete="new-password"
+                    placeholder={cb.storedAuthHeaderValueHint ?? ""}
+                    className={inputClass}
+                  />
+                )}
+              </Field>
+            </div>
+          ) : null}
+        </fieldset>
       </fieldset>
 
       <SigningSecret callbackId={cb?.id ?? null} hint={signingSecretHint} reveal={reveal} rotate={rotate} />

@@ -12,12 +12,20 @@ type Props = {
   deliveryActions: DeliveryActions;
   egressIps: string[];
   signingSecretHints: Record<string, string>;
-  reveal: RevealSecret;
-  rotate: RotateSecret;
+  reveal?: RevealSecret;
+  rotate?: RotateSecret;
+  readOnly: boolean;
 };
 
 /** "Lead Update Callbacks" inside Advanced Settings: the list of callback blocks and "+ Add Callback". */
-export function CallbackList({ deliveryActions, egressIps, signingSecretHints, reveal, rotate }: Props) {
+export function CallbackList({
+  deliveryActions,
+  egressIps,
+  signingSecretHints,
+  reveal,
+  rotate,
+  readOnly,
+}: Props) {
   const { control } = useFormContext<ProcessSettingsInput>();
   const callbacks = useFieldArray({ control, name: "callbacks", keyName: "fieldKey" });
 
@@ -31,22 +39,26 @@ export function CallbackList({ deliveryActions, egressIps, signingSecretHints, r
             disposition is marked, or the latest activity changes.
           </p>
         </div>
-        <Button
-          variant="secondary"
-          disabled={callbacks.fields.length >= MAX_CALLBACKS}
-          onClick={() =>
-            callbacks.append(emptyCallback(), { focusName: `callbacks.${callbacks.fields.length}.url` })
-          }
-        >
-          + Add Callback
-        </Button>
+        {readOnly ? null : (
+          <Button
+            variant="secondary"
+            disabled={callbacks.fields.length >= MAX_CALLBACKS}
+            onClick={() =>
+              callbacks.append(emptyCallback(), { focusName: `callbacks.${callbacks.fields.length}.url` })
+            }
+          >
+            + Add Callback
+          </Button>
+        )}
       </div>
       {callbacks.fields.length >= MAX_CALLBACKS ? (
         <p className="text-sm text-slate-600">A process can have at most {MAX_CALLBACKS} callbacks.</p>
       ) : null}
       {callbacks.fields.length === 0 ? (
         <p className="rounded-md border border-dashed border-slate-300 p-4 text-sm text-slate-600">
-          No callbacks yet. Click + Add Callback to send lead updates to your webhook endpoint.
+          {readOnly
+            ? "No callbacks yet."
+            : "No callbacks yet. Click + Add Callback to send lead updates to your webhook endpoint."}
         </p>
       ) : null}
       {callbacks.fields.map((field, index) => (
@@ -59,6 +71,7 @@ export function CallbackList({ deliveryActions, egressIps, signingSecretHints, r
           onRemove={() => callbacks.remove(index)}
           reveal={reveal}
           rotate={rotate}
+          readOnly={readOnly}
         />
       ))}
     </div>

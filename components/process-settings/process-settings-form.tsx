@@ -24,10 +24,11 @@ type Props = {
   initialErrorCount: number;
   allowPrivateUrls: boolean;
   egressIps: string[];
-  save: SaveSettings;
+  /** Absent for a viewer: the form is read-only and has no Save. */
+  save?: SaveSettings;
   deliveryActions: DeliveryActions;
-  reveal: RevealSecret;
-  rotate: RotateSecret;
+  reveal?: RevealSecret;
+  rotate?: RotateSecret;
 };
 
 /** The process page's one form: details and Lead Update Callbacks, saved together. */
@@ -81,8 +82,10 @@ export function ProcessSettingsForm({
     requestAnimationFrame(() => requestAnimationFrame(focus));
   };
 
+  const readOnly = !save;
   const onValid = (data: ProcessSettingsValues) =>
     startSaving(async () => {
+      if (!save) return;
       setBanner(null);
       const result = await save(data);
       if (result.ok) {
@@ -110,7 +113,9 @@ export function ProcessSettingsForm({
           focusFirstError(Boolean(errors.callbacks));
         })}
       >
-        <ProcessDetailsFields />
+        <fieldset disabled={readOnly} className="contents">
+          <ProcessDetailsFields />
+        </fieldset>
 
         <AdvancedSettings open={open} onOpenChange={openSettings} errorCount={errorCount}>
           {callbacksShown ? (
@@ -121,12 +126,22 @@ export function ProcessSettingsForm({
                 signingSecretHints={hints}
                 reveal={reveal}
                 rotate={rotate}
+                readOnly={readOnly}
               />
             </Suspense>
           ) : null}
         </AdvancedSettings>
 
-        <div className="sticky bottom-0 flex flex-wrap items-center gap-3 border-t border-slate-200 bg-white/95 py-4 backdrop-blur">
+        {readOnly ? (
+          <p className="border-t border-slate-200 py-4 text-sm text-slate-600">
+            You have the viewer role in this workspace: you can read this process and its deliveries, but not
+            change them.
+          </p>
+        ) : null}
+        <div
+          hidden={readOnly}
+          className="sticky bottom-0 flex flex-wrap items-center gap-3 border-t border-slate-200 bg-white/95 py-4 backdrop-blur"
+        >
           <Button type="submit" disabled={saving}>
             {saving ? "Saving…" : "Save"}
           </Button>

@@ -17,8 +17,9 @@ export function SigningSecret({
 }: {
   callbackId: string | null;
   hint: string | undefined;
-  reveal: RevealSecret;
-  rotate: RotateSecret;
+  /** Absent for a role that may not see secrets: only the masked hint shows. */
+  reveal?: RevealSecret;
+  rotate?: RotateSecret;
 }) {
   const [shown, setShown] = useState<string | null>(null);
   const [currentHint, setCurrentHint] = useState(hint);
@@ -30,6 +31,21 @@ export function SigningSecret({
       <div className="space-y-1">
         <p className="text-sm font-medium text-slate-800">Signing secret</p>
         <p className="text-sm text-slate-500">A signing secret is created when you save.</p>
+      </div>
+    );
+  }
+
+  if (!reveal || !rotate) {
+    return (
+      <div className="space-y-1">
+        <p className="text-sm font-medium text-slate-800">Signing secret</p>
+        <code
+          data-testid="signing-secret"
+          className="rounded bg-slate-100 px-2 py-1 font-mono text-xs text-slate-800"
+        >
+          whsec_{currentHint}
+        </code>
+        <p className="text-xs text-slate-500">Owners and admins can reveal, copy and rotate it.</p>
       </div>
     );
   }

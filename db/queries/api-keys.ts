@@ -1,9 +1,10 @@
 import "server-only";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { generateApiKey, hashApiKey, isWellFormedApiKey, safeEqual } from "@/lib/api-keys";
+import { isUuid } from "@/lib/uuid";
 import { getDb } from "../index";
 import { type ApiKey, apiKeys } from "../schema";
-import { isUuid } from "./processes";
+import { type AuditContext, recordAudit } from "./audit-log";
 
 export type ApiKeyView = Omit<ApiKey, "keyHash">;
 
@@ -11,13 +12,24 @@ export type ApiKeyView = Omit<ApiKey, "keyHash">;
 export async function createApiKey(
   workspaceId: string,
   name: string,
+  audit?: AuditContext,
 ): Promise<{ key: string; record: ApiKeyView }> {
   const db = await getDb();
   const { key, prefix, hash } = generateApiKey();
-  const [row] = await db.insert(apiKeys).values({ workspaceId, name, prefix, keyHash: hash }).returning();
-  if (!row) throw new Error("Insert returned no row");
-  const { keyHash: _, ...record } = row;
-  return { key, record };
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(apiKeys).values({ workspaceId, name, prefix, keyHash: hash }).returning();
+    if (!row) throw new Error("Insert returned no row");
+    const { keyHash: _, ...record } = row;
+    if (audit) {
+      await recordAudit(tx, audit, {
+        action: "key.created",
+        targetType: "api_key",
+        targetId: row.id,
+        targetLabel: `${name} (${prefix}…)`,
+      });
+    }
+    return { key, record };
+  });
 }
 
 export async function listApiKeys(workspaceId: string): Promise<ApiKeyView[]> {
@@ -31,15 +43,24 @@ export async function listApiKeys(workspaceId: string): Promise<ApiKeyView[]> {
 }
 
 /** Revokes a key of the workspace; returns false when there is no such active key. */
-export async function revokeApiKey(workspaceId: string, id: string): Promise<boolean> {
+export async function revokeApiKey(audit: AuditContext, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
   const db = await getDb();
-  const rows = await db
-    .update(apiKeys)
-    .set({ revokedAt: sql`now()` })
-    .where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiKeys)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, audit.workspaceId), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix });
+    if (!row) return false;
+    await recordAudit(tx, audit, {
+      action: "key.revoked",
+      targetType: "api_key",
+      targetId: row.id,
+      targetLabel: `${row.name} (${row.prefix}…)`,
+    });
+    return true;
+  });
 }
 
 /**

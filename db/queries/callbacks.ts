@@ -3,11 +3,14 @@ import { and, asc, eq, notInArray, sql } from "drizzle-orm";
 import { decrypt, encrypt, generateSigningSecret, secretHint } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import { getSecretsKey } from "@/lib/secrets-key";
+import { isUuid } from "@/lib/uuid";
 import type { CallbackInput, CallbackValues } from "@/lib/validations/callback";
 import type { ProcessSettingsInput, ProcessSettingsValues } from "@/lib/validations/process";
 import { type Executor, getDb } from "../index";
 import { type LeadUpdateCallback, leadUpdateCallbacks, processes } from "../schema";
-import { getProcess, isUuid } from "./processes";
+import { type AuditContext, recordAudit } from "./audit-log";
+import { getProcess } from "./processes";
+import { callbackChanges, callbackRemoved, processChanges } from "./settings-audit";
 
 /** A stored callback as the form edits it: secrets reduced to masked hints, never their values. */
 export type CallbackView = CallbackInput & { id: string; signingSecretHint: string };
@@ -47,10 +50,15 @@ export async function saveProcessSettings(
   workspaceId: string,
   processId: string,
   values: ProcessSettingsValues,
+  audit?: AuditContext,
 ): Promise<{ version: number }> {
   const db = await getDb();
   const key = getSecretsKey();
   return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(processes)
+      .where(and(eq(processes.id, processId), eq(processes.workspaceId, workspaceId)));
     const [updated] = await tx
       .update(processes)
       .set({
@@ -69,12 +77,8 @@ export async function saveProcessSettings(
         ),
       )
       .returning({ version: processes.version });
-    if (!updated) {
-      const [exists] = await tx
-        .select({ id: processes.id })
-        .from(processes)
-        .where(and(eq(processes.id, processId), eq(processes.workspaceId, workspaceId)));
-      if (!exists) throw new AppError("not_found", "This process no longer exists.");
+    if (!updated || !before) {
+      if (!before) throw new AppError("not_found", "This process no longer exists.");
       throw new AppError(
         "conflict",
         "This process was changed elsewhere since you opened it. Reload to see the latest version, then make your changes again.",
@@ -87,6 +91,7 @@ export async function saveProcessSettings(
       ),
     );
     const keptIds: string[] = [];
+    const changes = processChanges(before, values);
     for (const [position, cb] of values.callbacks.entries()) {
       if (cb.id) {
         const previous = stored.get(cb.id);
@@ -97,6 +102,7 @@ export async function saveProcessSettings(
           );
         }
         keptIds.push(cb.id);
+        changes.push(...callbackChanges(position, previous, cb, cb.id));
         await tx
           .update(leadUpdateCallbacks)
           .set({ ...columnsFor(cb, previous, key), position, updatedAt: sql`now()` })
@@ -111,13 +117,19 @@ export async function saveProcessSettings(
             signingSecretEncrypted: encrypt(generateSigningSecret(), key),
           })
           .returning({ id: leadUpdateCallbacks.id });
-        if (inserted) keptIds.push(inserted.id);
+        if (inserted) {
+          keptIds.push(inserted.id);
+          changes.push(...callbackChanges(position, undefined, cb, inserted.id));
+        }
       }
     }
     const removed = eq(leadUpdateCallbacks.processId, processId);
-    await tx
+    const removedRows = await tx
       .delete(leadUpdateCallbacks)
-      .where(keptIds.length ? and(removed, notInArray(leadUpdateCallbacks.id, keptIds)) : removed);
+      .where(keptIds.length ? and(removed, notInArray(leadUpdateCallbacks.id, keptIds)) : removed)
+      .returning();
+    changes.push(...removedRows.map(callbackRemoved));
+    if (audit) await recordAudit(tx, audit, ...changes);
     return { version: updated.version };
   });
 }
@@ -145,22 +157,42 @@ async function findCallback(workspaceId: string, processId: string, callbackId: 
 }
 
 /** The plaintext signing secret, for an admin who asked to reveal or copy it. */
-export async function revealSigningSecret(workspaceId: string, processId: string, callbackId: string) {
-  const row = await findCallback(workspaceId, processId, callbackId);
+export async function revealSigningSecret(audit: AuditContext, processId: string, callbackId: string) {
+  const row = await findCallback(audit.workspaceId, processId, callbackId);
   if (!row) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
+  // Recorded before the secret leaves: a reveal that cannot be recorded does not happen.
+  await recordAudit(await getDb(), audit, { action: "secret.revealed", ...callbackTarget(row) });
   return decrypt(row.signingSecretEncrypted, getSecretsKey());
 }
 
-/** Replaces a callback's signing secret at once; returns the new secret's hint. */
-export async function rotateSigningSecret(workspaceId: string, processId: string, callbackId: string) {
+/** The plaintext signing secret for code that verifies deliveries (fixtures, scripts); not audited. */
+export async function getSigningSecret(workspaceId: string, processId: string, callbackId: string) {
   const row = await findCallback(workspaceId, processId, callbackId);
+  if (!row) throw new AppError("not_found", "This callback no longer exists.");
+  return decrypt(row.signingSecretEncrypted, getSecretsKey());
+}
+
+function callbackTarget(row: LeadUpdateCallback) {
+  return {
+    targetType: "callback",
+    targetId: row.id,
+    targetLabel: `Callback ${row.position + 1} (${row.url})`,
+  };
+}
+
+/** Replaces a callback's signing secret at once; returns the new secret's hint. */
+export async function rotateSigningSecret(audit: AuditContext, processId: string, callbackId: string) {
+  const row = await findCallback(audit.workspaceId, processId, callbackId);
   if (!row) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
   const secret = generateSigningSecret();
   const db = await getDb();
-  await db
-    .update(leadUpdateCallbacks)
-    .set({ signingSecretEncrypted: encrypt(secret, getSecretsKey()), updatedAt: sql`now()` })
-    .where(eq(leadUpdateCallbacks.id, callbackId));
+  await db.transaction(async (tx) => {
+    await tx
+      .update(leadUpdateCallbacks)
+      .set({ signingSecretEncrypted: encrypt(secret, getSecretsKey()), updatedAt: sql`now()` })
+      .where(eq(leadUpdateCallbacks.id, callbackId));
+    await recordAudit(tx, audit, { action: "secret.rotated", ...callbackTarget(row) });
+  });
   return { hint: secretHint(secret) };
 }
 

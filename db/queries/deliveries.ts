@@ -1,5 +1,6 @@
 import "server-only";
 import { and, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import { isUuid } from "@/lib/uuid";
 import { buildWebhookPayload, subscribes } from "@/lib/webhooks/payload";
 import { getDb, type Transaction } from "../index";
 import {
@@ -10,7 +11,7 @@ import {
   leadUpdateCallbacks,
   processes,
 } from "../schema";
-import { isUuid } from "./processes";
+import { type AuditContext, recordAudit } from "./audit-log";
 
 /**
  * Creates one delivery per enabled callback whose Payload Format subscribes to the event's type, each
@@ -108,14 +109,26 @@ export async function createTestDelivery(
   callbackId: string,
   eventType: string,
   payload: Record<string, unknown>,
+  audit?: { context: AuditContext; targetLabel: string },
 ) {
   const db = await getDb();
-  const [row] = await db
-    .insert(deliveries)
-    .values({ callbackId, isTest: true, eventType, payload })
-    .returning({ id: deliveries.id });
-  if (!row) throw new Error("Insert returned no row");
-  return row.id;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(deliveries)
+      .values({ callbackId, isTest: true, eventType, payload })
+      .returning({ id: deliveries.id });
+    if (!row) throw new Error("Insert returned no row");
+    if (audit) {
+      await recordAudit(tx, audit.context, {
+        action: "test.sent",
+        targetType: "callback",
+        targetId: callbackId,
+        targetLabel: audit.targetLabel,
+        details: { deliveryId: row.id, eventType },
+      });
+    }
+    return row.id;
+  });
 }
 
 /**
@@ -127,6 +140,7 @@ export async function requeueDelivery(
   callbackId: string,
   deliveryId: string,
   queue: (tx: Transaction, delivery: { deliveryId: string; callbackId: string }) => Promise<void>,
+  audit?: { context: AuditContext; targetLabel: string },
 ): Promise<boolean> {
   if (!isUuid(deliveryId) || !isUuid(callbackId)) return false;
   const db = await getDb();
@@ -137,6 +151,14 @@ export async function requeueDelivery(
       .where(and(eq(deliveries.id, deliveryId), eq(deliveries.callbackId, callbackId)))
       .returning({ id: deliveries.id, callbackId: deliveries.callbackId });
     if (!row) return false;
+    if (audit) {
+      await recordAudit(tx, audit.context, {
+        action: "delivery.redelivered",
+        targetType: "delivery",
+        targetId: row.id,
+        targetLabel: audit.targetLabel,
+      });
+    }
     await queue(tx, { deliveryId: row.id, callbackId: row.callbackId });
     return true;
   });

@@ -1,10 +1,10 @@
 import "server-only";
 import { and, eq, gte, sql } from "drizzle-orm";
 import { createBatcher } from "@/lib/batcher";
+import { isUuid } from "@/lib/uuid";
 import type { AttemptResult } from "@/lib/webhooks/deliver";
 import { type Database, getDb, sqlState } from "../index";
 import { deliveries, deliveryAttempts, leadUpdateCallbacks, processes } from "../schema";
-import { isUuid } from "./processes";
 
 // Attempts running at the same time share their reads and writes: one query loads every delivery asked
 // for in one turn of the event loop, and one statement records every attempt that finished in one turn.

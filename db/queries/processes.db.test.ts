@@ -4,7 +4,7 @@ import { isEmpty, seed } from "@/db/seed";
 import { countInvalidCallbacks, emptyCallback } from "@/lib/validations/callback";
 import { saveProcessSettings } from "./callbacks";
 import { createProcess, getProcess, listProcesses } from "./processes";
-import { getCurrentWorkspace } from "./workspaces";
+import { getDefaultWorkspace } from "./workspaces";
 
 let workspaceId: string;
 
@@ -13,12 +13,12 @@ beforeAll(async () => {
   expect(await isEmpty(db)).toBe(true);
   await seed(db);
   expect(await isEmpty(db)).toBe(false);
-  workspaceId = (await getCurrentWorkspace()).id;
+  workspaceId = (await getDefaultWorkspace()).id;
 });
 
-describe("getCurrentWorkspace", () => {
+describe("getDefaultWorkspace", () => {
   it("returns the one default workspace every time", async () => {
-    expect((await getCurrentWorkspace()).id).toBe(workspaceId);
+    expect((await getDefaultWorkspace()).id).toBe(workspaceId);
   });
 });
 

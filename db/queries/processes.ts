@@ -1,9 +1,11 @@
 import "server-only";
 import { and, asc, eq, ilike, sql } from "drizzle-orm";
+import { isUuid } from "@/lib/uuid";
 import type { CallbackInput } from "@/lib/validations/callback";
 import type { ProcessStatus } from "@/lib/validations/process";
 import { type Executor, getDb } from "../index";
 import { leadUpdateCallbacks, type Process, processes } from "../schema";
+import { type AuditContext, recordAudit } from "./audit-log";
 
 export type ProcessSummary = Pick<
   Process,
@@ -87,15 +89,22 @@ export async function createProcess(
     status?: ProcessStatus;
   },
   db?: Executor,
+  audit?: AuditContext,
 ): Promise<Process> {
   const exec = db ?? (await getDb());
-  const [row] = await exec.insert(processes).values(input).returning();
-  if (!row) throw new Error("Insert returned no row");
-  return row;
-}
-
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+  return exec.transaction(async (tx) => {
+    const [row] = await tx.insert(processes).values(input).returning();
+    if (!row) throw new Error("Insert returned no row");
+    if (audit) {
+      await recordAudit(tx, audit, {
+        action: "process.created",
+        targetType: "process",
+        targetId: row.id,
+        targetLabel: row.name,
+      });
+    }
+    return row;
+  });
 }
 
 function escapeLike(value: string): string {

@@ -3,11 +3,11 @@ import { type CallbackInput, emptyCallback } from "@/lib/validations/callback";
 import type { LeadEvent } from "@/lib/validations/event";
 import { getProcessSettings, saveProcessSettings } from "./callbacks";
 import { createProcess } from "./processes";
-import { getCurrentWorkspace } from "./workspaces";
+import { getDefaultWorkspace } from "./workspaces";
 
 /** Test helper: a process with the given callbacks saved as an admin would (validation aside). */
 export async function processWithCallbacks(name: string, callbacks: Partial<CallbackInput>[]) {
-  const workspace = await getCurrentWorkspace();
+  const workspace = await getDefaultWorkspace();
   const process = await createProcess({ workspaceId: workspace.id, name });
   await saveProcessSettings(workspace.id, process.id, {
     version: 1,

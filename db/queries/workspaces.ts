@@ -5,8 +5,11 @@ import { type Workspace, workspaces } from "../schema";
 
 export const DEFAULT_WORKSPACE_SLUG = "default";
 
-/** The workspace every request acts in. There is one for now; processes already belong to it. */
-export async function getCurrentWorkspace(db: Executor | undefined = undefined): Promise<Workspace> {
+/**
+ * The workspace the seed fills and the first owner claims (slug "default"), created if missing. Requests
+ * act in the member's chosen workspace instead; scripts and tests that need "the" workspace use this one.
+ */
+export async function getDefaultWorkspace(db: Executor | undefined = undefined): Promise<Workspace> {
   const exec = db ?? (await getDb());
   const [found] = await exec.select().from(workspaces).where(eq(workspaces.slug, DEFAULT_WORKSPACE_SLUG));
   if (found) return found;

@@ -2,7 +2,7 @@ import { InngestTestEngine } from "@inngest/test";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/index";
-import { revealSigningSecret } from "@/db/queries/callbacks";
+import { getSigningSecret } from "@/db/queries/callbacks";
 import { createDeliveriesForEvent } from "@/db/queries/deliveries";
 import { storeEvents } from "@/db/queries/events";
 import { processWithCallbacks, sampleEvent } from "@/db/queries/test-fixtures";
@@ -35,7 +35,7 @@ async function deliveryFor(callback: Partial<CallbackInput>, type: LeadEventType
   const eventId = stored.accepted[0]?.id as string;
   const [delivery] = await createDeliveriesForEvent(eventId);
   if (!delivery) throw new Error("no delivery created");
-  const secret = await revealSigningSecret(setup.workspaceId, setup.process.id, delivery.callbackId);
+  const secret = await getSigningSecret(setup.workspaceId, setup.process.id, delivery.callbackId);
   return { ...setup, eventId, delivery, secret };
 }
 type LeadEventType = Parameters<typeof sampleEvent>[1] extends infer O

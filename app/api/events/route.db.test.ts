@@ -3,9 +3,10 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/index";
 import { createApiKey, revokeApiKey } from "@/db/queries/api-keys";
+import { operatorContext } from "@/db/queries/audit-log";
 import { createProcess } from "@/db/queries/processes";
 import { sampleEvent } from "@/db/queries/test-fixtures";
-import { getCurrentWorkspace } from "@/db/queries/workspaces";
+import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { events, leadActivities, leads, workspaces } from "@/db/schema";
 import { resendPendingHandoffs } from "@/delivery/outbox";
 import { settleAfter } from "@/lib/testing/next-after";
@@ -60,7 +61,7 @@ let workspaceId: string;
 
 beforeAll(async () => {
   await sink.up();
-  workspaceId = (await getCurrentWorkspace()).id;
+  workspaceId = (await getDefaultWorkspace()).id;
   const created = await createApiKey(workspaceId, "dialer");
   key = created.key;
   keyId = created.record.id;
@@ -94,7 +95,7 @@ async function storedCount(externalIds: string[]) {
 describe("authentication", () => {
   it("answers 401 with a JSON error for a missing, malformed, unknown or revoked key", async () => {
     const other = await createApiKey(workspaceId, "to revoke");
-    await revokeApiKey(workspaceId, other.record.id);
+    await revokeApiKey(operatorContext(workspaceId), other.record.id);
     const unknown = `${key.slice(0, 10)}${key.slice(10).split("").reverse().join("")}`;
     for (const authorization of [
       "",

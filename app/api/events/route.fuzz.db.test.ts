@@ -5,7 +5,7 @@ import { getDb } from "@/db/index";
 import { createApiKey } from "@/db/queries/api-keys";
 import { createProcess } from "@/db/queries/processes";
 import { sampleEvent } from "@/db/queries/test-fixtures";
-import { getCurrentWorkspace } from "@/db/queries/workspaces";
+import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { events, leads } from "@/db/schema";
 import { settleAfter } from "@/lib/testing/next-after";
 import { POST } from "./route";
@@ -24,7 +24,7 @@ let key: string;
 let processId: string;
 
 beforeAll(async () => {
-  const workspace = await getCurrentWorkspace();
+  const workspace = await getDefaultWorkspace();
   key = (await createApiKey(workspace.id, "fuzz")).key;
   processId = (await createProcess({ workspaceId: workspace.id, name: "Fuzz" })).id;
 });

@@ -54,10 +54,10 @@ describe("PostgreSQL stops during ingest", () => {
   it("answers 202 or 503 within 5 s, and after recovery every event is stored and handed off exactly once", async () => {
     const { createApiKey } = await import("@/db/queries/api-keys");
     const { createProcess } = await import("@/db/queries/processes");
-    const { getCurrentWorkspace } = await import("@/db/queries/workspaces");
+    const { getDefaultWorkspace } = await import("@/db/queries/workspaces");
     const { sampleEvent } = await import("@/db/queries/test-fixtures");
     const { POST } = await import("./route");
-    const workspace = await getCurrentWorkspace();
+    const workspace = await getDefaultWorkspace();
     const key = (await createApiKey(workspace.id, "faults")).key;
     const processId = (await createProcess({ workspaceId: workspace.id, name: "Faults" })).id;
 

@@ -1,27 +1,32 @@
 import { eq } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db/index";
 import { getProcessSettings } from "@/db/queries/callbacks";
 import { createProcess } from "@/db/queries/processes";
-import { getCurrentWorkspace } from "@/db/queries/workspaces";
+import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { leadUpdateCallbacks, processes } from "@/db/schema";
 import { decrypt } from "@/lib/crypto";
 import { getSecretsKey } from "@/lib/secrets-key";
 import { type CallbackInput, emptyCallback } from "@/lib/validations/callback";
 import type { ProcessSettingsInput } from "@/lib/validations/process";
+import { signInAs } from "@/testing/members";
 import { revealSigningSecretAction, rotateSigningSecretAction, saveProcessSettingsAction } from "./actions";
 
 let processId: string;
 
+beforeAll(async () => {
+  await signInAs("admin");
+});
+
 beforeEach(async () => {
-  const workspace = await getCurrentWorkspace();
+  const workspace = await getDefaultWorkspace();
   processId = (
     await createProcess({ workspaceId: workspace.id, name: "OutReach Plan (hinglish)", language: "Hinglish" })
   ).id;
 });
 
 async function current(): Promise<ProcessSettingsInput> {
-  const settings = await getProcessSettings((await getCurrentWorkspace()).id, processId);
+  const settings = await getProcessSettings((await getDefaultWorkspace()).id, processId);
   if (!settings) throw new Error("process vanished");
   return settings.values;
 }
@@ -201,7 +206,7 @@ describe("signing secret actions", () => {
     expect(after.secret).not.toBe(revealed.secret);
     expect(rotated.hint).toBe(`••••${after.secret.slice(-4)}`);
 
-    const workspace = await getCurrentWorkspace();
+    const workspace = await getDefaultWorkspace();
     const other = await createProcess({ workspaceId: workspace.id, name: "Other" });
     expect(await revealSigningSecretAction(other.id, id)).toMatchObject({ ok: false, code: "not_found" });
     expect(await rotateSigningSecretAction(other.id, "not-a-uuid")).toMatchObject({

@@ -3,9 +3,10 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/index";
 import { createProcess } from "@/db/queries/processes";
-import { getCurrentWorkspace } from "@/db/queries/workspaces";
+import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { leadUpdateCallbacks, processes } from "@/db/schema";
 import { emptyCallback } from "@/lib/validations/callback";
+import { signInAs } from "@/testing/members";
 import { saveProcessSettingsAction } from "./actions";
 
 // Property-based: any input to the settings action is either saved whole or refused with field errors
@@ -14,7 +15,8 @@ const RUNS = 1_000;
 let processId: string;
 
 beforeAll(async () => {
-  const workspace = await getCurrentWorkspace();
+  await signInAs("admin");
+  const workspace = await getDefaultWorkspace();
   processId = (await createProcess({ workspaceId: workspace.id, name: "Settings Fuzz" })).id;
 });
 

@@ -1,12 +1,12 @@
 "use server";
 
+import { auditContext, requireMember } from "@/auth/member";
 import {
   getProcessSettings,
   revealSigningSecret,
   rotateSigningSecret,
   saveProcessSettings,
 } from "@/db/queries/callbacks";
-import { getCurrentWorkspace } from "@/db/queries/workspaces";
 import { getEnv } from "@/lib/env";
 import { type ActionResult, AppError, toFieldErrors } from "@/lib/errors";
 import { logger } from "@/lib/logger";
@@ -29,8 +29,9 @@ export async function saveProcessSettingsAction(
   input: unknown,
 ): Promise<ActionResult<Saved>> {
   return runAction(async () => {
-    const workspace = await getCurrentWorkspace();
-    const current = await getProcessSettings(workspace.id, processId);
+    const member = await requireMember("processes:write");
+    const workspace = member.workspace;
+    const current = await getProcessSettings(workspace.id, String(processId));
     if (!current) throw new AppError("not_found", "This process no longer exists.");
     const { ALLOW_PRIVATE_CALLBACK_URLS: allowPrivateUrls } = getEnv();
     const parsed = createProcessSettingsSchema({ allowPrivateUrls }).safeParse(
@@ -50,8 +51,8 @@ export async function saveProcessSettingsAction(
         throw new AppError("invalid_request", "Fix the errors below before saving.", { fieldErrors });
       }
     }
-    await saveProcessSettings(workspace.id, processId, parsed.data);
-    const saved = await getProcessSettings(workspace.id, processId);
+    await saveProcessSettings(workspace.id, current.process.id, parsed.data, auditContext(member));
+    const saved = await getProcessSettings(workspace.id, current.process.id);
     if (!saved) throw new AppError("not_found", "This process no longer exists.");
     logger.info({ processId, callbacks: saved.values.callbacks.length }, "process settings saved");
     return { values: saved.values, signingSecretHints: saved.signingSecretHints };
@@ -60,15 +61,17 @@ export async function saveProcessSettingsAction(
 
 export async function revealSigningSecretAction(processId: string, callbackId: string) {
   return runAction(async () => {
-    const workspace = await getCurrentWorkspace();
-    return { secret: await revealSigningSecret(workspace.id, processId, String(callbackId)) };
+    const member = await requireMember("secrets:reveal");
+    return {
+      secret: await revealSigningSecret(auditContext(member), String(processId), String(callbackId)),
+    };
   });
 }
 
 export async function rotateSigningSecretAction(processId: string, callbackId: string) {
   return runAction(async () => {
-    const workspace = await getCurrentWorkspace();
-    const rotated = await rotateSigningSecret(workspace.id, processId, String(callbackId));
+    const member = await requireMember("secrets:rotate");
+    const rotated = await rotateSigningSecret(auditContext(member), String(processId), String(callbackId));
     logger.info({ processId, callbackId }, "signing secret rotated");
     return rotated;
   });

@@ -1,5 +1,6 @@
 "use server";
 
+import { auditContext, type Member, requireMember } from "@/auth/member";
 import { getCallbackOfProcess } from "@/db/queries/callbacks";
 import {
   createTestDelivery,
@@ -8,24 +9,22 @@ import {
   listRecentDeliveries,
   requeueDelivery,
 } from "@/db/queries/deliveries";
-import { getCurrentWorkspace } from "@/db/queries/workspaces";
 import { performDeliveryAttempt } from "@/delivery/attempt";
 import { getEngine } from "@/delivery/engine";
 import { AppError } from "@/lib/errors";
 import { runAction } from "@/lib/run-action";
 import { buildSamplePayload } from "@/lib/webhooks/sample";
 
-async function callbackOf(processId: string, callbackId: string) {
-  const workspace = await getCurrentWorkspace();
-  const found = await getCallbackOfProcess(workspace.id, String(processId), String(callbackId));
+async function callbackOf(member: Member, processId: string, callbackId: string) {
+  const found = await getCallbackOfProcess(member.workspace.id, String(processId), String(callbackId));
   if (!found) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
-  return found;
+  return { ...found, label: `Callback ${found.callback.position + 1} (${found.callback.url})` };
 }
 
 /** "Recent deliveries" and the 24-hour success chart of one callback. */
 export async function loadDeliveriesAction(processId: string, callbackId: string) {
   return runAction(async () => {
-    const { callback } = await callbackOf(processId, callbackId);
+    const { callback } = await callbackOf(await requireMember("read"), processId, callbackId);
     const [recent, hourly] = await Promise.all([
       listRecentDeliveries(callback.id),
       hourlySuccess(callback.id),
@@ -45,7 +44,7 @@ export async function loadDeliveriesAction(processId: string, callbackId: string
 /** One delivery: its payload, every attempt, the response excerpts. */
 export async function loadDeliveryAction(processId: string, callbackId: string, deliveryId: string) {
   return runAction(async () => {
-    const { callback } = await callbackOf(processId, callbackId);
+    const { callback } = await callbackOf(await requireMember("read"), processId, callbackId);
     const detail = await getDeliveryDetail(callback.id, String(deliveryId));
     if (!detail) throw new AppError("not_found", "This delivery no longer exists.");
     return {
@@ -70,9 +69,13 @@ export async function loadDeliveryAction(processId: string, callbackId: string, 
 /** "Send test": a sample event to this callback, now, with the outcome in plain words. */
 export async function sendTestAction(processId: string, callbackId: string) {
   return runAction(async () => {
-    const { callback, process } = await callbackOf(processId, callbackId);
+    const member = await requireMember("deliveries:test");
+    const { callback, process, label } = await callbackOf(member, processId, callbackId);
     const payload = buildSamplePayload(callback.payloadFormat, { id: process.id, name: process.name });
-    const deliveryId = await createTestDelivery(callback.id, payload.type, payload);
+    const deliveryId = await createTestDelivery(callback.id, payload.type, payload, {
+      context: auditContext(member),
+      targetLabel: label,
+    });
     const summary = await performDeliveryAttempt(deliveryId, { attemptNumber: 1, final: true });
     return { summary };
   });
@@ -81,12 +84,16 @@ export async function sendTestAction(processId: string, callbackId: string) {
 /** "Redeliver": queue the delivery again; the receiver sees the same webhook-id and body. */
 export async function redeliverAction(processId: string, callbackId: string, deliveryId: string) {
   return runAction(async () => {
-    const { callback } = await callbackOf(processId, callbackId);
+    const member = await requireMember("deliveries:redeliver");
+    const { callback, label } = await callbackOf(member, processId, callbackId);
     const engine = await getEngine();
     let queued: boolean;
     try {
-      queued = await requeueDelivery(callback.id, String(deliveryId), (tx, delivery) =>
-        engine.redeliver(tx, delivery),
+      queued = await requeueDelivery(
+        callback.id,
+        String(deliveryId),
+        (tx, delivery) => engine.redeliver(tx, delivery),
+        { context: auditContext(member), targetLabel: label },
       );
     } catch (error) {
       throw new AppError(

@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getMember, requirePageMember } from "@/auth/member";
 import { DeliveryStatus } from "@/components/deliveries/delivery-status";
 import { ProcessSettingsForm } from "@/components/process-settings/process-settings-form";
 import { getProcessSettings } from "@/db/queries/callbacks";
 import { getDeliveryBacklog } from "@/db/queries/events";
-import { getCurrentWorkspace } from "@/db/queries/workspaces";
 import { engineDescriptions } from "@/delivery/engine";
 import { deliveryEngine, getEnv } from "@/lib/env";
+import { can } from "@/lib/roles";
 import { countCallbackErrors, createProcessSettingsSchema } from "@/lib/validations/process";
 import { revealSigningSecretAction, rotateSigningSecretAction, saveProcessSettingsAction } from "./actions";
 import {
@@ -21,20 +22,18 @@ export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }> };
 
-async function load(id: string) {
-  const workspace = await getCurrentWorkspace();
-  return getProcessSettings(workspace.id, id);
-}
-
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const settings = await load((await params).id);
-  return { title: settings?.process.name ?? "Process not found" };
+  const member = await getMember();
+  const settings = member ? await getProcessSettings(member.workspace.id, (await params).id) : undefined;
+  return { title: settings?.process.name ?? "Process" };
 }
 
 export default async function ProcessPage({ params }: Props) {
   const { id } = await params;
-  const settings = await load(id);
+  const member = await requirePageMember(`/processes/${id}`);
+  const settings = await getProcessSettings(member.workspace.id, id);
   if (!settings) notFound();
+  const allowed = (permission: Parameters<typeof can>[1]) => can(member.role, permission);
   const env = getEnv();
   const { process } = settings;
   const backlog = await getDeliveryBacklog(process.id);
@@ -62,15 +61,15 @@ export default async function ProcessPage({ params }: Props) {
         initialErrorCount={initialErrorCount}
         allowPrivateUrls={env.ALLOW_PRIVATE_CALLBACK_URLS}
         egressIps={env.CALLBACK_EGRESS_IPS}
-        save={saveProcessSettingsAction.bind(null, process.id)}
+        save={allowed("processes:write") ? saveProcessSettingsAction.bind(null, process.id) : undefined}
         deliveryActions={{
           load: loadDeliveriesAction.bind(null, process.id),
           loadDetail: loadDeliveryAction.bind(null, process.id),
-          sendTest: sendTestAction.bind(null, process.id),
-          redeliver: redeliverAction.bind(null, process.id),
+          sendTest: allowed("deliveries:test") ? sendTestAction.bind(null, process.id) : undefined,
+          redeliver: allowed("deliveries:redeliver") ? redeliverAction.bind(null, process.id) : undefined,
         }}
-        reveal={revealSigningSecretAction.bind(null, process.id)}
-        rotate={rotateSigningSecretAction.bind(null, process.id)}
+        reveal={allowed("secrets:reveal") ? revealSigningSecretAction.bind(null, process.id) : undefined}
+        rotate={allowed("secrets:rotate") ? rotateSigningSecretAction.bind(null, process.id) : undefined}
       />
     </div>
   );

@@ -1,7 +1,7 @@
 "use server";
 
+import { auditContext, requireMember } from "@/auth/member";
 import { createApiKey, revokeApiKey } from "@/db/queries/api-keys";
-import { getCurrentWorkspace } from "@/db/queries/workspaces";
 import { AppError, toFieldErrors } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { runAction } from "@/lib/run-action";
@@ -10,23 +10,23 @@ import { apiKeyNameSchema } from "@/lib/validations/api-key";
 /** Creates an ingest key and returns it in full: the only time anyone sees it. */
 export async function createApiKeyAction(input: unknown) {
   return runAction(async () => {
+    const member = await requireMember("keys:manage");
     const parsed = apiKeyNameSchema.safeParse(input);
     if (!parsed.success) {
       throw new AppError("invalid_request", "Fix the errors below.", {
         fieldErrors: toFieldErrors(parsed.error.issues),
       });
     }
-    const workspace = await getCurrentWorkspace();
-    const { key, record } = await createApiKey(workspace.id, parsed.data.name);
-    logger.info({ apiKeyId: record.id, name: record.name }, "ingest key created");
+    const { key, record } = await createApiKey(member.workspace.id, parsed.data.name, auditContext(member));
+    logger.info({ apiKeyId: record.id, keyName: record.name }, "ingest key created");
     return { key, id: record.id };
   });
 }
 
 export async function revokeApiKeyAction(id: string) {
   return runAction(async () => {
-    const workspace = await getCurrentWorkspace();
-    if (!(await revokeApiKey(workspace.id, String(id)))) {
+    const member = await requireMember("keys:manage");
+    if (!(await revokeApiKey(auditContext(member), String(id)))) {
       throw new AppError("not_found", "This key does not exist or is already revoked.");
     }
     logger.info({ apiKeyId: id }, "ingest key revoked");

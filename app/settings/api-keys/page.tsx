@@ -1,16 +1,18 @@
 import type { Metadata } from "next";
+import { requirePageMember } from "@/auth/member";
 import { ApiKeyList } from "@/components/api-keys/api-key-list";
 import { CreateApiKeyForm } from "@/components/api-keys/create-api-key-form";
 import { listApiKeys } from "@/db/queries/api-keys";
-import { getCurrentWorkspace } from "@/db/queries/workspaces";
+import { can } from "@/lib/roles";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "API Keys" };
 
 export default async function ApiKeysPage() {
-  const workspace = await getCurrentWorkspace();
-  const keys = await listApiKeys(workspace.id);
+  const member = await requirePageMember("/settings/api-keys");
+  const canManage = can(member.role, "keys:manage");
+  const keys = await listApiKeys(member.workspace.id);
   return (
     <div className="space-y-6">
       <div>
@@ -22,7 +24,11 @@ export default async function ApiKeysPage() {
           is created; leadhook keeps only its hash.
         </p>
       </div>
-      <CreateApiKeyForm create={createApiKeyAction} />
+      {canManage ? (
+        <CreateApiKeyForm create={createApiKeyAction} />
+      ) : (
+        <p className="text-sm text-slate-600">Owners and admins create and revoke keys.</p>
+      )}
       <ApiKeyList
         keys={keys.map((k) => ({
           id: k.id,
@@ -32,7 +38,7 @@ export default async function ApiKeysPage() {
           lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
           revokedAt: k.revokedAt?.toISOString() ?? null,
         }))}
-        revoke={revokeApiKeyAction}
+        revoke={canManage ? revokeApiKeyAction : undefined}
       />
     </div>
   );

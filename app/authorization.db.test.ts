@@ -1,0 +1,375 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { auditContext, getMember } from "@/auth/member";
+import { getDb } from "@/db/index";
+import { createApiKey } from "@/db/queries/api-keys";
+import { createTestDelivery } from "@/db/queries/deliveries";
+import { createInvitation } from "@/db/queries/invitations";
+import { processWithCallbacks } from "@/db/queries/test-fixtures";
+import type { Permission } from "@/lib/roles";
+import { actAs, addMember, makeUser, otherWorkspace } from "@/testing/members";
+import { resetRequest, setRequestCookies } from "@/testing/request-scope";
+
+/*
+ * The authorization matrix. Every server action and route handler is found from the file tree, so a new
+ * one without an entry here fails this test. Each action is called as an anonymous visitor, a viewer of
+ * the workspace that owns the data, and an admin of another workspace (also with a forged workspace
+ * cookie); each must be refused as its entry says, with nothing in the database changed.
+ */
+
+const appDir = path.resolve(import.meta.dirname);
+
+function filesWhere(dir: string, keep: (name: string, full: string) => boolean): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return filesWhere(full, keep);
+    return keep(entry.name, full) ? [path.relative(appDir, full)] : [];
+  });
+}
+
+const filesNamed = (dir: string, names: string[]) => filesWhere(dir, (name) => names.includes(name));
+
+/** Every module of server actions: any source file that starts with the "use server" directive. */
+const serverActionFiles = () =>
+  filesWhere(
+    appDir,
+    (name, full) =>
+      /\.tsx?$/.test(name) &&
+      !name.includes(".test.") &&
+      /^\s*["']use server["']/.test(readFileSync(full, "utf8")),
+  );
+
+type Fixture = Awaited<ReturnType<typeof seedWorkspace>>;
+
+/** What an action needs and who may call it. `public`: no session needed (it has its own proof). */
+type ActionCase = {
+  permission: Permission | "public" | "signed-in";
+  /** Arguments naming the owning workspace's data; omitted: the action takes none of its ids. */
+  args: (f: Fixture) => unknown[];
+  /**
+   * The refusal a member of another workspace gets: not_found for ids from elsewhere; or the action names
+   * no ids and acts on the caller's own workspace.
+   */
+  otherWorkspace?: "not_found" | "invalid_request" | "acts-on-own-workspace";
+  /** For public actions: the refusal an anonymous caller gets with these arguments. */
+  anonymous?: string;
+};
+
+const settings = () => ({
+  version: 1,
+  name: "Renamed",
+  description: "",
+  language: "English",
+  status: "active",
+  callbacks: [],
+});
+
+const actionCases: Record<string, ActionCase> = {
+  "actions.ts#switchWorkspaceAction": {
+    permission: "read",
+    args: (f) => [f.workspaceId],
+    otherWorkspace: "not_found",
+  },
+  "processes/actions.ts#createProcessAction": {
+    permission: "processes:write",
+    args: () => [{ name: "Intruder process" }],
+    otherWorkspace: "acts-on-own-workspace",
+  },
+  "processes/[id]/actions.ts#saveProcessSettingsAction": {
+    permission: "processes:write",
+    args: (f) => [f.processId, settings()],
+    otherWorkspace: "not_found",
+  },
+  "processes/[id]/actions.ts#revealSigningSecretAction": {
+    permission: "secrets:reveal",
+    args: (f) => [f.processId, f.callbackId],
+    otherWorkspace: "not_found",
+  },
+  "processes/[id]/actions.ts#rotateSigningSecretAction": {
+    permission: "secrets:rotate",
+    args: (f) => [f.processId, f.callbackId],
+    otherWorkspace: "not_found",
+  },
+  "processes/[id]/delivery-actions.ts#loadDeliveriesAction": {
+    permission: "read",
+    args: (f) => [f.processId, f.callbackId],
+    otherWorkspace: "not_found",
+  },
+  "processes/[id]/delivery-actions.ts#loadDeliveryAction": {
+    permission: "read",
+    args: (f) => [f.processId, f.callbackId, f.deliveryId],
+    otherWorkspace: "not_found",
+  },
+  "processes/[id]/delivery-actions.ts#sendTestAction": {
+    permission: "deliveries:test",
+    args: (f) => [f.processId, f.callbackId],
+    otherWorkspace: "not_found",
+  },
+  "processes/[id]/delivery-actions.ts#redeliverAction": {
+    permission: "deliveries:redeliver",
+    args: (f) => [f.processId, f.callbackId, f.deliveryId],
+    otherWorkspace: "not_found",
+  },
+  "settings/api-keys/actions.ts#createApiKeyAction": {
+    permission: "keys:manage",
+    args: () => [{ name: "intruder" }],
+    otherWorkspace: "acts-on-own-workspace",
+  },
+  "settings/api-keys/actions.ts#revokeApiKeyAction": {
+    permission: "keys:manage",
+    args: (f) => [f.apiKeyId],
+    otherWorkspace: "not_found",
+  },
+  "settings/members/actions.ts#inviteMemberAction": {
+    permission: "members:invite",
+    args: () => [{ email: "intruder@example.com", role: "admin" }],
+    otherWorkspace: "acts-on-own-workspace",
+  },
+  "settings/members/actions.ts#revokeInvitationAction": {
+    permission: "members:invite",
+    args: (f) => [f.invitationId],
+    otherWorkspace: "not_found",
+  },
+  "settings/members/actions.ts#changeRoleAction": {
+    permission: "members:manage",
+    args: (f) => [f.viewerId, "owner"],
+    otherWorkspace: "not_found",
+  },
+  "settings/members/actions.ts#removeMemberAction": {
+    permission: "members:manage",
+    args: (f) => [f.viewerId],
+    otherWorkspace: "not_found",
+  },
+  "settings/members/actions.ts#renameWorkspaceAction": {
+    permission: "workspace:manage",
+    args: () => [{ name: "Taken over" }],
+    otherWorkspace: "acts-on-own-workspace",
+  },
+  "setup/actions.ts#createOwnerAction": {
+    permission: "public",
+    args: () => [
+      {
+        name: "Mallory",
+        email: "mallory@example.com",
+        password: "a long enough password",
+        workspaceName: "Mine",
+      },
+    ],
+    anonymous: "conflict",
+  },
+  "workspaces/new/actions.ts#createWorkspaceAction": {
+    permission: "signed-in",
+    args: () => [{ name: "A workspace of my own" }],
+    otherWorkspace: "acts-on-own-workspace",
+  },
+  "invite/[token]/actions.ts#acceptInvitationAction": {
+    permission: "public",
+    args: () => [
+      "not-a-real-invitation-token-000000",
+      { name: "Mallory", password: "a long enough password" },
+    ],
+    anonymous: "not_found",
+  },
+  // The link is for someone else's email: refused, whoever else holds it.
+  "invite/[token]/actions.ts#joinWorkspaceAction": {
+    permission: "signed-in",
+    args: (f) => [f.invitationToken],
+    otherWorkspace: "invalid_request",
+  },
+};
+
+/** How each route handler authenticates its callers; each is tested where named. */
+const routeCases: Record<string, string> = {
+  "api/events/route.ts#POST": "ingest key (tested below and in api/events/route.db.test.ts)",
+  "api/inngest/route.ts#GET":
+    "Inngest request signing in production (inngest/serve; api/inngest/route.test.ts)",
+  "api/inngest/route.ts#POST": "Inngest request signing in production",
+  "api/inngest/route.ts#PUT": "Inngest request signing in production",
+  "api/openapi.json/route.ts#GET": "public: the API description",
+  "api/auth/[...all]/route.ts#GET": "Better Auth: session endpoints answer only for the cookie's owner",
+  "api/auth/[...all]/route.ts#POST":
+    "Better Auth: sign-in (rate limited), sign-out; sign-up disabled (tested below)",
+};
+
+/** Pages anyone may open: everything else must check the session first. */
+const publicPages = [
+  "sign-in/page.tsx",
+  "setup/page.tsx",
+  "invite/[token]/page.tsx",
+  "no-workspace/page.tsx",
+  "workspaces/new/page.tsx",
+];
+
+async function seedWorkspace() {
+  const owner = await makeUser("Owner A");
+  const workspaceId = await addMember(owner.id, "owner");
+  const viewer = await makeUser("Viewer A");
+  await addMember(viewer.id, "viewer", workspaceId);
+  await actAs(owner.email);
+  const member = await getMember();
+  if (!member) throw new Error("owner not signed in");
+  const { process, callbackIds } = await processWithCallbacks("Guarded", [
+    { url: "https://hooks.example.com/a" },
+  ]);
+  const callbackId = callbackIds[0] as string;
+  const deliveryId = await createTestDelivery(callbackId, "call.completed", { hello: "world" });
+  const { record } = await createApiKey(workspaceId, "producer");
+  const { token, invitation } = await createInvitation(auditContext(member), {
+    email: "invitee@example.com",
+    role: "viewer",
+  });
+  return {
+    workspaceId,
+    processId: process.id,
+    callbackId,
+    deliveryId,
+    apiKeyId: record.id,
+    invitationId: invitation.id,
+    invitationToken: token,
+    viewerId: viewer.id,
+    viewerEmail: viewer.email,
+  };
+}
+
+const watchedTables = [
+  "workspaces",
+  "processes",
+  "lead_update_callbacks",
+  "api_keys",
+  "deliveries",
+  "delivery_attempts",
+  "memberships",
+  "invitations",
+  "users",
+  "accounts",
+  "audit_log",
+];
+
+/** A fingerprint of everything an action could change (sessions and the limiter excepted). */
+async function fingerprint(): Promise<Record<string, string>> {
+  const db = await getDb();
+  const out: Record<string, string> = {};
+  for (const table of watchedTables) {
+    const result = await db.execute(
+      sql.raw(`select coalesce(string_agg(t::text, '|' order by t::text), '') as rows from ${table} t`),
+    );
+    const rows = (result as unknown as { rows: { rows: string }[] }).rows[0]?.rows ?? "";
+    out[table] = createHash("sha256").update(rows).digest("hex");
+  }
+  return out;
+}
+
+let f: Fixture;
+let viewerCookies: string[];
+let outsiderCookies: string[];
+
+beforeAll(async () => {
+  f = await seedWorkspace();
+  viewerCookies = await actAs(f.viewerEmail);
+  const other = await otherWorkspace();
+  outsiderCookies = await actAs(other.owner.email);
+}, 60_000);
+
+const actionFiles = serverActionFiles();
+const discovered = (
+  await Promise.all(
+    actionFiles.map(async (file) => {
+      const mod = (await import(`./${file}`)) as Record<string, unknown>;
+      return Object.entries(mod)
+        .filter(([, value]) => typeof value === "function")
+        .map(([name, fn]) => ({
+          key: `${file}#${name}`,
+          fn: fn as (...args: unknown[]) => Promise<unknown>,
+        }));
+    }),
+  )
+).flat();
+
+describe("the authorization matrix", () => {
+  it("has an entry for every server action and route handler in app/", async () => {
+    expect(discovered.map((d) => d.key).sort()).toEqual(Object.keys(actionCases).sort());
+    const routes = await Promise.all(
+      filesNamed(appDir, ["route.ts"]).map(async (file) => {
+        const mod = (await import(`./${file}`)) as Record<string, unknown>;
+        return ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => m in mod).map((m) => `${file}#${m}`);
+      }),
+    );
+    expect(routes.flat().sort()).toEqual(Object.keys(routeCases).sort());
+  });
+
+  it("every admin page checks the session before anything else", () => {
+    for (const page of filesNamed(appDir, ["page.tsx"])) {
+      if (publicPages.includes(page) || page === "page.tsx") continue;
+      expect(readFileSync(path.join(appDir, page), "utf8"), page).toContain("requirePageMember(");
+    }
+  });
+
+  describe.each(discovered)("$key", ({ key, fn }) => {
+    const entry = actionCases[key] as ActionCase;
+
+    const refusedWithNothingChanged = async (cookies: string[] | null, expected: string) => {
+      resetRequest();
+      if (cookies) setRequestCookies(cookies);
+      const before = await fingerprint();
+      const result = (await fn(...entry.args(f))) as { ok: boolean; code?: string };
+      expect(result).toMatchObject({ ok: false, code: expected });
+      expect(await fingerprint()).toEqual(before);
+    };
+
+    it("refuses an anonymous caller", async () => {
+      await refusedWithNothingChanged(null, entry.anonymous ?? "unauthorized");
+    });
+
+    if (entry.permission !== "public" && entry.permission !== "signed-in" && entry.permission !== "read") {
+      it("refuses a viewer", async () => {
+        await refusedWithNothingChanged(viewerCookies, "forbidden");
+      });
+    }
+
+    const outsider = entry.otherWorkspace;
+    if (outsider && outsider !== "acts-on-own-workspace") {
+      it(`refuses a member of another workspace (${outsider})`, async () => {
+        await refusedWithNothingChanged(outsiderCookies, outsider);
+      });
+
+      it("still does when that member forges the workspace cookie", async () => {
+        await refusedWithNothingChanged(
+          [...outsiderCookies, `leadhook_workspace=${f.workspaceId}`],
+          outsider,
+        );
+      });
+    }
+  });
+});
+
+describe("route handlers", () => {
+  it("POST /api/events refuses a caller without an ingest key", async () => {
+    const { POST } = await import("./api/events/route");
+    const response = await POST(
+      new Request("http://localhost:3000/api/events", { method: "POST", body: "{}" }) as never,
+    );
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { code: "unauthorized" } });
+  });
+
+  it("Better Auth's open sign-up endpoint is switched off", async () => {
+    const { POST } = await import("./api/auth/[...all]/route");
+    const before = await fingerprint();
+    const response = await POST(
+      new Request("http://localhost:3000/api/auth/sign-up/email", {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "http://localhost:3000" },
+        body: JSON.stringify({
+          email: "walk-in@example.com",
+          password: "a long enough password",
+          name: "Walk In",
+        }),
+      }),
+    );
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(await fingerprint()).toEqual(before);
+  });
+});

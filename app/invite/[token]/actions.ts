@@ -1,0 +1,57 @@
+"use server";
+
+import { hashPassword } from "better-auth/crypto";
+import { headers } from "next/headers";
+import { chooseWorkspace, getSignedInUser, signInAfterSignUp } from "@/auth/member";
+import { requestOrigin } from "@/auth/request-info";
+import { acceptInvitation } from "@/db/queries/invitations";
+import { AppError, toFieldErrors } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import { runAction } from "@/lib/run-action";
+import { newMemberSchema } from "@/lib/validations/account";
+
+/** "Create account and join": the account, its membership and the spent link land together. */
+export async function acceptInvitationAction(token: string, input: unknown) {
+  return runAction(async () => {
+    const parsed = newMemberSchema.safeParse(input);
+    if (!parsed.success) {
+      throw new AppError("invalid_request", "Fix the errors below.", {
+        fieldErrors: toFieldErrors(parsed.error.issues),
+      });
+    }
+    const { name, password } = parsed.data;
+    const { user, workspaceId } = await acceptInvitation(
+      String(token),
+      { newUser: { name, passwordHash: await hashPassword(password) } },
+      requestOrigin(await headers()),
+    );
+    logger.info({ userId: user.id, workspaceId }, "invitation accepted by a new member");
+    await chooseWorkspace(workspaceId);
+    try {
+      await signInAfterSignUp(user.email, password);
+    } catch (error) {
+      logger.warn({ err: error, userId: user.id }, "sign-in after accepting an invitation failed");
+      throw new AppError(
+        "unavailable",
+        "Your account was created, but signing you in failed. Sign in with your email and new password.",
+      );
+    }
+    return {};
+  });
+}
+
+/** "Join WORKSPACE": the signed-in person the invitation names becomes a member. */
+export async function joinWorkspaceAction(token: string) {
+  return runAction(async () => {
+    const signedIn = await getSignedInUser();
+    if (!signedIn) throw new AppError("unauthorized", "Your session has ended. Sign in again to accept.");
+    const { user, workspaceId } = await acceptInvitation(
+      String(token),
+      { userId: signedIn.id },
+      requestOrigin(await headers()),
+    );
+    logger.info({ userId: user.id, workspaceId }, "invitation accepted by an existing account");
+    await chooseWorkspace(workspaceId);
+    return {};
+  });
+}

@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { getMember, getSignedInUser } from "@/auth/member";
+import { AuthCard } from "@/components/account/auth-card";
+import { SignOutButton } from "@/components/account/sign-out-button";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "No workspace" };
+
+/** Signed in, but a member of no workspace (removed from the last one). */
+export default async function NoWorkspacePage() {
+  const user = await getSignedInUser();
+  if (!user) redirect("/sign-in");
+  if (await getMember()) redirect("/processes");
+  return (
+    <AuthCard title="You are not in any workspace" intro={`Signed in as ${user.email}.`}>
+      <p className="text-sm text-slate-700">
+        Ask an owner or admin of a workspace for an invitation link, or start a workspace of your own.
+      </p>
+      <div className="flex flex-wrap gap-3">
+        <Link
+          href="/workspaces/new"
+          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700"
+        >
+          New workspace
+        </Link>
+        <SignOutButton />
+      </div>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getSignedInUser } from "@/auth/member";
+import { AuthCard } from "@/components/account/auth-card";
+import { NewWorkspaceForm } from "@/components/account/new-workspace-form";
+import { createWorkspaceAction } from "./actions";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "New workspace" };
+
+export default async function NewWorkspacePage() {
+  if (!(await getSignedInUser())) redirect("/sign-in?next=/workspaces/new");
+  return (
+    <AuthCard
+      title="New workspace"
+      intro="A workspace holds its own processes, callbacks, API keys and members. You will be its owner."
+    >
+      <NewWorkspaceForm create={createWorkspaceAction} />
+    </AuthCard>
+  );
+}

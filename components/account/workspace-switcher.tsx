@@ -1,0 +1,52 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import type { ActionResult } from "@/lib/errors";
+
+type Props = {
+  current: string;
+  workspaces: { id: string; name: string }[];
+  switchTo: (workspaceId: string) => Promise<ActionResult>;
+};
+
+const NEW = "__new__";
+
+/** Which workspace the pages show; "New workspace…" starts another. */
+export function WorkspaceSwitcher({ current, workspaces, switchTo }: Props) {
+  const [pending, startTransition] = useTransition();
+  const [problem, setProblem] = useState<string | null>(null);
+  return (
+    <div className="flex items-center gap-2">
+      <label htmlFor="workspace-switcher" className="sr-only">
+        Workspace
+      </label>
+      <select
+        id="workspace-switcher"
+        value={current}
+        disabled={pending}
+        className="max-w-48 truncate rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
+        onChange={(e) => {
+          const id = e.target.value;
+          if (id === NEW) return window.location.assign("/workspaces/new");
+          startTransition(async () => {
+            const result = await switchTo(id);
+            if (result.ok) window.location.assign("/processes");
+            else setProblem(result.message);
+          });
+        }}
+      >
+        {workspaces.map((w) => (
+          <option key={w.id} value={w.id}>
+            {w.name}
+          </option>
+        ))}
+        <option value={NEW}>New workspace…</option>
+      </select>
+      {problem ? (
+        <span role="alert" className="text-xs text-red-700">
+          {problem}
+        </span>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import type { Route } from "next";
+import Form from "next/form";
+import Link from "next/link";
+import { Button } from "../ui/button";
+import { inputClass } from "../ui/field";
+import { AUDIT_LOG_PATH, type AuditSearchValues, actionOptions } from "./audit-search-params";
+import type { AuditActorOption } from "./types";
+
+const labelClass = "block text-sm font-medium text-slate-800";
+
+/** One option per person: someone renamed since appears in the log under more than one label. */
+function personOptions(actors: { id: string | null; label: string }[]): AuditActorOption[] {
+  const seen = new Map<string, AuditActorOption>();
+  for (const actor of actors)
+    if (actor.id && !seen.has(actor.id)) seen.set(actor.id, { id: actor.id, label: actor.label });
+  return [...seen.values()];
+}
+
+/** The Person / Action / From / To filters, sent as a GET form so a filtered view is a shareable link. */
+export function AuditFilters({
+  values,
+  actors,
+}: {
+  values: AuditSearchValues;
+  actors: { id: string | null; label: string }[];
+}) {
+  return (
+    <search>
+      <Form
+        action={AUDIT_LOG_PATH}
+        aria-label="Filter the audit log"
+        className="grid grid-cols-1 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_auto_auto_auto] lg:items-end"
+      >
+        <div className="space-y-1">
+          <label htmlFor="audit-person" className={labelClass}>
+            Person
+          </label>
+          <select id="audit-person" name="person" defaultValue={values.person} className={inputClass}>
+            <option value="">Everyone</option>
+            {personOptions(actors).map((actor) => (
+              <option key={actor.id} value={actor.id}>
+                {actor.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="space-y-1">
+          <label htmlFor="audit-action" className={labelClass}>
+            Action
+          </label>
+          <select id="audit-action" name="action" defaultValue={values.action} className={inputClass}>
+            <option value="">All actions</option>
+            {actionOptions.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="space-y-1">
+          <label htmlFor="audit-from" className={labelClass}>
+            From
+          </label>
+          <input id="audit-from" name="from" type="date" defaultValue={values.from} className={inputClass} />
+        </div>
+        <div className="space-y-1">
+          <label htmlFor="audit-to" className={labelClass}>
+            To
+          </label>
+          <input id="audit-to" name="to" type="date" defaultValue={values.to} className={inputClass} />
+        </div>
+        <div className="flex items-center gap-3 sm:col-span-2 lg:col-span-1">
+          <Button type="submit">Apply</Button>
+          <Link href={AUDIT_LOG_PATH as Route} className="text-sm font-medium text-brand-700 hover:underline">
+            Clear
+          </Link>
+        </div>
+      </Form>
+      <p className="mt-1 text-xs text-slate-500">Dates are UTC days; both ends are included.</p>
+    </search>
+  );
+}

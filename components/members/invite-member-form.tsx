@@ -1,0 +1,130 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { type Path, useForm } from "react-hook-form";
+import type { ActionResult } from "@/lib/errors";
+import { type Role, roleLabels } from "@/lib/roles";
+import { type InvitationInput, invitationSchema } from "@/lib/validations/account";
+import { Button } from "../ui/button";
+import { Field, inputClass } from "../ui/field";
+
+type Created = { link: string; email: string };
+
+/** "Invite a member": makes a one-time link the inviter sends themselves (leadhook sends no email). */
+export function InviteMemberForm({
+  roles,
+  invitationDays,
+  invite,
+}: {
+  /** The roles this member may hand out, most powerful first. */
+  roles: Role[];
+  invitationDays: number;
+  invite: (input: InvitationInput) => Promise<ActionResult<Created>>;
+}) {
+  const router = useRouter();
+  const [created, setCreated] = useState<Created | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  const defaultRole = roles.at(-1) ?? "viewer";
+  const { register, handleSubmit, setError, reset, formState } = useForm<InvitationInput>({
+    resolver: zodResolver(invitationSchema),
+    defaultValues: { email: "", role: defaultRole },
+  });
+  const { errors, isSubmitting } = formState;
+
+  const onSubmit = async (values: InvitationInput) => {
+    setProblem(null);
+    const result = await invite(values);
+    if (!result.ok) {
+      const fields = Object.entries(result.fieldErrors).filter(
+        ([path]) => path === "email" || path === "role",
+      );
+      for (const [path, message] of fields) {
+        setError(path as Path<InvitationInput>, { type: "server", message });
+      }
+      if (fields.length === 0 || result.code !== "invalid_request") setProblem(result.message);
+      return;
+    }
+    setCreated({ link: result.link, email: result.email });
+    setCopied(false);
+    reset({ email: "", role: values.role });
+    router.refresh();
+  };
+
+  return (
+    <section
+      aria-labelledby="invite-member"
+      className="space-y-4 rounded-lg border border-slate-200 bg-white p-5"
+    >
+      <h2 id="invite-member" className="text-lg font-semibold">
+        Invite a member
+      </h2>
+      <form noValidate className="flex flex-wrap items-start gap-3" onSubmit={handleSubmit(onSubmit)}>
+        <Field id="invite-email" label="Email" error={errors.email?.message} className="w-72">
+          {(control) => (
+            <input
+              {...control}
+              {...register("email")}
+              type="email"
+              autoComplete="off"
+              className={inputClass}
+            />
+          )}
+        </Field>
+        <Field id="invite-role" label="Role" error={errors.role?.message} className="w-40">
+          {(control) => (
+            <select {...control} {...register("role")} className={inputClass}>
+              {roles.map((r) => (
+                <option key={r} value={r}>
+                  {roleLabels[r]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Button type="submit" disabled={isSubmitting} className="mt-6">
+          {isSubmitting ? "Creating…" : "Create invitation link"}
+        </Button>
+      </form>
+      {problem ? (
+        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
+          {problem}
+        </p>
+      ) : null}
+      {created ? (
+        <div role="status" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-4">
+          <div className="flex flex-wrap items-end gap-2">
+            <div className="min-w-0 flex-1 space-y-1">
+              <label htmlFor="invitation-link" className="block text-sm font-medium text-slate-800">
+                Invitation link
+              </label>
+              <input
+                id="invitation-link"
+                readOnly
+                value={created.link}
+                onFocus={(event) => event.currentTarget.select()}
+                className={`${inputClass} font-mono`}
+              />
+            </div>
+            <Button
+              variant="secondary"
+              onClick={() =>
+                navigator.clipboard.writeText(created.link).then(
+                  () => setCopied(true),
+                  () => setCopied(false),
+                )
+              }
+            >
+              {copied ? "Copied" : "Copy"}
+            </Button>
+          </div>
+          <p className="text-sm text-amber-900">
+            Send this link to {created.email}. It works once and expires in {invitationDays} days.
+          </p>
+        </div>
+      ) : null}
+    </section>
+  );
+}

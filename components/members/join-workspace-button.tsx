@@ -1,0 +1,49 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import type { ActionResult } from "@/lib/errors";
+import { Button } from "../ui/button";
+
+/** Accepting an invitation as the signed-in person it names: one button. */
+export function JoinWorkspaceButton({
+  workspaceName,
+  join,
+}: {
+  workspaceName: string;
+  /** The join action with the invitation's token already bound. */
+  join: () => Promise<ActionResult>;
+}) {
+  const router = useRouter();
+  const [problem, setProblem] = useState<string | null>(null);
+  const [joined, setJoined] = useState(false);
+  const [pending, startTransition] = useTransition();
+
+  return (
+    <div className="space-y-3">
+      {problem ? (
+        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
+          {problem}
+        </p>
+      ) : null}
+      <Button
+        className="w-full"
+        disabled={pending || joined}
+        onClick={() =>
+          startTransition(async () => {
+            setProblem(null);
+            const result = await join();
+            if (!result.ok) {
+              setProblem(result.message);
+              return;
+            }
+            setJoined(true);
+            router.push("/processes");
+          })
+        }
+      >
+        Join {workspaceName}
+      </Button>
+    </div>
+  );
+}

@@ -1,0 +1,142 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import type { ActionResult } from "@/lib/errors";
+import { type Role, roleLabels, roles } from "@/lib/roles";
+import { Button } from "../ui/button";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { inputClass } from "../ui/field";
+import { Th } from "../ui/table";
+
+export type MemberRow = { userId: string; name: string; email: string; role: Role; joined: string };
+
+type Manage = {
+  changeRole: (userId: string, role: Role) => Promise<ActionResult<{ role: Role }>>;
+  remove: (userId: string) => Promise<ActionResult>;
+};
+
+/** The workspace's members; an owner (given `manage`) changes roles in place and removes people. */
+export function MemberList({
+  members,
+  workspaceName,
+  manage,
+}: {
+  members: MemberRow[];
+  workspaceName: string;
+  /** Absent for a role that may not manage members: roles are shown as text. */
+  manage?: Manage;
+}) {
+  const router = useRouter();
+  const [message, setMessage] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  const run = (work: () => Promise<ActionResult<object>>, onFailure?: () => void) =>
+    startTransition(async () => {
+      const result = await work();
+      setMessage(result.ok ? null : result.message);
+      if (!result.ok) onFailure?.();
+      router.refresh();
+    });
+
+  return (
+    <div className="space-y-2">
+      {message ? (
+        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
+          {message}
+        </p>
+      ) : null}
+      <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-left text-sm">
+        <caption className="sr-only">Members</caption>
+        <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
+          <tr>
+            <Th>Name</Th>
+            <Th>Email</Th>
+            <Th>Role</Th>
+            <Th>Joined</Th>
+            {manage ? <Th hidden>Actions</Th> : null}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {members.map((m) => (
+            // Keyed on the role too: a refresh with the saved role resets the row's local choice.
+            <tr key={`${m.userId}:${m.role}`}>
+              <td className="px-4 py-3 font-medium">{m.name}</td>
+              <td className="px-4 py-3 text-slate-600">{m.email}</td>
+              <td className="px-4 py-3">
+                {manage ? (
+                  <RoleSelect
+                    member={m}
+                    disabled={pending}
+                    onChange={(role, revert) => run(() => manage.changeRole(m.userId, role), revert)}
+                  />
+                ) : (
+                  roleLabels[m.role]
+                )}
+              </td>
+              <td className="px-4 py-3 text-slate-600">{m.joined}</td>
+              {manage ? (
+                <td className="px-4 py-3 text-right">
+                  <ConfirmDialog
+                    title={`Remove ${m.name}?`}
+                    description={`${m.name} (${m.email}) loses access to ${workspaceName} at once. Their account stays; invite them again to bring them back.`}
+                    confirmLabel="Remove member"
+                    onConfirm={() => run(() => manage.remove(m.userId))}
+                    trigger={
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        className="text-red-700"
+                        disabled={pending}
+                        aria-label={`Remove ${m.name}`}
+                      >
+                        Remove
+                      </Button>
+                    }
+                  />
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function RoleSelect({
+  member,
+  disabled,
+  onChange,
+}: {
+  member: MemberRow;
+  disabled: boolean;
+  onChange: (role: Role, revert: () => void) => void;
+}) {
+  const [role, setRole] = useState<Role>(member.role);
+  const id = `role-${member.userId}`;
+  return (
+    <>
+      <label htmlFor={id} className="sr-only">
+        Role for {member.name}
+      </label>
+      <select
+        id={id}
+        value={role}
+        disabled={disabled}
+        className={`${inputClass} w-32`}
+        onChange={(event) => {
+          const next = event.target.value as Role;
+          setRole(next);
+          onChange(next, () => setRole(member.role));
+        }}
+      >
+        {roles.map((r) => (
+          <option key={r} value={r}>
+            {roleLabels[r]}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}

@@ -1,0 +1,78 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { type Path, useForm } from "react-hook-form";
+import type { ActionResult } from "@/lib/errors";
+import { type NewMemberInput, newMemberSchema } from "@/lib/validations/account";
+import { Button } from "../ui/button";
+import { Field, inputClass } from "../ui/field";
+
+/** Accepting an invitation as someone new: name and password; the email is the invitation's. */
+export function NewMemberForm({
+  accept,
+  minPasswordLength,
+}: {
+  /** The accept action with the invitation's token already bound. */
+  accept: (input: NewMemberInput) => Promise<ActionResult>;
+  minPasswordLength: number;
+}) {
+  const router = useRouter();
+  const [problem, setProblem] = useState<string | null>(null);
+  const [joined, setJoined] = useState(false);
+  const { register, handleSubmit, setError, formState } = useForm<NewMemberInput>({
+    resolver: zodResolver(newMemberSchema),
+    defaultValues: { name: "", password: "" },
+  });
+  const { errors, isSubmitting } = formState;
+
+  const onSubmit = async (values: NewMemberInput) => {
+    setProblem(null);
+    const result = await accept(values);
+    if (result.ok) {
+      setJoined(true);
+      router.push("/processes");
+      return;
+    }
+    const fields = Object.entries(result.fieldErrors).filter(
+      ([path]) => path === "name" || path === "password",
+    );
+    for (const [path, message] of fields) {
+      setError(path as Path<NewMemberInput>, { type: "server", message });
+    }
+    if (fields.length === 0) setProblem(result.message);
+  };
+
+  return (
+    <form noValidate onSubmit={handleSubmit(onSubmit)} className="space-y-4">
+      <Field id="name" label="Name" error={errors.name?.message}>
+        {(control) => <input {...control} {...register("name")} autoComplete="name" className={inputClass} />}
+      </Field>
+      <Field
+        id="password"
+        label="Password"
+        hint={`At least ${minPasswordLength} characters`}
+        error={errors.password?.message}
+      >
+        {(control) => (
+          <input
+            {...control}
+            {...register("password")}
+            type="password"
+            autoComplete="new-password"
+            className={inputClass}
+          />
+        )}
+      </Field>
+      {problem ? (
+        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
+          {problem}
+        </p>
+      ) : null}
+      <Button type="submit" disabled={isSubmitting || joined} className="w-full">
+        {isSubmitting || joined ? "Creating your account…" : "Create account and join"}
+      </Button>
+    </form>
+  );
+}

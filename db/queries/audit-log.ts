@@ -1,0 +1,182 @@
+import "server-only";
+import { and, desc, eq, gte, lt, lte, or, sql } from "drizzle-orm";
+import type { AuditAction } from "@/lib/audit";
+import { isUuid } from "@/lib/uuid";
+import { auditLog, memberships, users } from "../access-schema";
+import { type Executor, getDb } from "../index";
+
+/** Who is acting, in which workspace, from where: everything an audit entry takes from the request. */
+export type AuditContext = {
+  workspaceId: string;
+  actorId: string | null;
+  actorLabel: string;
+  ipAddress: string | null;
+  userAgent: string | null;
+};
+
+export type AuditRecord = {
+  action: AuditAction;
+  targetType?: string;
+  targetId?: string;
+  targetLabel?: string;
+  details?: Record<string, unknown>;
+};
+
+/** "Asha Rao <asha@example.com>": how an actor is named in the log, kept if they are later removed. */
+export function actorLabel(user: { name: string; email: string }): string {
+  return `${user.name} <${user.email}>`;
+}
+
+/** An operator running a script on the server: no account, no address. */
+export function operatorContext(workspaceId: string): AuditContext {
+  return { workspaceId, actorId: null, actorLabel: "operator (CLI)", ipAddress: null, userAgent: null };
+}
+
+/** Writes entries with the executor of the change they record, so both land or neither does. */
+export async function recordAudit(exec: Executor, context: AuditContext, ...records: AuditRecord[]) {
+  if (records.length === 0) return;
+  await exec.insert(auditLog).values(
+    records.map((r) => ({
+      workspaceId: context.workspaceId,
+      actorId: context.actorId,
+      actorLabel: context.actorLabel,
+      ipAddress: context.ipAddress,
+      userAgent: context.userAgent,
+      action: r.action,
+      targetType: r.targetType ?? null,
+      targetId: r.targetId ?? null,
+      targetLabel: r.targetLabel ?? null,
+      details: r.details ?? {},
+    })),
+  );
+}
+
+/**
+ * A sign-in attempt, recorded in every workspace the person belongs to. An attempt for an email with no
+ * account belongs to no workspace: it is kept (workspace empty) but shown on no workspace's page.
+ */
+export async function recordSignIn(attempt: {
+  email: string;
+  userId?: string;
+  succeeded: boolean;
+  ipAddress: string | null;
+  userAgent: string | null;
+}) {
+  const db = await getDb();
+  const [user] = attempt.userId
+    ? await db.select().from(users).where(eq(users.id, attempt.userId))
+    : await db.select().from(users).where(eq(users.email, attempt.email));
+  const action: AuditAction = attempt.succeeded ? "sign_in.succeeded" : "sign_in.failed";
+  const base = {
+    actorId: user?.id ?? null,
+    actorLabel: user ? actorLabel(user) : attempt.email || "(no email)",
+    ipAddress: attempt.ipAddress,
+    userAgent: attempt.userAgent,
+    action,
+    targetType: "user",
+    targetId: user?.id ?? null,
+    targetLabel: user?.email ?? attempt.email,
+  };
+  const workspaceIds = user
+    ? (
+        await db
+          .select({ id: memberships.workspaceId })
+          .from(memberships)
+          .where(eq(memberships.userId, user.id))
+      ).map((m) => m.id)
+    : [];
+  const rows = workspaceIds.length
+    ? workspaceIds.map((workspaceId) => ({ ...base, workspaceId }))
+    : [{ ...base, workspaceId: null }];
+  await db.insert(auditLog).values(rows);
+}
+
+export type AuditFilters = {
+  actorId?: string;
+  action?: AuditAction;
+  from?: Date;
+  to?: Date;
+  /** The `nextCursor` of the page before: entries older than its last one. */
+  cursor?: string;
+};
+
+const PAGE_SIZE = 50;
+
+/** One page of a workspace's audit log, newest first, and the cursor of the page after it. */
+export async function listAuditEntries(workspaceId: string, filters: AuditFilters, limit = PAGE_SIZE) {
+  const db = await getDb();
+  const conditions = [eq(auditLog.workspaceId, workspaceId)];
+  if (filters.actorId) conditions.push(eq(auditLog.actorId, filters.actorId));
+  if (filters.action) conditions.push(eq(auditLog.action, filters.action));
+  if (filters.from) conditions.push(gte(auditLog.createdAt, filters.from));
+  if (filters.to) conditions.push(lte(auditLog.createdAt, filters.to));
+  const after = filters.cursor ? decodeCursor(filters.cursor) : undefined;
+  if (after) {
+    const at = sql`${after.createdAt}::timestamptz`;
+    conditions.push(
+      or(lt(auditLog.createdAt, at), and(eq(auditLog.createdAt, at), lt(auditLog.id, after.id))) ?? sql`true`,
+    );
+  }
+  const rows = await db
+    .select({ entry: auditLog, createdAtText: sql<string>`${auditLog.createdAt}::text` })
+    .from(auditLog)
+    .where(and(...conditions))
+    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    entries: page.map((r) => r.entry),
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ createdAt: last.createdAtText, id: last.entry.id }) : null,
+  };
+}
+
+/** Everyone who appears in a workspace's log, for the "Person" filter. */
+export async function listAuditActors(workspaceId: string) {
+  const db = await getDb();
+  return db
+    .selectDistinct({ id: auditLog.actorId, label: auditLog.actorLabel })
+    .from(auditLog)
+    .where(and(eq(auditLog.workspaceId, workspaceId), sql`${auditLog.actorId} is not null`))
+    .orderBy(auditLog.actorLabel);
+}
+
+type Cursor = { createdAt: string; id: string };
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString("base64url");
+}
+
+const PG_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-](\d{2})(?::(\d{2}))?$/;
+
+/** `timestamptz::text` with values Postgres accepts: a crafted cursor starts from the top, never a 500. */
+function isPgTimestamp(text: string): boolean {
+  const match = PG_TIMESTAMP.exec(text);
+  if (!match) return false;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map(Number);
+  const [offsetHours = 0, offsetMinutes = 0] = match.slice(8).map((v) => Number(v ?? 0));
+  // Date.UTC reads years 1-99 as 1901-1999: the same leap years, so the day check still holds.
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    year >= 1 &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60 &&
+    offsetHours <= 15 &&
+    offsetMinutes < 60
+  );
+}
+
+function decodeCursor(text: string): Cursor | undefined {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+    if (typeof createdAt !== "string" || !isPgTimestamp(createdAt)) return;
+    if (typeof id !== "string" || !isUuid(id)) return;
+    return { createdAt, id };
+  } catch {
+    return undefined;
+  }
+}

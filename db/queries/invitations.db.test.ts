@@ -1,0 +1,245 @@
+import { randomBytes } from "node:crypto";
+import { hashPassword } from "better-auth/crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { auditLog, invitations, memberships, users } from "@/db/access-schema";
+import { getDb } from "@/db/index";
+import { type AuditContext, actorLabel } from "./audit-log";
+import {
+  acceptInvitation,
+  createInvitation,
+  findInvitation,
+  listPendingInvitations,
+  revokeInvitation,
+} from "./invitations";
+import { insertUser, insertWorkspace } from "./members";
+import { getDefaultWorkspace } from "./workspaces";
+
+const request = { ipAddress: "198.51.100.4", userAgent: "vitest" };
+let passwordHash: string;
+let owner: Awaited<ReturnType<typeof makeUser>>;
+let context: AuditContext;
+
+async function makeUser(name: string, email = freshEmail()) {
+  return insertUser(await getDb(), { name, email, passwordHash });
+}
+
+function freshEmail(): string {
+  return `person.${randomBytes(4).toString("hex")}@example.com`;
+}
+
+const newUser = (name = "New Person") => ({ newUser: { name, passwordHash } });
+
+beforeAll(async () => {
+  passwordHash = await hashPassword("correct horse battery staple");
+  owner = await makeUser("Asha Rao");
+  const workspace = await getDefaultWorkspace();
+  await (await getDb())
+    .insert(memberships)
+    .values({ workspaceId: workspace.id, userId: owner.id, role: "owner" });
+  context = {
+    workspaceId: workspace.id,
+    actorId: owner.id,
+    actorLabel: actorLabel(owner),
+    ipAddress: "203.0.113.7",
+    userAgent: "vitest",
+  };
+});
+
+async function usersWithEmail(email: string) {
+  const db = await getDb();
+  return db.select().from(users).where(eq(users.email, email.toLowerCase()));
+}
+
+async function membershipsOf(userId: string) {
+  const db = await getDb();
+  return db.select().from(memberships).where(eq(memberships.userId, userId));
+}
+
+async function auditFor(targetLabel: string) {
+  const db = await getDb();
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.workspaceId, context.workspaceId), eq(auditLog.targetLabel, targetLabel)));
+}
+
+describe("createInvitation", () => {
+  it("keeps only the token's hash and records the invitation", async () => {
+    const email = freshEmail();
+    const { token, invitation } = await createInvitation(context, {
+      email: email.toUpperCase(),
+      role: "admin",
+    });
+    expect(invitation).toMatchObject({ email, role: "admin", invitedBy: owner.id });
+    expect(invitation.tokenHash).not.toContain(token);
+    expect(await findInvitation(token)).toMatchObject({ state: "valid", invitedBy: "Asha Rao" });
+    expect(await auditFor(email)).toMatchObject([{ action: "member.invited", details: { role: "admin" } }]);
+  });
+
+  it("refuses to invite someone who is already a member", async () => {
+    await expect(
+      createInvitation(context, { email: owner.email.toUpperCase(), role: "viewer" }),
+    ).rejects.toMatchObject({ code: "invalid_request", fieldErrors: { email: expect.any(String) } });
+    expect((await listPendingInvitations(context.workspaceId)).map((i) => i.email)).not.toContain(
+      owner.email,
+    );
+  });
+
+  it("withdraws the older pending invitation when the same email is invited again", async () => {
+    const email = freshEmail();
+    const first = await createInvitation(context, { email, role: "viewer" });
+    const second = await createInvitation(context, { email, role: "admin" });
+    expect(await findInvitation(first.token)).toMatchObject({ state: "revoked" });
+    expect(await findInvitation(second.token)).toMatchObject({ state: "valid" });
+    const pending = (await listPendingInvitations(context.workspaceId)).filter((i) => i.email === email);
+    expect(pending).toMatchObject([{ id: second.invitation.id, role: "admin", invitedBy: "Asha Rao" }]);
+    await expect(acceptInvitation(first.token, newUser(), request)).rejects.toMatchObject({
+      code: "conflict",
+    });
+    expect(await usersWithEmail(email)).toEqual([]);
+  });
+});
+
+describe("acceptInvitation", () => {
+  it("works once: a second use is refused and leaves one membership", async () => {
+    const email = freshEmail();
+    const { token } = await createInvitation(context, { email, role: "admin" });
+    const { user, workspaceId } = await acceptInvitation(token, newUser("Ravi Kumar"), request);
+    expect(user).toMatchObject({ name: "Ravi Kumar", email });
+    expect(workspaceId).toBe(context.workspaceId);
+    expect(await membershipsOf(user.id)).toMatchObject([{ workspaceId, role: "admin" }]);
+    expect(await findInvitation(token)).toMatchObject({ state: "used" });
+
+    await expect(acceptInvitation(token, newUser("Someone Else"), request)).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/already used/),
+    });
+    await expect(acceptInvitation(token, { userId: user.id }, request)).rejects.toMatchObject({
+      code: "conflict",
+    });
+    expect(await usersWithEmail(email)).toHaveLength(1);
+    expect(await membershipsOf(user.id)).toHaveLength(1);
+    expect(await auditFor(email)).toMatchObject(
+      expect.arrayContaining([
+        expect.objectContaining({ action: "member.joined", actorId: user.id, ipAddress: "198.51.100.4" }),
+      ]),
+    );
+  });
+
+  it("refuses an expired invitation and creates no account", async () => {
+    const email = freshEmail();
+    const { token, invitation } = await createInvitation(context, { email, role: "viewer" });
+    const db = await getDb();
+    await db
+      .update(invitations)
+      .set({ expiresAt: sql`now() - interval '1 minute'` })
+      .where(eq(invitations.id, invitation.id));
+    expect(await findInvitation(token)).toMatchObject({ state: "expired" });
+    await expect(acceptInvitation(token, newUser(), request)).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/expired/),
+    });
+    expect(await usersWithEmail(email)).toEqual([]);
+    expect((await listPendingInvitations(context.workspaceId)).map((i) => i.id)).not.toContain(invitation.id);
+  });
+
+  it("refuses a withdrawn invitation and creates no account", async () => {
+    const email = freshEmail();
+    const { token, invitation } = await createInvitation(context, { email, role: "viewer" });
+    await revokeInvitation(context, invitation.id);
+    expect(await findInvitation(token)).toMatchObject({ state: "revoked" });
+    await expect(acceptInvitation(token, newUser(), request)).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/withdrawn/),
+    });
+    expect(await usersWithEmail(email)).toEqual([]);
+    expect(await auditFor(email)).toMatchObject(
+      expect.arrayContaining([expect.objectContaining({ action: "invitation.revoked" })]),
+    );
+  });
+
+  it("lets the signed-in person the invitation names join with their account", async () => {
+    const existing = await makeUser("Meera Shah");
+    const { token } = await createInvitation(context, { email: existing.email, role: "viewer" });
+    const { user } = await acceptInvitation(token, { userId: existing.id }, request);
+    expect(user.id).toBe(existing.id);
+    expect(await membershipsOf(existing.id)).toMatchObject([
+      { workspaceId: context.workspaceId, role: "viewer" },
+    ]);
+  });
+
+  it("refuses an account with a different email, and the link stays usable", async () => {
+    const invited = await makeUser("Invited Person");
+    const other = await makeUser("Other Person");
+    const { token } = await createInvitation(context, { email: invited.email, role: "admin" });
+    await expect(acceptInvitation(token, { userId: other.id }, request)).rejects.toMatchObject({
+      code: "invalid_request",
+      message: expect.stringContaining(invited.email),
+    });
+    expect(await membershipsOf(other.id)).toEqual([]);
+    expect(await findInvitation(token)).toMatchObject({ state: "valid" });
+  });
+
+  it("refuses a new account for an email that already has one, and the link stays usable", async () => {
+    const existing = await makeUser("Already Here");
+    const { token } = await createInvitation(context, { email: existing.email, role: "viewer" });
+    await expect(acceptInvitation(token, newUser(), request)).rejects.toMatchObject({ code: "conflict" });
+    expect(await usersWithEmail(existing.email)).toHaveLength(1);
+    expect(await findInvitation(token)).toMatchObject({ state: "valid" });
+  });
+
+  it("gives exactly one success when two requests accept one link at once", async () => {
+    const email = freshEmail();
+    const { token } = await createInvitation(context, { email, role: "viewer" });
+    const results = await Promise.allSettled([
+      acceptInvitation(token, newUser("Tab One"), request),
+      acceptInvitation(token, newUser("Tab Two"), request),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.filter((r) => r.status === "rejected")).toMatchObject([{ reason: { code: "conflict" } }]);
+    const created = await usersWithEmail(email);
+    expect(created).toHaveLength(1);
+    expect(await membershipsOf(created[0]?.id ?? "")).toHaveLength(1);
+  });
+
+  it("gives exactly one success when one account accepts one link twice at once", async () => {
+    // No unique email to fall back on here: only the lock on the invitation row spends the link once.
+    const existing = await makeUser("Double Click");
+    const { token } = await createInvitation(context, { email: existing.email, role: "admin" });
+    const results = await Promise.allSettled([
+      acceptInvitation(token, { userId: existing.id }, request),
+      acceptInvitation(token, { userId: existing.id }, request),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.filter((r) => r.status === "rejected")).toMatchObject([{ reason: { code: "conflict" } }]);
+    expect(await membershipsOf(existing.id)).toHaveLength(1);
+    const joined = (await auditFor(existing.email)).filter((e) => e.action === "member.joined");
+    expect(joined).toHaveLength(1);
+  });
+});
+
+describe("revokeInvitation and findInvitation", () => {
+  it("treats an invitation of another workspace as not found", async () => {
+    const stranger = await makeUser("Other Owner");
+    const db = await getDb();
+    const theirs = await insertWorkspace(db, "Other workspace", stranger.id);
+    const { token, invitation } = await createInvitation(
+      { ...context, workspaceId: theirs.id, actorId: stranger.id, actorLabel: actorLabel(stranger) },
+      { email: freshEmail(), role: "viewer" },
+    );
+    await expect(revokeInvitation(context, invitation.id)).rejects.toMatchObject({ code: "not_found" });
+    expect(await findInvitation(token)).toMatchObject({ state: "valid", workspaceName: "Other workspace" });
+    expect((await listPendingInvitations(context.workspaceId)).map((i) => i.id)).not.toContain(invitation.id);
+  });
+
+  it("knows nothing of a token it never issued, or of a malformed one", async () => {
+    expect(await findInvitation(randomBytes(32).toString("base64url"))).toBeUndefined();
+    expect(await findInvitation("not a token")).toBeUndefined();
+    await expect(
+      acceptInvitation(randomBytes(32).toString("base64url"), newUser(), request),
+    ).rejects.toMatchObject({
+      code: "not_found",
+    });
+  });
+});

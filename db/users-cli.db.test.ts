@@ -1,0 +1,209 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { verifyPassword } from "better-auth/crypto";
+import { and, count, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { accounts, auditLog, memberships, sessions, users } from "./access-schema";
+import { getDb } from "./index";
+import { getDefaultWorkspace } from "./queries/workspaces";
+import { workspaces } from "./schema";
+
+/** Runs the real script, as `npm run users:*` does, against this file's database. */
+function cli(args: string[], stdin: string) {
+  const child = spawn("node_modules/.bin/tsx", ["--conditions=react-server", "db/users-cli.ts", ...args], {
+    env: { ...process.env },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  child.stdin.end(stdin);
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr })),
+  );
+}
+
+async function tableCounts() {
+  const db = await getDb();
+  const [u] = await db.select({ n: count() }).from(users);
+  const [m] = await db.select({ n: count() }).from(memberships);
+  const [a] = await db.select({ n: count() }).from(auditLog);
+  return { users: u?.n, memberships: m?.n, audit: a?.n };
+}
+
+async function credentialHash(userId: string) {
+  const db = await getDb();
+  const [account] = await db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.userId, userId), eq(accounts.providerId, "credential")));
+  return account?.password ?? "";
+}
+
+// The script is a separate process: it reaches this file's database only on a Postgres server. Under the
+// pglite project the database lives in this test process's memory, out of the script's reach.
+describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
+  const password = "correct horse battery staple";
+
+  it("creates a person with a verifiable password, a membership and an audit entry", async () => {
+    const result = await cli(
+      ["create", "--email", "Asha@Example.com", "--name", "Asha Rao", "--role", "admin"],
+      `${password}\n`,
+    );
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Created asha@example\.com .* admin .*Default workspace/);
+    expect(result.stdout).not.toContain(password);
+
+    const db = await getDb();
+    const workspace = await getDefaultWorkspace();
+    const [user] = await db.select().from(users).where(eq(users.email, "asha@example.com"));
+    if (!user) throw new Error("no user");
+    expect(user.name).toBe("Asha Rao");
+    const hash = await credentialHash(user.id);
+    expect(hash).not.toContain(password);
+    expect(await verifyPassword({ hash, password })).toBe(true);
+    expect(await verifyPassword({ hash, password: "something else entirely" })).toBe(false);
+    const [membership] = await db.select().from(memberships).where(eq(memberships.userId, user.id));
+    expect(membership).toMatchObject({ workspaceId: workspace.id, role: "admin" });
+    const entries = await db.select().from(auditLog).where(eq(auditLog.targetId, user.id));
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      workspaceId: workspace.id,
+      action: "user.created",
+      actorId: null,
+      actorLabel: "operator (CLI)",
+      targetLabel: "asha@example.com",
+      details: { role: "admin" },
+    });
+  });
+
+  it("refuses a short password, writing nothing", async () => {
+    const before = await tableCounts();
+    const result = await cli(
+      ["create", "--email", "short@example.com", "--name", "Short", "--role", "viewer"],
+      "too-short\n",
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/at least 12 characters/);
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it("refuses a password given as a flag, and invalid details", async () => {
+    const before = await tableCounts();
+    const flag = await cli(
+      ["create", "--email", "flag@example.com", "--name", "Flag", "--role", "viewer", "--password", password],
+      `${password}\n`,
+    );
+    expect(flag.code).toBe(1);
+    expect(flag.stderr).toMatch(/--password is not accepted/);
+    const invalid = await cli(
+      ["create", "--email", "not-an-email", "--name", "", "--role", "boss"],
+      `${password}\n`,
+    );
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/--email: Enter an email address/);
+    expect(invalid.stderr).toMatch(/--name: Name is required/);
+    expect(invalid.stderr).toMatch(/--role: choose owner, admin or viewer/);
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it("adds an existing person to another workspace without touching their password", async () => {
+    const db = await getDb();
+    const [user] = await db.select().from(users).where(eq(users.email, "asha@example.com"));
+    if (!user) throw new Error("run the create test first");
+    const hashBefore = await credentialHash(user.id);
+
+    const again = await cli(
+      ["create", "--email", "asha@example.com", "--name", "Asha", "--role", "viewer"],
+      "",
+    );
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already a member/);
+
+    const slug = `sales-${randomBytes(3).toString("hex")}`;
+    const [sales] = await db.insert(workspaces).values({ slug, name: "Sales" }).returning();
+    const joined = await cli(
+      ["create", "--email", "asha@example.com", "--name", "Asha", "--role", "viewer", "--workspace", slug],
+      "",
+    );
+    expect(joined.code).toBe(0);
+    expect(joined.stdout).toMatch(/password unchanged/);
+    const [membership] = await db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.userId, user.id), eq(memberships.workspaceId, sales?.id ?? "")));
+    expect(membership?.role).toBe("viewer");
+    const [entry] = await db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.workspaceId, sales?.id ?? ""));
+    expect(entry).toMatchObject({
+      action: "member.joined",
+      actorLabel: "operator (CLI)",
+      details: { role: "viewer" },
+    });
+    expect(await credentialHash(user.id)).toBe(hashBefore);
+
+    const nowhere = await cli(
+      ["create", "--email", "x@example.com", "--name", "X", "--role", "viewer", "--workspace", "nope"],
+      `${password}\n`,
+    );
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toMatch(/No workspace has the slug "nope"/);
+  });
+
+  it("resets a password: new hash, every session ended, an audit entry in each workspace", async () => {
+    const db = await getDb();
+    const [user] = await db.select().from(users).where(eq(users.email, "asha@example.com"));
+    if (!user) throw new Error("run the create test first");
+    const expiresAt = new Date(Date.now() + 86_400_000);
+    await db.insert(sessions).values([
+      { token: randomBytes(16).toString("hex"), userId: user.id, expiresAt },
+      { token: randomBytes(16).toString("hex"), userId: user.id, expiresAt },
+    ]);
+    const fresh = "a brand new passphrase";
+
+    const result = await cli(
+      ["reset-password", "--email", "ASHA@example.com"],
+      `${fresh}\r\nignored second line\n`,
+    );
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/2 sessions ended/);
+    expect(result.stdout).not.toContain(fresh);
+
+    const hash = await credentialHash(user.id);
+    expect(await verifyPassword({ hash, password: fresh })).toBe(true);
+    expect(await verifyPassword({ hash, password })).toBe(false);
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([]);
+    const entries = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "user.password_reset"), eq(auditLog.targetId, user.id)));
+    const workspaceIds = (await db.select().from(memberships).where(eq(memberships.userId, user.id))).map(
+      (m) => m.workspaceId,
+    );
+    expect(workspaceIds).toHaveLength(2);
+    expect(entries.map((e) => e.workspaceId).sort()).toEqual(workspaceIds.sort());
+  });
+
+  it("refuses an unknown email or a short password on reset, changing nothing", async () => {
+    const db = await getDb();
+    const [user] = await db.select().from(users).where(eq(users.email, "asha@example.com"));
+    const hashBefore = await credentialHash(user?.id ?? "");
+    const before = await tableCounts();
+    const unknown = await cli(["reset-password", "--email", "nobody@example.com"], `${password}\n`);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/No account has the email nobody@example\.com/);
+    const short = await cli(["reset-password", "--email", "asha@example.com"], "short\n");
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/at least 12 characters/);
+    expect(await tableCounts()).toEqual(before);
+    expect(await credentialHash(user?.id ?? "")).toBe(hashBefore);
+  });
+});

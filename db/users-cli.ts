@@ -1,0 +1,235 @@
+import "server-only";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { hashPassword } from "better-auth/crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { emailSchema, newPassword, operatorUserSchema } from "@/lib/validations/account";
+import { accounts, memberships, sessions, users } from "./access-schema";
+import { closeDb, getDb } from "./index";
+import { migrate } from "./migrate";
+import { operatorContext, recordAudit } from "./queries/audit-log";
+import { insertUser } from "./queries/members";
+import { getDefaultWorkspace } from "./queries/workspaces";
+import { workspaces } from "./schema";
+
+const usage = `Usage:
+  npm run users:create -- --email <email> --name <name> --role owner|admin|viewer [--workspace <slug>]
+  npm run users:reset-password -- --email <email>
+
+The password is typed at the prompt, or piped as the first line of stdin; never passed as a flag.`;
+
+/** A mistake of the operator's: printed as it is, exit code 1, nothing written. */
+class UsageError extends Error {}
+
+const options = {
+  email: { type: "string" },
+  name: { type: "string" },
+  role: { type: "string" },
+  workspace: { type: "string" },
+} as const;
+
+function parse(args: string[]) {
+  if (args.some((arg) => arg === "--password" || arg.startsWith("--password="))) {
+    throw new UsageError(
+      "--password is not accepted: a password on the command line ends up in shell history and the process list. " +
+        "Type it at the prompt or pipe it on stdin.",
+    );
+  }
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : error}\n\n${usage}`);
+  }
+}
+
+/** Typed without echo at a terminal (asked twice), else the first line of piped stdin. */
+async function readPassword(): Promise<string> {
+  if (!process.stdin.isTTY) return readFirstLine();
+  const first = await promptHidden("Password (at least 12 characters): ");
+  const again = await promptHidden("Repeat the password: ");
+  if (first !== again) throw new UsageError("The two passwords differ. Nothing was changed.");
+  return first;
+}
+
+function readFirstLine(): Promise<string> {
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+    let answered = false;
+    lines.once("line", (line) => {
+      answered = true;
+      resolve(line);
+      lines.close();
+    });
+    lines.once("close", () => {
+      if (!answered) resolve("");
+      process.stdin.destroy();
+    });
+  });
+}
+
+function promptHidden(question: string): Promise<string> {
+  const stdin = process.stdin;
+  process.stderr.write(question);
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.setEncoding("utf8");
+  return new Promise((resolve, reject) => {
+    let typed = "";
+    const finish = (error?: Error) => {
+      stdin.off("data", onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write("\n");
+      if (error) reject(error);
+      else resolve(typed);
+    };
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === "\r" || char === "\n" || char === "\u0004") return finish();
+        if (char === "\u0003") return finish(new UsageError("Cancelled. Nothing was changed."));
+        if (char === "\u007f" || char === "\b") typed = typed.slice(0, -1);
+        else typed += char;
+      }
+    };
+    stdin.on("data", onData);
+  });
+}
+
+function checkPassword(password: string): string {
+  const result = newPassword.safeParse(password);
+  if (!result.success)
+    throw new UsageError(`Password: ${result.error.issues[0]?.message}. Nothing was changed.`);
+  return result.data;
+}
+
+async function create(args: string[]): Promise<string> {
+  const values = parse(args);
+  const parsed = operatorUserSchema.safeParse({
+    email: values.email ?? "",
+    name: values.name ?? "",
+    role: values.role ?? "",
+  });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const flag = String(issue.path[0]);
+      return flag === "role" ? "--role: choose owner, admin or viewer" : `--${flag}: ${issue.message}`;
+    });
+    throw new UsageError(`${lines.join("\n")}\n\n${usage}`);
+  }
+  const { email, name, role } = parsed.data;
+  const db = await getDb();
+  const workspace = values.workspace
+    ? (await db.select().from(workspaces).where(eq(workspaces.slug, values.workspace)))[0]
+    : await getDefaultWorkspace();
+  if (!workspace) throw new UsageError(`No workspace has the slug "${values.workspace}".`);
+  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
+  // Someone who already has an account keeps their password: only the membership is added.
+  const passwordHash = existing ? undefined : await hashPassword(checkPassword(await readPassword()));
+
+  return db.transaction(async (tx) => {
+    const context = operatorContext(workspace.id);
+    const [user] = await tx.select().from(users).where(eq(users.email, email)).for("update");
+    if (user) {
+      const [member] = await tx
+        .select()
+        .from(memberships)
+        .where(and(eq(memberships.workspaceId, workspace.id), eq(memberships.userId, user.id)));
+      if (member) {
+        throw new UsageError(`${email} is already a member of "${workspace.name}" (${member.role}).`);
+      }
+      await tx.insert(memberships).values({ workspaceId: workspace.id, userId: user.id, role });
+      await recordAudit(tx, context, {
+        action: "member.joined",
+        targetType: "user",
+        targetId: user.id,
+        targetLabel: user.email,
+        details: { role },
+      });
+      return `${email} already had an account: added to "${workspace.name}" as ${role}; password unchanged.`;
+    }
+    if (!passwordHash) throw new UsageError(`${email} was removed while this ran. Run the command again.`);
+    const created = await insertUser(tx, { name, email, passwordHash });
+    await tx.insert(memberships).values({ workspaceId: workspace.id, userId: created.id, role });
+    await recordAudit(tx, context, {
+      action: "user.created",
+      targetType: "user",
+      targetId: created.id,
+      targetLabel: created.email,
+      details: { role },
+    });
+    return `Created ${created.email} (${name}) as ${role} of "${workspace.name}". They can sign in now.`;
+  });
+}
+
+async function resetPassword(args: string[]): Promise<string> {
+  const values = parse(args);
+  const parsed = emailSchema.safeParse(values.email ?? "");
+  if (!parsed.success) throw new UsageError(`--email: ${parsed.error.issues[0]?.message}\n\n${usage}`);
+  const email = parsed.data;
+  const db = await getDb();
+  const [known] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
+  if (!known) throw new UsageError(`No account has the email ${email}. Nothing was changed.`);
+  const passwordHash = await hashPassword(checkPassword(await readPassword()));
+
+  return db.transaction(async (tx) => {
+    const [user] = await tx.select().from(users).where(eq(users.email, email)).for("update");
+    if (!user) throw new UsageError(`${email} was removed while this ran. Nothing was changed.`);
+    const updated = await tx
+      .update(accounts)
+      .set({ password: passwordHash, updatedAt: sql`now()` })
+      .where(and(eq(accounts.userId, user.id), eq(accounts.providerId, "credential")))
+      .returning({ id: accounts.id });
+    if (updated.length === 0) {
+      await tx
+        .insert(accounts)
+        .values({ userId: user.id, accountId: user.id, providerId: "credential", password: passwordHash });
+    }
+    const ended = await tx
+      .delete(sessions)
+      .where(eq(sessions.userId, user.id))
+      .returning({ id: sessions.id });
+    const memberOf = await tx
+      .select({ workspaceId: memberships.workspaceId })
+      .from(memberships)
+      .where(eq(memberships.userId, user.id));
+    for (const { workspaceId } of memberOf) {
+      await recordAudit(tx, operatorContext(workspaceId), {
+        action: "user.password_reset",
+        targetType: "user",
+        targetId: user.id,
+        targetLabel: user.email,
+      });
+    }
+    const sessionsText = ended.length === 1 ? "1 session" : `${ended.length} sessions`;
+    return `Password reset for ${user.email}; ${sessionsText} ended, so they sign in again with the new password.`;
+  });
+}
+
+async function main(): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  const run = command === "create" ? create : command === "reset-password" ? resetPassword : undefined;
+  if (!run) {
+    console.error(usage);
+    return 2;
+  }
+  await migrate(await getDb());
+  try {
+    console.log(await run(rest));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    return 1;
+  }
+}
+
+main()
+  .then(async (code) => {
+    await closeDb();
+    process.exitCode = code;
+  })
+  .catch(async (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    await closeDb().catch(() => {});
+    process.exitCode = 1;
+  });
