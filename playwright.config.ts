@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_PASSWORD } from "./e2e/sessions";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const deliveryPort = port + 1;
@@ -9,6 +10,8 @@ const dataRoot = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "le
 const serverEnv = {
   DATABASE_URL: "",
   SECRETS_KEY: "e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0",
+  BETTER_AUTH_SECRET: "e2e-only-auth-secret-e2e-only-auth-secret",
+  E2E_PASSWORD,
   CALLBACK_EGRESS_IPS: "203.0.113.10, 203.0.113.11",
   NEXT_TELEMETRY_DISABLED: "1",
   LOG_LEVEL: "warn",
@@ -57,6 +60,12 @@ export default defineConfig({
       testMatch: ["deliveries.spec.ts"],
       use: { ...devices["Desktop Chrome"], ...chromium, baseURL: `http://localhost:${deliveryPort}` },
     },
+    // Sign-in, first run, invitations and roles, on a server of its own that starts with no accounts.
+    {
+      name: "access",
+      testMatch: ["access.spec.ts"],
+      use: { ...devices["Desktop Chrome"], ...chromium, baseURL: "http://127.0.0.1:3160" },
+    },
     // The delivery contract against each engine; it starts app servers of its own from the build.
     {
       name: "contract",
@@ -67,8 +76,9 @@ export default defineConfig({
   // Started one after the other: the first builds, the second reuses the build.
   webServer: [
     {
-      command: `npm run build && npm run start -- --port ${port}`,
-      url: `http://localhost:${port}/processes`,
+      // The accounts (owner, admin, viewer) are made with the operator script before the server starts.
+      command: `npm run build && npm run db:prepare && sh testing/e2e-accounts.sh && npm run start -- --port ${port}`,
+      url: `http://localhost:${port}/api/openapi.json`,
       timeout: 300_000,
       reuseExistingServer: false,
       stdout: "pipe",
@@ -76,8 +86,8 @@ export default defineConfig({
       env: { ...serverEnv, DATA_DIR: path.join(dataRoot, "settings"), ALLOW_PRIVATE_CALLBACK_URLS: "false" },
     },
     {
-      command: `npm run start -- --port ${deliveryPort}`,
-      url: `http://localhost:${deliveryPort}/processes`,
+      command: `npm run db:prepare && sh testing/e2e-accounts.sh && npm run start -- --port ${deliveryPort}`,
+      url: `http://localhost:${deliveryPort}/api/openapi.json`,
       timeout: 120_000,
       reuseExistingServer: false,
       stdout: "pipe",

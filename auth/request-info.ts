@@ -12,3 +12,16 @@ export function requestOrigin(headers: Headers): RequestInfo {
     userAgent: headers.get("user-agent")?.slice(0, 300) ?? null,
   };
 }
+
+/**
+ * The origins a browser may post from when BETTER_AUTH_URL is not set: the host it sent the request to,
+ * over either scheme (the rule Next.js applies to server actions). A cross-site form names another
+ * origin and is refused.
+ */
+export function sameHostOrigins(headers: Headers | undefined): string[] {
+  const hosts = [headers?.get("x-forwarded-host"), headers?.get("host")]
+    .flatMap((value) => value?.split(",") ?? [])
+    .map((host) => host.trim())
+    .filter(Boolean);
+  return hosts.flatMap((host) => [`https://${host}`, `http://${host}`]);
+}

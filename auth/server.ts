@@ -10,7 +10,7 @@ import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { getAuthSecret } from "@/lib/secrets-key";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/validations/account";
-import { requestOrigin } from "./request-info";
+import { requestOrigin, sameHostOrigins } from "./request-info";
 
 /** Sign-in attempts one address may make per minute; the limiter's counts live in the database. */
 export const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
@@ -21,6 +21,9 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>) {
     appName: "leadhook",
     secret: getAuthSecret(env),
     baseURL: env.BETTER_AUTH_URL,
+    // Without a configured URL, `next start` reports every request as localhost: trust the host the
+    // browser actually addressed instead, so 127.0.0.1, a LAN address or a proxied domain can sign in.
+    trustedOrigins: env.BETTER_AUTH_URL ? undefined : (request) => sameHostOrigins(request?.headers),
     basePath: "/api/auth",
     database: drizzleAdapter(db, {
       provider: "pg",

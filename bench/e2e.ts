@@ -415,6 +415,7 @@ async function runConfig(config: Config, receiver: E2eReceiver, options: E2eOpti
   const env: Record<string, string> = {
     NODE_ENV: "production",
     SECRETS_KEY: randomBytes(32).toString("hex"),
+    BETTER_AUTH_SECRET: randomBytes(32).toString("hex"),
     ALLOW_PRIVATE_CALLBACK_URLS: "true",
     LOG_LEVEL: "error",
     NEXT_TELEMETRY_DISABLED: "1",

@@ -1,5 +1,7 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ProcessPage } from "./pages/process-page";
+
+test.use({ role: "admin" });
 
 test("an ingest key is shown once, accepts events until it is revoked", async ({ page, request }) => {
   const process = await ProcessPage.createNew(page, "Ingest Key Check");

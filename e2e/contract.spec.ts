@@ -1,8 +1,10 @@
 import { expect, test } from "@playwright/test";
+import { CONTRACT_ADMIN } from "../testing/contract-account";
 import { CONTRACT_SETTINGS, inTurn, slowReceiver, startWorld, type World } from "../testing/contract-world";
 import { engineConfigs } from "../testing/engines";
 import { ProcessPage } from "./pages/process-page";
 import { type Receiver, startReceiver } from "./receiver";
+import { signInState } from "./sessions";
 
 /**
  * The delivery contract, run against each engine on a real app server (`next start`), real receivers on
@@ -202,6 +204,7 @@ for (const [index, config] of engineConfigs().entries()) {
     });
 
     test("the engine unreachable at ingest: 202, and delivered once it is back", async ({ page }) => {
+      await page.context().addCookies((await signInState(world.app.url, CONTRACT_ADMIN)).cookies);
       const outage = receiver("outage");
       const processId = world.setup.processes.outage?.id as string;
       if (world.engine.outage) {
@@ -228,6 +231,7 @@ for (const [index, config] of engineConfigs().entries()) {
     });
 
     test("Redeliver: a new attempt with the same webhook-id", async ({ page }) => {
+      await page.context().addCookies((await signInState(world.app.url, CONTRACT_ADMIN)).cookies);
       const redeliver = receiver("redeliver");
       expect((await world.post(world.event("redeliver"))).status).toBe(202);
       const first = await redeliver.waitFor();

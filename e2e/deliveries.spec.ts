@@ -1,6 +1,8 @@
 import { expect, test } from "./fixtures";
 import { ProcessPage } from "./pages/process-page";
 
+test.use({ role: "admin" });
+
 test("Send test delivers a signed, authenticated request and the log shows the 200", async ({
   page,
   receiver,

@@ -1,5 +1,7 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ProcessPage } from "./pages/process-page";
+
+test.use({ role: "admin" });
 
 test("an admin adds, saves, reloads and removes Lead Update Callbacks", async ({ page }) => {
   await page.goto("/");
@@ -145,8 +147,11 @@ test("a URL that points to a private address is refused", async ({ page }) => {
   await expect(page.getByRole("group", { name: /^Callback \d+$/ })).toHaveCount(0);
 });
 
-test("a save from a stale tab is refused with a clear message, never overwriting", async ({ browser }) => {
-  const context = await browser.newContext();
+test("a save from a stale tab is refused with a clear message, never overwriting", async ({
+  browser,
+  storageState,
+}) => {
+  const context = await browser.newContext({ storageState });
   const tabA = await context.newPage();
   const a = await ProcessPage.createNew(tabA, "Two Tabs Check");
   const tabB = await context.newPage();

@@ -4,21 +4,27 @@
  * app's DATABASE_URL or DATA_DIR. On PGlite it runs only while the app server is stopped (one process
  * per data directory).
  *
- * - setup:   migrate; create an ingest key and processes with callbacks; answer their ids and secrets
+ * - setup:   migrate; create an admin account, an ingest key and processes with callbacks; answer
+ *            their ids and secrets
  * - store:   store events without handing them off (as if the server died between the two)
  * - inspect: every delivery, attempt and callback of the given processes
  */
+
+import { hashPassword } from "better-auth/crypto";
 import { asc, eq, inArray } from "drizzle-orm";
+import { memberships } from "@/db/access-schema";
 import { closeDb, getDb } from "@/db/index";
 import { migrate } from "@/db/migrate";
 import { createApiKey } from "@/db/queries/api-keys";
 import { getSigningSecret } from "@/db/queries/callbacks";
 import { storeEvents } from "@/db/queries/events";
+import { insertUser } from "@/db/queries/members";
 import { processWithCallbacks } from "@/db/queries/test-fixtures";
 import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { deliveries, deliveryAttempts, events, leadUpdateCallbacks } from "@/db/schema";
 import type { CallbackInput } from "@/lib/validations/callback";
 import type { LeadEvent } from "@/lib/validations/event";
+import { CONTRACT_ADMIN } from "./contract-account";
 
 export type SetupRequest = { processes: Record<string, Partial<CallbackInput>[]> };
 export type SetupResult = {
@@ -39,6 +45,15 @@ export type InspectResult = {
 async function setup({ processes }: SetupRequest): Promise<SetupResult> {
   await migrate(await getDb());
   const workspace = await getDefaultWorkspace();
+  // The admin the suite signs in as to use the UI (Redeliver, the process page's warnings).
+  const admin = await insertUser(await getDb(), {
+    name: "Contract Admin",
+    email: CONTRACT_ADMIN.email,
+    passwordHash: await hashPassword(CONTRACT_ADMIN.password),
+  });
+  await (await getDb())
+    .insert(memberships)
+    .values({ workspaceId: workspace.id, userId: admin.id, role: "admin" });
   const result: SetupResult = { key: (await createApiKey(workspace.id, "contract")).key, processes: {} };
   for (const [name, callbacks] of Object.entries(processes)) {
     const created = await processWithCallbacks(`Contract ${name}`, callbacks);

@@ -78,6 +78,7 @@ export async function startWorld(
     DATA_DIR: dataDir,
     DATABASE_URL: database.url,
     SECRETS_KEY: randomBytes(32).toString("hex"),
+    BETTER_AUTH_SECRET: randomBytes(32).toString("hex"),
     ALLOW_PRIVATE_CALLBACK_URLS: "true",
     LOG_LEVEL: "warn",
   };

@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/errors";
 import { Button } from "../ui/button";
@@ -14,7 +13,6 @@ export function JoinWorkspaceButton({
   /** The join action with the invitation's token already bound. */
   join: () => Promise<ActionResult>;
 }) {
-  const router = useRouter();
   const [problem, setProblem] = useState<string | null>(null);
   const [joined, setJoined] = useState(false);
   const [pending, startTransition] = useTransition();
@@ -38,7 +36,8 @@ export function JoinWorkspaceButton({
               return;
             }
             setJoined(true);
-            router.push("/processes");
+            // A full load: the header (rendered by the layout) must show the new session.
+            window.location.assign("/processes");
           })
         }
       >

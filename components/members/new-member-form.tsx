@@ -1,7 +1,6 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { type Path, useForm } from "react-hook-form";
 import type { ActionResult } from "@/lib/errors";
@@ -18,7 +17,6 @@ export function NewMemberForm({
   accept: (input: NewMemberInput) => Promise<ActionResult>;
   minPasswordLength: number;
 }) {
-  const router = useRouter();
   const [problem, setProblem] = useState<string | null>(null);
   const [joined, setJoined] = useState(false);
   const { register, handleSubmit, setError, formState } = useForm<NewMemberInput>({
@@ -32,7 +30,8 @@ export function NewMemberForm({
     const result = await accept(values);
     if (result.ok) {
       setJoined(true);
-      router.push("/processes");
+      // A full load: the header (rendered by the layout) must show the new session.
+      window.location.assign("/processes");
       return;
     }
     const fields = Object.entries(result.fieldErrors).filter(
