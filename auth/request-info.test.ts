@@ -3,7 +3,10 @@ import { requestOrigin, sameHostOrigins } from "./request-info";
 
 describe("requestOrigin", () => {
   it("takes the first X-Forwarded-For address, unwrapping IPv4-mapped IPv6", () => {
-    const headers = new Headers({ "x-forwarded-for": "::ffff:203.0.113.7, 10.0.0.1", "user-agent": "curl/8" });
+    const headers = new Headers({
+      "x-forwarded-for": "::ffff:203.0.113.7, 10.0.0.1",
+      "user-agent": "curl/8",
+    });
     expect(requestOrigin(headers)).toEqual({ ipAddress: "203.0.113.7", userAgent: "curl/8" });
   });
 

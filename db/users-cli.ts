@@ -2,15 +2,13 @@ import "server-only";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { hashPassword } from "better-auth/crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
 import { emailSchema, newPassword, operatorUserSchema } from "@/lib/validations/account";
-import { accounts, memberships, sessions, users } from "./access-schema";
 import { closeDb, getDb } from "./index";
 import { migrate } from "./migrate";
-import { operatorContext, recordAudit } from "./queries/audit-log";
-import { insertUser } from "./queries/members";
+import { findUserByEmail } from "./queries/members";
+import { addMemberAsOperator, findWorkspaceBySlug, resetPasswordAsOperator } from "./queries/operators";
 import { getDefaultWorkspace } from "./queries/workspaces";
-import { workspaces } from "./schema";
 
 const usage = `Usage:
   npm run users:create -- --email <email> --name <name> --role owner|admin|viewer [--workspace <slug>]
@@ -117,48 +115,19 @@ async function create(args: string[]): Promise<string> {
     throw new UsageError(`${lines.join("\n")}\n\n${usage}`);
   }
   const { email, name, role } = parsed.data;
-  const db = await getDb();
   const workspace = values.workspace
-    ? (await db.select().from(workspaces).where(eq(workspaces.slug, values.workspace)))[0]
+    ? await findWorkspaceBySlug(values.workspace)
     : await getDefaultWorkspace();
   if (!workspace) throw new UsageError(`No workspace has the slug "${values.workspace}".`);
-  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
+  const existing = await findUserByEmail(email);
   // Someone who already has an account keeps their password: only the membership is added.
   const passwordHash = existing ? undefined : await hashPassword(checkPassword(await readPassword()));
 
-  return db.transaction(async (tx) => {
-    const context = operatorContext(workspace.id);
-    const [user] = await tx.select().from(users).where(eq(users.email, email)).for("update");
-    if (user) {
-      const [member] = await tx
-        .select()
-        .from(memberships)
-        .where(and(eq(memberships.workspaceId, workspace.id), eq(memberships.userId, user.id)));
-      if (member) {
-        throw new UsageError(`${email} is already a member of "${workspace.name}" (${member.role}).`);
-      }
-      await tx.insert(memberships).values({ workspaceId: workspace.id, userId: user.id, role });
-      await recordAudit(tx, context, {
-        action: "member.joined",
-        targetType: "user",
-        targetId: user.id,
-        targetLabel: user.email,
-        details: { role },
-      });
-      return `${email} already had an account: added to "${workspace.name}" as ${role}; password unchanged.`;
-    }
-    if (!passwordHash) throw new UsageError(`${email} was removed while this ran. Run the command again.`);
-    const created = await insertUser(tx, { name, email, passwordHash });
-    await tx.insert(memberships).values({ workspaceId: workspace.id, userId: created.id, role });
-    await recordAudit(tx, context, {
-      action: "user.created",
-      targetType: "user",
-      targetId: created.id,
-      targetLabel: created.email,
-      details: { role },
-    });
-    return `Created ${created.email} (${name}) as ${role} of "${workspace.name}". They can sign in now.`;
-  });
+  const added = await addMemberAsOperator(workspace, { email, name, role, passwordHash });
+  if (!added.created) {
+    return `${email} already had an account: added to "${workspace.name}" as ${role}; password unchanged.`;
+  }
+  return `Created ${added.email} (${name}) as ${role} of "${workspace.name}". They can sign in now.`;
 }
 
 async function resetPassword(args: string[]): Promise<string> {
@@ -166,43 +135,13 @@ async function resetPassword(args: string[]): Promise<string> {
   const parsed = emailSchema.safeParse(values.email ?? "");
   if (!parsed.success) throw new UsageError(`--email: ${parsed.error.issues[0]?.message}\n\n${usage}`);
   const email = parsed.data;
-  const db = await getDb();
-  const [known] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
+  const known = await findUserByEmail(email);
   if (!known) throw new UsageError(`No account has the email ${email}. Nothing was changed.`);
   const passwordHash = await hashPassword(checkPassword(await readPassword()));
 
-  return db.transaction(async (tx) => {
-    const [user] = await tx.select().from(users).where(eq(users.email, email)).for("update");
-    if (!user) throw new UsageError(`${email} was removed while this ran. Nothing was changed.`);
-    const updated = await tx
-      .update(accounts)
-      .set({ password: passwordHash, updatedAt: sql`now()` })
-      .where(and(eq(accounts.userId, user.id), eq(accounts.providerId, "credential")))
-      .returning({ id: accounts.id });
-    if (updated.length === 0) {
-      await tx
-        .insert(accounts)
-        .values({ userId: user.id, accountId: user.id, providerId: "credential", password: passwordHash });
-    }
-    const ended = await tx
-      .delete(sessions)
-      .where(eq(sessions.userId, user.id))
-      .returning({ id: sessions.id });
-    const memberOf = await tx
-      .select({ workspaceId: memberships.workspaceId })
-      .from(memberships)
-      .where(eq(memberships.userId, user.id));
-    for (const { workspaceId } of memberOf) {
-      await recordAudit(tx, operatorContext(workspaceId), {
-        action: "user.password_reset",
-        targetType: "user",
-        targetId: user.id,
-        targetLabel: user.email,
-      });
-    }
-    const sessionsText = ended.length === 1 ? "1 session" : `${ended.length} sessions`;
-    return `Password reset for ${user.email}; ${sessionsText} ended, so they sign in again with the new password.`;
-  });
+  const reset = await resetPasswordAsOperator(email, passwordHash);
+  const sessionsText = reset.sessionsEnded === 1 ? "1 session" : `${reset.sessionsEnded} sessions`;
+  return `Password reset for ${reset.email}; ${sessionsText} ended, so they sign in again with the new password.`;
 }
 
 async function main(): Promise<number> {
@@ -217,7 +156,8 @@ async function main(): Promise<number> {
     console.log(await run(rest));
     return 0;
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    // AppError from the query functions is the operator's mistake too (already a member, removed meanwhile).
+    if (!(error instanceof UsageError || error instanceof AppError)) throw error;
     console.error(error.message);
     return 1;
   }

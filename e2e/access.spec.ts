@@ -290,3 +290,25 @@ test("the audit log lists what happened, and filters by action", async () => {
   await expect(table.getByRole("row")).toHaveCount(4); // a header and three joins
   await expect(table.getByRole("cell", { name: VIEWER.email, exact: true })).toBeVisible();
 });
+
+test("a member of two workspaces switches between them, and one's ids answer 404 in the other", async () => {
+  const { rows } = await db.query<{ id: string }>(
+    "select id from processes where name = 'Loan Renewal Reminders'",
+  );
+  const acmeProcess = `${app.url}/processes/${rows[0]?.id}`;
+  await owner.goto(`${app.url}/processes`);
+  await owner.getByLabel("Workspace").selectOption({ label: "New workspace…" });
+  await expect(owner).toHaveURL(/\/workspaces\/new$/);
+  await owner.getByLabel("Workspace name").fill("Second Shop");
+  await owner.getByRole("button", { name: "Create workspace" }).click();
+  await expect(owner).toHaveURL(/\/processes$/);
+  await expect(owner.getByText("No processes yet")).toBeVisible();
+  await expect(owner.getByLabel("Workspace").locator("option:checked")).toHaveText("Second Shop");
+
+  const response = await owner.goto(acmeProcess);
+  expect(response?.status()).toBe(404);
+
+  await owner.getByLabel("Workspace").selectOption({ label: "Acme Lending" });
+  await expect(owner.getByRole("link", { name: "Loan Renewal Reminders" })).toBeVisible();
+  expect((await owner.goto(acmeProcess))?.status()).toBe(200);
+});
