@@ -5,7 +5,7 @@ import { requirePageMember } from "@/auth/member";
 import { NewProcessForm } from "@/components/new-process-form";
 import { ProcessSearch } from "@/components/process-search";
 import { Badge } from "@/components/ui/badge";
-import { Th } from "@/components/ui/table";
+import { DataTable } from "@/components/ui/table";
 import { listProcesses } from "@/db/queries/processes";
 import { getEnv } from "@/lib/env";
 import { plural } from "@/lib/plural";
@@ -69,49 +69,35 @@ export default async function ProcessesPage({
           )}
         </div>
       ) : (
-        <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-left text-sm">
-          <caption className="sr-only">Processes</caption>
-          <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
-            <tr>
-              <Th>Name</Th>
-              <Th>Status</Th>
-              <Th>Lead Update Callbacks</Th>
-              <Th>Last update</Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((row) => {
-              const invalid = countInvalidCallbacks(row.callbacks, { allowPrivateUrls });
-              const count = row.callbacks.length;
-              return (
-                <tr key={row.id} className="hover:bg-slate-50">
-                  <td className="px-4 py-3">
-                    <Link
-                      href={`/processes/${row.id}`}
-                      className="font-medium text-brand-700 hover:underline"
-                    >
-                      {row.name}
-                    </Link>
-                    <div className="text-xs text-slate-500">{row.language}</div>
-                  </td>
-                  <td className="px-4 py-3">
-                    <Badge tone={statusTone[row.status]} className="capitalize">
-                      {row.status}
-                    </Badge>
-                  </td>
-                  <td className="px-4 py-3 text-slate-700">
-                    {count === 0
-                      ? "No callbacks"
-                      : `${plural(count, "callback", "callbacks")} · ${invalid ? "Errors" : "OK"}`}
-                  </td>
-                  <td className="px-4 py-3 text-slate-600">
-                    <time dateTime={row.updatedAt.toISOString()}>{dateFormat.format(row.updatedAt)} UTC</time>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable caption="Processes" columns={["Name", "Status", "Lead Update Callbacks", "Last update"]}>
+          {rows.map((row) => {
+            const invalid = countInvalidCallbacks(row.callbacks, { allowPrivateUrls });
+            const count = row.callbacks.length;
+            return (
+              <tr key={row.id} className="hover:bg-slate-50">
+                <td className="px-4 py-3">
+                  <Link href={`/processes/${row.id}`} className="font-medium text-brand-700 hover:underline">
+                    {row.name}
+                  </Link>
+                  <div className="text-xs text-slate-500">{row.language}</div>
+                </td>
+                <td className="px-4 py-3">
+                  <Badge tone={statusTone[row.status]} className="capitalize">
+                    {row.status}
+                  </Badge>
+                </td>
+                <td className="px-4 py-3 text-slate-700">
+                  {count === 0
+                    ? "No callbacks"
+                    : `${plural(count, "callback", "callbacks")} · ${invalid ? "Errors" : "OK"}`}
+                </td>
+                <td className="px-4 py-3 text-slate-600">
+                  <time dateTime={row.updatedAt.toISOString()}>{dateFormat.format(row.updatedAt)} UTC</time>
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       )}
     </div>
   );

@@ -7,6 +7,7 @@ import type { ActionResult } from "@/lib/errors";
 import { type OwnerSetupInput, ownerSetupSchema } from "@/lib/validations/account";
 import { Button } from "../ui/button";
 import { Field, inputClass } from "../ui/field";
+import { FormAlert } from "../ui/form-alert";
 
 const fields: {
   name: Path<OwnerSetupInput>;
@@ -74,11 +75,7 @@ export function OwnerSetupForm({
           )}
         </Field>
       ))}
-      {problem ? (
-        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
-          {problem}
-        </p>
-      ) : null}
+      <FormAlert>{problem}</FormAlert>
       <Button type="submit" disabled={formState.isSubmitting} className="w-full">
         {formState.isSubmitting ? "Creating…" : "Create the owner account"}
       </Button>

@@ -7,6 +7,7 @@ import { authClient } from "@/lib/auth-client";
 import { type SignInInput, signInSchema } from "@/lib/validations/account";
 import { Button } from "../ui/button";
 import { Field, inputClass } from "../ui/field";
+import { FormAlert } from "../ui/form-alert";
 
 /** Email and password against Better Auth's rate-limited endpoint; one message for any wrong pair. */
 export function SignInForm({ next }: { next: string }) {
@@ -68,11 +69,7 @@ export function SignInForm({ next }: { next: string }) {
           />
         )}
       </Field>
-      {problem ? (
-        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
-          {problem}
-        </p>
-      ) : null}
+      <FormAlert>{problem}</FormAlert>
       <Button type="submit" disabled={isSubmitting} className="w-full">
         {isSubmitting ? "Signing in…" : "Sign in"}
       </Button>

@@ -6,7 +6,7 @@ import type { ActionResult } from "@/lib/errors";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
-import { Th } from "../ui/table";
+import { DataTable } from "../ui/table";
 import { UtcTime } from "../ui/utc-time";
 
 export type ApiKeyRow = {
@@ -46,63 +46,53 @@ export function ApiKeyList({
           {message}
         </p>
       ) : null}
-      <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-left text-sm">
-        <caption className="sr-only">Ingest keys</caption>
-        <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
-          <tr>
-            <Th>Name</Th>
-            <Th>Key</Th>
-            <Th>Created</Th>
-            <Th>Last used</Th>
-            <Th>Status</Th>
-            <Th hidden>Actions</Th>
+      <DataTable
+        caption="Ingest keys"
+        columns={["Name", "Key", "Created", "Last used", "Status", { label: "Actions", hidden: true }]}
+      >
+        {keys.map((key) => (
+          <tr key={key.id}>
+            <td className="px-4 py-3 font-medium">{key.name}</td>
+            <td className="px-4 py-3 font-mono text-xs">{key.prefix}…</td>
+            <td className="px-4 py-3 text-slate-600">
+              <UtcTime iso={key.createdAt} />
+            </td>
+            <td className="px-4 py-3 text-slate-600">
+              {key.lastUsedAt ? <UtcTime iso={key.lastUsedAt} /> : "Never"}
+            </td>
+            <td className="px-4 py-3">
+              {key.revokedAt ? <Badge tone="neutral">Revoked</Badge> : <Badge tone="ok">Active</Badge>}
+            </td>
+            <td className="px-4 py-3 text-right">
+              {key.revokedAt || !revoke ? null : (
+                <ConfirmDialog
+                  title={`Revoke "${key.name}"?`}
+                  description="Producers using this key get 401 from the next request on. This cannot be undone."
+                  confirmLabel="Revoke key"
+                  onConfirm={() =>
+                    startTransition(async () => {
+                      const result = await revoke(key.id);
+                      setMessage(result.ok ? null : result.message);
+                      router.refresh();
+                    })
+                  }
+                  trigger={
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      className="text-red-700"
+                      disabled={pending}
+                      aria-label={`Revoke ${key.name}`}
+                    >
+                      Revoke
+                    </Button>
+                  }
+                />
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {keys.map((key) => (
-            <tr key={key.id}>
-              <td className="px-4 py-3 font-medium">{key.name}</td>
-              <td className="px-4 py-3 font-mono text-xs">{key.prefix}…</td>
-              <td className="px-4 py-3 text-slate-600">
-                <UtcTime iso={key.createdAt} />
-              </td>
-              <td className="px-4 py-3 text-slate-600">
-                {key.lastUsedAt ? <UtcTime iso={key.lastUsedAt} /> : "Never"}
-              </td>
-              <td className="px-4 py-3">
-                {key.revokedAt ? <Badge tone="neutral">Revoked</Badge> : <Badge tone="ok">Active</Badge>}
-              </td>
-              <td className="px-4 py-3 text-right">
-                {key.revokedAt || !revoke ? null : (
-                  <ConfirmDialog
-                    title={`Revoke "${key.name}"?`}
-                    description="Producers using this key get 401 from the next request on. This cannot be undone."
-                    confirmLabel="Revoke key"
-                    onConfirm={() =>
-                      startTransition(async () => {
-                        const result = await revoke(key.id);
-                        setMessage(result.ok ? null : result.message);
-                        router.refresh();
-                      })
-                    }
-                    trigger={
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        className="text-red-700"
-                        disabled={pending}
-                        aria-label={`Revoke ${key.name}`}
-                      >
-                        Revoke
-                      </Button>
-                    }
-                  />
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </div>
   );
 }

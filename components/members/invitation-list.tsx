@@ -6,7 +6,8 @@ import type { ActionResult } from "@/lib/errors";
 import { type Role, roleLabels } from "@/lib/roles";
 import { Button } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
-import { Th } from "../ui/table";
+import { FormAlert } from "../ui/form-alert";
+import { DataTable } from "../ui/table";
 
 export type InvitationRow = {
   id: string;
@@ -35,60 +36,48 @@ export function InvitationList({
   }
   return (
     <div className="space-y-2">
-      {message ? (
-        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
-          {message}
-        </p>
-      ) : null}
-      <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-left text-sm">
-        <caption className="sr-only">Pending invitations</caption>
-        <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
-          <tr>
-            <Th>Email</Th>
-            <Th>Role</Th>
-            <Th>Invited by</Th>
-            <Th>Expires</Th>
-            <Th hidden>Actions</Th>
+      <FormAlert>{message}</FormAlert>
+      <DataTable
+        caption="Pending invitations"
+        columns={["Email", "Role", "Invited by", "Expires", { label: "Actions", hidden: true }]}
+        minWidth="min-w-[36rem]"
+      >
+        {invitations.map((i) => (
+          <tr key={i.id}>
+            <td className="px-4 py-3 font-medium">{i.email}</td>
+            <td className="px-4 py-3">{roleLabels[i.role]}</td>
+            <td className="px-4 py-3 text-slate-600">{i.invitedBy ?? "Someone since removed"}</td>
+            <td className="px-4 py-3 text-slate-600">{i.expires}</td>
+            <td className="px-4 py-3 text-right">
+              {i.canWithdraw ? (
+                <ConfirmDialog
+                  title={`Withdraw the invitation for ${i.email}?`}
+                  description="The link stops working at once. You can invite them again later."
+                  confirmLabel="Withdraw invitation"
+                  onConfirm={() =>
+                    startTransition(async () => {
+                      const result = await revoke(i.id);
+                      setMessage(result.ok ? null : result.message);
+                      router.refresh();
+                    })
+                  }
+                  trigger={
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      className="text-red-700"
+                      disabled={pending}
+                      aria-label={`Withdraw invitation for ${i.email}`}
+                    >
+                      Withdraw
+                    </Button>
+                  }
+                />
+              ) : null}
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {invitations.map((i) => (
-            <tr key={i.id}>
-              <td className="px-4 py-3 font-medium">{i.email}</td>
-              <td className="px-4 py-3">{roleLabels[i.role]}</td>
-              <td className="px-4 py-3 text-slate-600">{i.invitedBy ?? "Someone since removed"}</td>
-              <td className="px-4 py-3 text-slate-600">{i.expires}</td>
-              <td className="px-4 py-3 text-right">
-                {i.canWithdraw ? (
-                  <ConfirmDialog
-                    title={`Withdraw the invitation for ${i.email}?`}
-                    description="The link stops working at once. You can invite them again later."
-                    confirmLabel="Withdraw invitation"
-                    onConfirm={() =>
-                      startTransition(async () => {
-                        const result = await revoke(i.id);
-                        setMessage(result.ok ? null : result.message);
-                        router.refresh();
-                      })
-                    }
-                    trigger={
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        className="text-red-700"
-                        disabled={pending}
-                        aria-label={`Withdraw invitation for ${i.email}`}
-                      >
-                        Withdraw
-                      </Button>
-                    }
-                  />
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { type Role, roleLabels } from "@/lib/roles";
 import { type InvitationInput, invitationSchema } from "@/lib/validations/account";
 import { Button } from "../ui/button";
 import { Field, inputClass } from "../ui/field";
+import { FormAlert } from "../ui/form-alert";
 
 type Created = { link: string; email: string };
 
@@ -88,11 +89,7 @@ export function InviteMemberForm({
           {isSubmitting ? "Creating…" : "Create invitation link"}
         </Button>
       </form>
-      {problem ? (
-        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
-          {problem}
-        </p>
-      ) : null}
+      <FormAlert>{problem}</FormAlert>
       {created ? (
         <div role="status" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-4">
           <div className="flex flex-wrap items-end gap-2">

@@ -3,6 +3,7 @@
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/errors";
 import { Button } from "../ui/button";
+import { FormAlert } from "../ui/form-alert";
 
 /** Accepting an invitation as the signed-in person it names: one button. */
 export function JoinWorkspaceButton({
@@ -19,11 +20,7 @@ export function JoinWorkspaceButton({
 
   return (
     <div className="space-y-3">
-      {problem ? (
-        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
-          {problem}
-        </p>
-      ) : null}
+      <FormAlert>{problem}</FormAlert>
       <Button
         className="w-full"
         disabled={pending || joined}

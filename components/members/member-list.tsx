@@ -7,7 +7,8 @@ import { type Role, roleLabels, roles } from "@/lib/roles";
 import { Button } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { inputClass } from "../ui/field";
-import { Th } from "../ui/table";
+import { FormAlert } from "../ui/form-alert";
+import { DataTable } from "../ui/table";
 
 export type MemberRow = { userId: string; name: string; email: string; role: Role; joined: string };
 
@@ -41,65 +42,53 @@ export function MemberList({
 
   return (
     <div className="space-y-2">
-      {message ? (
-        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
-          {message}
-        </p>
-      ) : null}
-      <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-left text-sm">
-        <caption className="sr-only">Members</caption>
-        <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
-          <tr>
-            <Th>Name</Th>
-            <Th>Email</Th>
-            <Th>Role</Th>
-            <Th>Joined</Th>
-            {manage ? <Th hidden>Actions</Th> : null}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {members.map((m) => (
-            // Keyed on the role too: a refresh with the saved role resets the row's local choice.
-            <tr key={`${m.userId}:${m.role}`}>
-              <td className="px-4 py-3 font-medium">{m.name}</td>
-              <td className="px-4 py-3 text-slate-600">{m.email}</td>
-              <td className="px-4 py-3">
-                {manage ? (
-                  <RoleSelect
-                    member={m}
-                    disabled={pending}
-                    onChange={(role, revert) => run(() => manage.changeRole(m.userId, role), revert)}
-                  />
-                ) : (
-                  roleLabels[m.role]
-                )}
-              </td>
-              <td className="px-4 py-3 text-slate-600">{m.joined}</td>
+      <FormAlert>{message}</FormAlert>
+      <DataTable
+        caption="Members"
+        columns={["Name", "Email", "Role", "Joined", { label: "Actions", hidden: true }]}
+        minWidth="min-w-[36rem]"
+      >
+        {members.map((m) => (
+          // Keyed on the role too: a refresh with the saved role resets the row's local choice.
+          <tr key={`${m.userId}:${m.role}`}>
+            <td className="px-4 py-3 font-medium">{m.name}</td>
+            <td className="px-4 py-3 text-slate-600">{m.email}</td>
+            <td className="px-4 py-3">
               {manage ? (
-                <td className="px-4 py-3 text-right">
-                  <ConfirmDialog
-                    title={`Remove ${m.name}?`}
-                    description={`${m.name} (${m.email}) loses access to ${workspaceName} at once. Their account stays; invite them again to bring them back.`}
-                    confirmLabel="Remove member"
-                    onConfirm={() => run(() => manage.remove(m.userId))}
-                    trigger={
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        className="text-red-700"
-                        disabled={pending}
-                        aria-label={`Remove ${m.name}`}
-                      >
-                        Remove
-                      </Button>
-                    }
-                  />
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                <RoleSelect
+                  member={m}
+                  disabled={pending}
+                  onChange={(role, revert) => run(() => manage.changeRole(m.userId, role), revert)}
+                />
+              ) : (
+                roleLabels[m.role]
+              )}
+            </td>
+            <td className="px-4 py-3 text-slate-600">{m.joined}</td>
+            {manage ? (
+              <td className="px-4 py-3 text-right">
+                <ConfirmDialog
+                  title={`Remove ${m.name}?`}
+                  description={`${m.name} (${m.email}) loses access to ${workspaceName} at once. Their account stays; invite them again to bring them back.`}
+                  confirmLabel="Remove member"
+                  onConfirm={() => run(() => manage.remove(m.userId))}
+                  trigger={
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      className="text-red-700"
+                      disabled={pending}
+                      aria-label={`Remove ${m.name}`}
+                    >
+                      Remove
+                    </Button>
+                  }
+                />
+              </td>
+            ) : null}
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

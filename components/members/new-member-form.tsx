@@ -7,6 +7,7 @@ import type { ActionResult } from "@/lib/errors";
 import { type NewMemberInput, newMemberSchema } from "@/lib/validations/account";
 import { Button } from "../ui/button";
 import { Field, inputClass } from "../ui/field";
+import { FormAlert } from "../ui/form-alert";
 
 /** Accepting an invitation as someone new: name and password; the email is the invitation's. */
 export function NewMemberForm({
@@ -64,11 +65,7 @@ export function NewMemberForm({
           />
         )}
       </Field>
-      {problem ? (
-        <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
-          {problem}
-        </p>
-      ) : null}
+      <FormAlert>{problem}</FormAlert>
       <Button type="submit" disabled={isSubmitting || joined} className="w-full">
         {isSubmitting || joined ? "Creating your account…" : "Create account and join"}
       </Button>

@@ -16,3 +16,44 @@ export function Th({
     </th>
   );
 }
+
+export type Column = string | { label: string; hidden?: boolean };
+
+/**
+ * The app's tables: a caption for screen readers, a header row, and `children` as the body's rows. On a
+ * narrow screen the table scrolls inside its own box (at least `minWidth` wide) instead of widening the
+ * page; `relative` keeps screen-reader-only text inside that box too.
+ */
+export function DataTable({
+  caption,
+  columns,
+  minWidth = "min-w-[36rem]",
+  children,
+}: {
+  caption: string;
+  columns: Column[];
+  minWidth?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <table className={`w-full ${minWidth} text-left text-sm`}>
+        <caption className="sr-only">{caption}</caption>
+        <thead className="bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
+          <tr>
+            {columns.map((column) => {
+              const { label, hidden } =
+                typeof column === "string" ? { label: column, hidden: false } : column;
+              return (
+                <Th key={label} hidden={hidden}>
+                  {label}
+                </Th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">{children}</tbody>
+      </table>
+    </div>
+  );
+}

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/roles";
-import { invitations, memberships, users } from "../access-schema";
+import { type Invitation, invitations, memberships, users } from "../access-schema";
 import { getDb } from "../index";
 import { workspaces } from "../schema";
 import { type AuditContext, actorLabel, recordAudit } from "./audit-log";
@@ -134,15 +134,13 @@ export async function findInvitation(token: string) {
     .leftJoin(users, eq(users.id, invitations.invitedBy))
     .where(eq(invitations.tokenHash, hashToken(token)));
   if (!row) return undefined;
-  const { invitation } = row;
-  const state: InvitationState = invitation.acceptedAt
-    ? "used"
-    : invitation.revokedAt
-      ? "revoked"
-      : row.expired
-        ? "expired"
-        : "valid";
-  return { ...row, state };
+  return { ...row, state: stateOf(row.invitation, row.expired) };
+}
+
+function stateOf(invitation: Invitation, expired: boolean): InvitationState {
+  if (invitation.acceptedAt) return "used";
+  if (invitation.revokedAt) return "revoked";
+  return expired ? "expired" : "valid";
 }
 
 const refusals: Record<Exclude<InvitationState, "valid">, string> = {
@@ -170,13 +168,7 @@ export async function acceptInvitation(
       .for("update");
     if (!invitation) throw new AppError("not_found", "This invitation link is not valid.");
     const { row } = invitation;
-    const state: InvitationState = row.acceptedAt
-      ? "used"
-      : row.revokedAt
-        ? "revoked"
-        : invitation.expired
-          ? "expired"
-          : "valid";
+    const state = stateOf(row, invitation.expired);
     if (state !== "valid") throw new AppError("conflict", refusals[state]);
 
     let user: { id: string; name: string; email: string };

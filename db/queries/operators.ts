@@ -5,7 +5,7 @@ import type { Role } from "@/lib/roles";
 import { accounts, memberships, sessions, users } from "../access-schema";
 import { getDb } from "../index";
 import { workspaces } from "../schema";
-import { actorLabel, operatorContext, recordAudit } from "./audit-log";
+import { operatorContext, recordAudit } from "./audit-log";
 import { insertUser } from "./members";
 
 // What the operator scripts (db/users-cli.ts) do to accounts, each in one transaction with its audit entry.
