@@ -56,12 +56,12 @@ async function current(): Promise<ProcessSettingsInput> {
 
 describe("the audit trail of an admin's work", () => {
   it("records each change with its actor, and names fields rather than secret values", async () => {
-    const created = await createProcessAction({ name: "Audited Process" });
+    const created = await createProcessAction(workspaceId, { name: "Audited Process" });
     if (!created.ok) throw new Error(created.message);
     processId = created.id;
 
     const cb = { ...emptyCallback(), url: receiverUrl };
-    let saved = await saveProcessSettingsAction(processId, {
+    let saved = await saveProcessSettingsAction(workspaceId, processId, {
       ...(await current()),
       callbacks: [
         { ...cb, authType: "bearer", bearerToken: SECRET_TOKEN },
@@ -78,7 +78,7 @@ describe("the audit trail of an admin's work", () => {
     const [first, second] = (await current()).callbacks;
     const firstId = first?.id as string;
 
-    saved = await saveProcessSettingsAction(processId, {
+    saved = await saveProcessSettingsAction(workspaceId, processId, {
       ...(await current()),
       description: "Now described",
       callbacks: [
@@ -92,26 +92,31 @@ describe("the audit trail of an admin's work", () => {
     });
     expect(saved.ok).toBe(true);
     expect(second?.id).toBeTruthy();
-    saved = await saveProcessSettingsAction(processId, { ...(await current()), status: "archived" });
+    saved = await saveProcessSettingsAction(workspaceId, processId, {
+      ...(await current()),
+      status: "archived",
+    });
     expect(saved.ok).toBe(true);
-    saved = await saveProcessSettingsAction(processId, {
+    saved = await saveProcessSettingsAction(workspaceId, processId, {
       ...(await current()),
       status: "active",
       callbacks: (await current()).callbacks.map((c) => ({ ...c, enabled: true })),
     });
     expect(saved.ok).toBe(true);
 
-    expect(await revealSigningSecretAction(processId, firstId)).toMatchObject({ ok: true });
-    expect(await rotateSigningSecretAction(processId, firstId)).toMatchObject({ ok: true });
-    const test = await sendTestAction(processId, firstId);
+    expect(await revealSigningSecretAction(workspaceId, processId, firstId)).toMatchObject({ ok: true });
+    expect(await rotateSigningSecretAction(workspaceId, processId, firstId)).toMatchObject({ ok: true });
+    const test = await sendTestAction(workspaceId, processId, firstId);
     expect(test).toMatchObject({ ok: true });
     const db = await getDb();
     const { deliveries } = await import("@/db/schema");
     const [delivery] = await db.select().from(deliveries).where(eq(deliveries.callbackId, firstId));
-    expect(await redeliverAction(processId, firstId, delivery?.id as string)).toMatchObject({ ok: true });
-    const key = await createApiKeyAction({ name: "dialer" });
+    expect(await redeliverAction(workspaceId, processId, firstId, delivery?.id as string)).toMatchObject({
+      ok: true,
+    });
+    const key = await createApiKeyAction(workspaceId, { name: "dialer" });
     if (!key.ok) throw new Error(key.message);
-    expect(await revokeApiKeyAction(key.id)).toMatchObject({ ok: true });
+    expect(await revokeApiKeyAction(workspaceId, key.id)).toMatchObject({ ok: true });
 
     const log = await entries();
     // One save's entries share its transaction's time, so their order among themselves is not kept.
@@ -159,13 +164,15 @@ describe("the audit trail of an admin's work", () => {
 
   it("records nothing when a change is refused", async () => {
     const before = (await entries()).length;
-    const refused = await saveProcessSettingsAction(processId, {
+    const refused = await saveProcessSettingsAction(workspaceId, processId, {
       ...(await current()),
       version: 1,
       name: "Stale",
     });
     expect(refused).toMatchObject({ ok: false, code: "conflict" });
-    expect(await revokeApiKeyAction("00000000-0000-4000-8000-000000000000")).toMatchObject({ ok: false });
+    expect(await revokeApiKeyAction(workspaceId, "00000000-0000-4000-8000-000000000000")).toMatchObject({
+      ok: false,
+    });
     expect((await entries()).length).toBe(before);
   });
 });

@@ -8,6 +8,7 @@ import { getDb } from "@/db/index";
 import { createApiKey } from "@/db/queries/api-keys";
 import { createTestDelivery } from "@/db/queries/deliveries";
 import { createInvitation } from "@/db/queries/invitations";
+import { insertWorkspace } from "@/db/queries/members";
 import { processWithCallbacks } from "@/db/queries/test-fixtures";
 import type { Permission } from "@/lib/roles";
 import { actAs, addMember, makeUser, otherWorkspace } from "@/testing/members";
@@ -75,78 +76,78 @@ const actionCases: Record<string, ActionCase> = {
   },
   "processes/actions.ts#createProcessAction": {
     permission: "processes:write",
-    args: () => [{ name: "Intruder process" }],
-    otherWorkspace: "acts-on-own-workspace",
+    args: (f) => [f.workspaceId, { name: "Intruder process" }],
+    otherWorkspace: "not_found",
   },
   "processes/[id]/actions.ts#saveProcessSettingsAction": {
     permission: "processes:write",
-    args: (f) => [f.processId, settings()],
+    args: (f) => [f.workspaceId, f.processId, settings()],
     otherWorkspace: "not_found",
   },
   "processes/[id]/actions.ts#revealSigningSecretAction": {
     permission: "secrets:reveal",
-    args: (f) => [f.processId, f.callbackId],
+    args: (f) => [f.workspaceId, f.processId, f.callbackId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/actions.ts#rotateSigningSecretAction": {
     permission: "secrets:rotate",
-    args: (f) => [f.processId, f.callbackId],
+    args: (f) => [f.workspaceId, f.processId, f.callbackId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/delivery-actions.ts#loadDeliveriesAction": {
     permission: "read",
-    args: (f) => [f.processId, f.callbackId],
+    args: (f) => [f.workspaceId, f.processId, f.callbackId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/delivery-actions.ts#loadDeliveryAction": {
     permission: "read",
-    args: (f) => [f.processId, f.callbackId, f.deliveryId],
+    args: (f) => [f.workspaceId, f.processId, f.callbackId, f.deliveryId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/delivery-actions.ts#sendTestAction": {
     permission: "deliveries:test",
-    args: (f) => [f.processId, f.callbackId],
+    args: (f) => [f.workspaceId, f.processId, f.callbackId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/delivery-actions.ts#redeliverAction": {
     permission: "deliveries:redeliver",
-    args: (f) => [f.processId, f.callbackId, f.deliveryId],
+    args: (f) => [f.workspaceId, f.processId, f.callbackId, f.deliveryId],
     otherWorkspace: "not_found",
   },
   "settings/api-keys/actions.ts#createApiKeyAction": {
     permission: "keys:manage",
-    args: () => [{ name: "intruder" }],
-    otherWorkspace: "acts-on-own-workspace",
+    args: (f) => [f.workspaceId, { name: "intruder" }],
+    otherWorkspace: "not_found",
   },
   "settings/api-keys/actions.ts#revokeApiKeyAction": {
     permission: "keys:manage",
-    args: (f) => [f.apiKeyId],
+    args: (f) => [f.workspaceId, f.apiKeyId],
     otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#inviteMemberAction": {
     permission: "members:invite",
-    args: () => [{ email: "intruder@example.com", role: "admin" }],
-    otherWorkspace: "acts-on-own-workspace",
+    args: (f) => [f.workspaceId, { email: "intruder@example.com", role: "admin" }],
+    otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#revokeInvitationAction": {
     permission: "members:invite",
-    args: (f) => [f.invitationId],
+    args: (f) => [f.workspaceId, f.invitationId],
     otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#changeRoleAction": {
     permission: "members:manage",
-    args: (f) => [f.viewerId, "owner"],
+    args: (f) => [f.workspaceId, f.viewerId, "owner"],
     otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#removeMemberAction": {
     permission: "members:manage",
-    args: (f) => [f.viewerId],
+    args: (f) => [f.workspaceId, f.viewerId],
     otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#renameWorkspaceAction": {
     permission: "workspace:manage",
-    args: () => [{ name: "Taken over" }],
-    otherWorkspace: "acts-on-own-workspace",
+    args: (f) => [f.workspaceId, { name: "Taken over" }],
+    otherWorkspace: "not_found",
   },
   "setup/actions.ts#createOwnerAction": {
     permission: "public",
@@ -371,5 +372,25 @@ describe("route handlers", () => {
     );
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(await fingerprint()).toEqual(before);
+  });
+});
+
+describe("the workspace an action acts on", () => {
+  it("is the one its page showed, with the role held there, whatever the workspace cookie says now", async () => {
+    const { renameWorkspaceAction } = await import("./settings/members/actions");
+    // An admin of the fixture's workspace who owns another, which the cookie now names.
+    const person = await makeUser("Two Hats");
+    await addMember(person.id, "admin", f.workspaceId);
+    const own = await insertWorkspace(await getDb(), "Hat Shop", person.id);
+    const cookies = await actAs(person.email);
+    resetRequest();
+    setRequestCookies([...cookies, `leadhook_workspace=${own.id}`]);
+    const before = await fingerprint();
+    expect(await renameWorkspaceAction(f.workspaceId, { name: "Renamed by an admin" })).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
+    expect(await fingerprint()).toEqual(before);
+    expect(await renameWorkspaceAction(own.id, { name: "Hat Shop Ltd" })).toMatchObject({ ok: true });
   });
 });

@@ -3,7 +3,8 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { type AuditContext, actorLabel } from "@/db/queries/audit-log";
-import { hasAnyUser, listWorkspacesOf, type WorkspaceOfUser } from "@/db/queries/members";
+import { listWorkspacesOf, type WorkspaceOfUser } from "@/db/queries/members";
+import { hasAnyUser } from "@/db/queries/users";
 import { AppError } from "@/lib/errors";
 import { can, type Permission, type Role } from "@/lib/roles";
 import { type RequestInfo, requestOrigin } from "./request-info";
@@ -51,18 +52,32 @@ export const getMember = cache(async (): Promise<Member | null> => {
 });
 
 /**
- * The check at the top of every server action: a session, a workspace, and a role allowed to do
- * `permission`; otherwise an AppError the form shows. Hiding a button is a courtesy; this is the rule.
+ * The check at the top of every server action: a session, membership of `workspaceId` (the workspace
+ * the page showed, bound into the action when it rendered, so a tab left open on one workspace never
+ * acts on another chosen since), and a role allowed to do `permission`; otherwise an AppError the form
+ * shows. Hiding a button is a courtesy; this is the rule.
  */
-export async function requireMember(permission: Permission = "read"): Promise<Member> {
-  const member = await getMember();
-  if (!member) {
-    throw new AppError("unauthorized", "Your session has ended. Sign in again to continue.");
+export async function requireMember(workspaceId: string, permission: Permission): Promise<Member> {
+  const user = await getSignedInUser();
+  if (!user) throw new AppError("unauthorized", "Your session has ended. Sign in again to continue.");
+  const workspaces = await listWorkspacesOf(user.id);
+  const current = workspaces.find((w) => w.id === String(workspaceId));
+  if (!current) {
+    throw new AppError(
+      "not_found",
+      "This workspace does not exist, or you are no longer a member of it. Reload the page.",
+    );
   }
-  if (!can(member.role, permission)) {
-    throw new AppError("forbidden", `Your role (${member.role}) cannot do this. Ask an owner or admin.`);
+  if (!can(current.role, permission)) {
+    throw new AppError("forbidden", `Your role (${current.role}) cannot do this. Ask an owner or admin.`);
   }
-  return member;
+  return {
+    user,
+    workspace: { id: current.id, name: current.name },
+    role: current.role,
+    workspaces,
+    request: requestOrigin(await headers()),
+  };
 }
 
 /**

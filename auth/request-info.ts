@@ -1,14 +1,20 @@
+import { getIP } from "better-auth/api";
+import { getEnv } from "@/lib/env";
+
 /** Where a request came from, as the audit log records it. */
 export type RequestInfo = { ipAddress: string | null; userAgent: string | null };
 
 /**
- * The client address and user agent of a request. The address is the first X-Forwarded-For entry: the
- * Next.js server sets the header to the socket's address when no proxy in front of it did.
+ * The client address and user agent of a request, the address resolved exactly as the sign-in limiter
+ * resolves it (Better Auth's rule): with TRUSTED_PROXIES, the last X-Forwarded-For hop before them;
+ * without, a lone X-Forwarded-For value (Next.js sets it to the socket's address when no proxy did).
  */
-export function requestOrigin(headers: Headers): RequestInfo {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+export function requestOrigin(
+  headers: Headers,
+  trustedProxies: string[] = getEnv().TRUSTED_PROXIES,
+): RequestInfo {
   return {
-    ipAddress: forwarded ? forwarded.replace(/^::ffff:/, "") : null,
+    ipAddress: getIP(headers, { advanced: { ipAddress: { trustedProxies } } }),
     userAgent: headers.get("user-agent")?.slice(0, 300) ?? null,
   };
 }

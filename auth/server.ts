@@ -1,19 +1,31 @@
 import "server-only";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { createAuthMiddleware, isAPIError } from "better-auth/api";
+import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { accounts, rateLimits, sessions, users, verifications } from "@/db/access-schema";
 import { getDb } from "@/db/index";
-import { recordSignIn } from "@/db/queries/audit-log";
+import { countRecentFailedSignIns, recordSignIn } from "@/db/queries/audit-log";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { getAuthSecret } from "@/lib/secrets-key";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/validations/account";
+import { emailSchema, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/validations/account";
 import { requestOrigin, sameHostOrigins } from "./request-info";
 
 /** Sign-in attempts one address may make per minute; the limiter's counts live in the database. */
 export const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
+/**
+ * Failed sign-ins one email may collect in FAILED_SIGN_IN_MINUTES before it is held back, from any
+ * number of addresses (and alike for emails with no account, so the hold says nothing about who exists).
+ */
+export const FAILED_SIGN_INS_PER_EMAIL = 10;
+export const FAILED_SIGN_IN_MINUTES = 15;
+
+/** The email a sign-in names, if it is one worth recording (Better Auth refuses the rest with 400). */
+function signInEmail(body: unknown): string | null {
+  const parsed = emailSchema.safeParse((body as { email?: unknown } | undefined)?.email);
+  return parsed.success ? parsed.data : null;
+}
 
 function createAuth(db: Awaited<ReturnType<typeof getDb>>) {
   const env = getEnv();
@@ -22,7 +34,8 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>) {
     secret: getAuthSecret(env),
     baseURL: env.BETTER_AUTH_URL,
     // Without a configured URL, `next start` reports every request as localhost: trust the host the
-    // browser actually addressed instead, so 127.0.0.1, a LAN address or a proxied domain can sign in.
+    // browser actually addressed instead (the rule Next.js applies to server actions). In production
+    // the session cookie is Secure, so browsers keep it only over HTTPS (or on localhost).
     trustedOrigins: env.BETTER_AUTH_URL ? undefined : (request) => sameHostOrigins(request?.headers),
     basePath: "/api/auth",
     database: drizzleAdapter(db, {
@@ -54,6 +67,7 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>) {
     },
     advanced: {
       useSecureCookies: env.NODE_ENV === "production",
+      ipAddress: { trustedProxies: env.TRUSTED_PROXIES },
       database: { generateId: "uuid" },
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
     },
@@ -62,13 +76,24 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>) {
       log: (level, message) => logger[level]({ component: "auth" }, message),
     },
     hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-in/email") return;
+        const email = signInEmail(ctx.body);
+        if (!email) return;
+        if ((await countRecentFailedSignIns(email, FAILED_SIGN_IN_MINUTES)) >= FAILED_SIGN_INS_PER_EMAIL) {
+          throw new APIError("TOO_MANY_REQUESTS", {
+            message: `Too many failed sign-ins for this email. Try again in ${FAILED_SIGN_IN_MINUTES} minutes.`,
+          });
+        }
+      }),
       after: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== "/sign-in/email") return;
+        const email = signInEmail(ctx.body);
+        if (!email) return;
         const returned = ctx.context.returned;
         // Over HTTP the request's headers; from a server action (first run, invitations) the ones it passed.
         const headers = ctx.request?.headers ?? ctx.headers;
         const request = headers ? requestOrigin(headers) : { ipAddress: null, userAgent: null };
-        const email = String((ctx.body as { email?: unknown } | undefined)?.email ?? "").toLowerCase();
         const succeeded = !isAPIError(returned) && ctx.context.newSession;
         await recordSignIn({
           email,

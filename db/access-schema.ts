@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -151,6 +152,10 @@ export const auditLog = pgTable(
   (t) => [
     index("audit_log_workspace_idx").on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
     index("audit_log_actor_idx").on(t.workspaceId, t.actorId, t.createdAt.desc()),
+    // The per-email sign-in hold counts recent failures on every sign-in.
+    index("audit_log_sign_in_failures_idx")
+      .on(t.targetLabel, t.createdAt)
+      .where(sql`${t.action} = 'sign_in.failed'`),
   ],
 );
 

@@ -6,8 +6,8 @@ import { AppError } from "@/lib/errors";
 import { emailSchema, newPassword, operatorUserSchema } from "@/lib/validations/account";
 import { closeDb, getDb } from "./index";
 import { migrate } from "./migrate";
-import { findUserByEmail } from "./queries/members";
 import { addMemberAsOperator, findWorkspaceBySlug, resetPasswordAsOperator } from "./queries/operators";
+import { findUserByEmail } from "./queries/users";
 import { getDefaultWorkspace } from "./queries/workspaces";
 
 const usage = `Usage:

@@ -63,6 +63,12 @@ function callAction(context: BrowserContext, id: string, args: unknown[], origin
   });
 }
 
+/** The owner's first workspace, which the pages bind into their actions. */
+async function acmeId(): Promise<string> {
+  const { rows } = await db.query<{ id: string }>("select id from workspaces where name = 'Acme Lending'");
+  return rows[0]?.id as string;
+}
+
 async function signIn(page: Page, email: string, password: string) {
   await page.goto(`${app.url}/sign-in`);
   await page.getByLabel("Email").fill(email);
@@ -253,7 +259,7 @@ test("a viewer reads but is offered nothing to change, and a forged call is refu
   const response = await callAction(
     contextOf("viewer"),
     actionId("app/settings/api-keys/actions.ts", "createApiKeyAction"),
-    [{ name: "forged by a viewer" }],
+    [await acmeId(), { name: "forged by a viewer" }],
   );
   expect(await response.text()).toContain('"code":"forbidden"');
   expect(await count("api_keys")).toBe(keys);
@@ -263,11 +269,16 @@ test("a viewer reads but is offered nothing to change, and a forged call is refu
 test("a cross-origin POST to a server action is refused, even with a valid session", async () => {
   const id = actionId("app/settings/api-keys/actions.ts", "createApiKeyAction");
   const keys = await count("api_keys");
-  const forged = await callAction(ownerContext, id, [{ name: "cross-site" }], "https://evil.example");
+  const forged = await callAction(
+    ownerContext,
+    id,
+    [await acmeId(), { name: "cross-site" }],
+    "https://evil.example",
+  );
   expect(forged.ok()).toBe(false);
   expect(await count("api_keys")).toBe(keys);
   // The same call from the app's own origin works: the refusal above was the origin check.
-  const genuine = await callAction(ownerContext, id, [{ name: "same-site" }]);
+  const genuine = await callAction(ownerContext, id, [await acmeId(), { name: "same-site" }]);
   expect(await genuine.text()).toContain('"ok":true');
   expect(await count("api_keys")).toBe(keys + 1);
 });

@@ -48,6 +48,24 @@ const envSchema = z.object({
   BETTER_AUTH_SECRET: optionalString.pipe(
     z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
   ),
+  /** Proxies in front of leadhook (IPs or CIDRs): the client address is the last X-Forwarded-For hop before them. */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const items = (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const item of items) {
+        const [address, bits, ...rest] = item.split("/");
+        const prefix = Number(bits ?? (isIP(address ?? "") === 6 ? 128 : 32));
+        const max = isIP(address ?? "") === 6 ? 128 : 32;
+        if (!isIP(address ?? "") || rest.length || !Number.isInteger(prefix) || prefix < 0 || prefix > max)
+          ctx.addIssue({ code: "custom", message: `TRUSTED_PROXIES: "${item}" is not an IP address or CIDR range` });
+      }
+      return items;
+    }),
   /** The public origin of the app (https://leadhook.example.com); unset, each request's origin is used. */
   BETTER_AUTH_URL: optionalString.pipe(
     z.url({ protocol: /^https?$/, error: "BETTER_AUTH_URL must be an http(s):// URL" }).optional(),

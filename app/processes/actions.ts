@@ -7,9 +7,9 @@ import { runAction } from "@/lib/run-action";
 import { newProcessSchema } from "@/lib/validations/process";
 
 /** "New Process": creates it in the current workspace and returns its id for the page to open. */
-export async function createProcessAction(input: unknown) {
+export async function createProcessAction(workspaceId: string, input: unknown) {
   return runAction(async () => {
-    const member = await requireMember("processes:write");
+    const member = await requireMember(workspaceId, "processes:write");
     const parsed = newProcessSchema.safeParse(input);
     if (!parsed.success) {
       throw new AppError("invalid_request", "Fix the errors below.", {

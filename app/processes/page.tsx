@@ -46,7 +46,7 @@ export default async function ProcessesPage({
             Calling campaigns and the webhooks that receive their lead updates.
           </p>
         </div>
-        {canWrite ? <NewProcessForm create={createProcessAction} /> : null}
+        {canWrite ? <NewProcessForm create={createProcessAction.bind(null, member.workspace.id)} /> : null}
       </div>
       <Suspense>
         <ProcessSearch />

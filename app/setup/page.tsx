@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/account/auth-card";
 import { OwnerSetupForm } from "@/components/account/owner-setup-form";
-import { hasAnyUser } from "@/db/queries/members";
+import { hasAnyUser } from "@/db/queries/users";
 import { MIN_PASSWORD_LENGTH } from "@/lib/validations/account";
 import { createOwnerAction } from "./actions";
 

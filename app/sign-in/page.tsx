@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { getSignedInUser } from "@/auth/member";
 import { AuthCard } from "@/components/account/auth-card";
 import { SignInForm } from "@/components/account/sign-in-form";
-import { hasAnyUser } from "@/db/queries/members";
+import { hasAnyUser } from "@/db/queries/users";
 import { safeNextPath } from "@/lib/safe-next";
 
 export const dynamic = "force-dynamic";

@@ -35,8 +35,11 @@ export function SignInForm({ next }: { next: string }) {
       return;
     }
     if (error.status === 429) {
+      // The address limiter says when to retry; the per-email hold explains itself.
       setProblem(
-        `Too many sign-in attempts from this address. Try again in ${retryAfter ?? "a minute"} seconds.`,
+        retryAfter
+          ? `Too many sign-in attempts from this address. Try again in ${retryAfter} seconds.`
+          : (error.message ?? "Too many sign-in attempts. Try again later."),
       );
     } else if (error.status === 401 || error.status === 400) {
       setProblem("The email or password is not right.");

@@ -14,7 +14,7 @@ import {
   recordAudit,
   recordSignIn,
 } from "./audit-log";
-import { insertUser } from "./members";
+import { insertUser } from "./users";
 import { getDefaultWorkspace } from "./workspaces";
 
 const ENTRIES = 120;
@@ -243,7 +243,7 @@ describe("recordSignIn", () => {
     expect(rows[0]).toMatchObject({
       workspaceId: null,
       actorId: null,
-      actorLabel: "nobody@example.com",
+      actorLabel: "Not signed in",
       action: "sign_in.failed",
     });
     const nowhere = await db.select().from(auditLog).where(isNull(auditLog.workspaceId));

@@ -53,7 +53,8 @@ export async function recordAudit(exec: Executor, context: AuditContext, ...reco
 
 /**
  * A sign-in attempt, recorded in every workspace the person belongs to. An attempt for an email with no
- * account belongs to no workspace: it is kept (workspace empty) but shown on no workspace's page.
+ * account belongs to no workspace: it is kept (workspace empty) but shown on no workspace's page. A
+ * failed attempt has no actor (whoever typed it is unknown); the account it named is its target.
  */
 export async function recordSignIn(attempt: {
   email: string;
@@ -68,8 +69,8 @@ export async function recordSignIn(attempt: {
     : await db.select().from(users).where(eq(users.email, attempt.email));
   const action: AuditAction = attempt.succeeded ? "sign_in.succeeded" : "sign_in.failed";
   const base = {
-    actorId: user?.id ?? null,
-    actorLabel: user ? actorLabel(user) : attempt.email || "(no email)",
+    actorId: attempt.succeeded && user ? user.id : null,
+    actorLabel: attempt.succeeded && user ? actorLabel(user) : "Not signed in",
     ipAddress: attempt.ipAddress,
     userAgent: attempt.userAgent,
     action,
@@ -89,6 +90,25 @@ export async function recordSignIn(attempt: {
     ? workspaceIds.map((workspaceId) => ({ ...base, workspaceId }))
     : [{ ...base, workspaceId: null }];
   await db.insert(auditLog).values(rows);
+}
+
+/**
+ * Failed sign-ins naming `email` in the last `minutes`, however many workspaces each was recorded in
+ * (one attempt's rows share their transaction's time).
+ */
+export async function countRecentFailedSignIns(email: string, minutes: number): Promise<number> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ n: sql<number>`count(distinct ${auditLog.createdAt})::int` })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.action, "sign_in.failed"),
+        eq(auditLog.targetLabel, email.toLowerCase()),
+        gte(auditLog.createdAt, sql`now() - make_interval(mins => ${minutes})`),
+      ),
+    );
+  return row?.n ?? 0;
 }
 
 export type AuditFilters = {

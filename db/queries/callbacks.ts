@@ -187,10 +187,12 @@ export async function rotateSigningSecret(audit: AuditContext, processId: string
   const secret = generateSigningSecret();
   const db = await getDb();
   await db.transaction(async (tx) => {
-    await tx
+    const [rotated] = await tx
       .update(leadUpdateCallbacks)
       .set({ signingSecretEncrypted: encrypt(secret, getSecretsKey()), updatedAt: sql`now()` })
-      .where(eq(leadUpdateCallbacks.id, callbackId));
+      .where(and(eq(leadUpdateCallbacks.id, row.id), eq(leadUpdateCallbacks.processId, row.processId)))
+      .returning({ id: leadUpdateCallbacks.id });
+    if (!rotated) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
     await recordAudit(tx, audit, { action: "secret.rotated", ...callbackTarget(row) });
   });
   return { hint: secretHint(secret) };

@@ -5,14 +5,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, invitations, memberships, users } from "@/db/access-schema";
 import { getDb } from "@/db/index";
 import { type AuditContext, actorLabel } from "./audit-log";
-import {
-  acceptInvitation,
-  createInvitation,
-  findInvitation,
-  listPendingInvitations,
-  revokeInvitation,
-} from "./invitations";
-import { insertUser, insertWorkspace } from "./members";
+import { acceptInvitation, findInvitation } from "./invitation-links";
+import { createInvitation, listPendingInvitations, revokeInvitation } from "./invitations";
+import { changeMemberRole, insertWorkspace, removeMember } from "./members";
+import { insertUser } from "./users";
 import { getDefaultWorkspace } from "./workspaces";
 
 const request = { ipAddress: "198.51.100.4", userAgent: "vitest" };
@@ -84,6 +80,15 @@ describe("createInvitation", () => {
     expect((await listPendingInvitations(context.workspaceId)).map((i) => i.email)).not.toContain(
       owner.email,
     );
+  });
+
+  it("does not let an admin replace an owner's pending owner invitation", async () => {
+    const email = freshEmail();
+    const owners = await createInvitation(context, { email, role: "owner" });
+    await expect(
+      createInvitation(context, { email, role: "viewer", replaceable: ["admin", "viewer"] }),
+    ).rejects.toMatchObject({ code: "forbidden" });
+    expect(await findInvitation(owners.token)).toMatchObject({ state: "valid" });
   });
 
   it("withdraws the older pending invitation when the same email is invited again", async () => {
@@ -241,5 +246,59 @@ describe("revokeInvitation and findInvitation", () => {
     ).rejects.toMatchObject({
       code: "not_found",
     });
+  });
+});
+
+describe("an inviter's pending invitations", () => {
+  async function adminWithInvitations() {
+    const admin = await makeUser("Inviting Admin");
+    await (await getDb())
+      .insert(memberships)
+      .values({ workspaceId: context.workspaceId, userId: admin.id, role: "admin" });
+    const asAdmin = { ...context, actorId: admin.id, actorLabel: actorLabel(admin) };
+    const forAdmin = await createInvitation(asAdmin, { email: freshEmail(), role: "admin" });
+    const forViewer = await createInvitation(asAdmin, { email: freshEmail(), role: "viewer" });
+    return { admin, forAdmin, forViewer };
+  }
+
+  it("are withdrawn when the inviter is removed, so they cannot let them back in", async () => {
+    const { admin, forAdmin, forViewer } = await adminWithInvitations();
+    await removeMember(context, admin.id);
+    expect(await findInvitation(forAdmin.token)).toMatchObject({ state: "revoked" });
+    expect(await findInvitation(forViewer.token)).toMatchObject({ state: "revoked" });
+    expect(await auditFor(forAdmin.invitation.email)).toContainEqual(
+      expect.objectContaining({
+        action: "invitation.revoked",
+        details: expect.objectContaining({ role: "admin" }),
+      }),
+    );
+  });
+
+  it("above what a demoted inviter may hand out are withdrawn; the rest stand", async () => {
+    const { admin, forAdmin, forViewer } = await adminWithInvitations();
+    await changeMemberRole(context, admin.id, "viewer");
+    expect(await findInvitation(forAdmin.token)).toMatchObject({ state: "revoked" });
+    expect(await findInvitation(forViewer.token)).toMatchObject({ state: "revoked" });
+    const other = await adminWithInvitations();
+    await changeMemberRole(context, other.admin.id, "owner");
+    expect(await findInvitation(other.forAdmin.token)).toMatchObject({ state: "valid" });
+  });
+
+  it("cannot be spent by someone who is already a member: the link stays and the role is unchanged", async () => {
+    const member = await makeUser("Already Member");
+    await (await getDb())
+      .insert(memberships)
+      .values({ workspaceId: context.workspaceId, userId: member.id, role: "viewer" });
+    // Invited before joining some other way.
+    await (await getDb()).delete(memberships).where(eq(memberships.userId, member.id));
+    const { token } = await createInvitation(context, { email: member.email, role: "admin" });
+    await (await getDb())
+      .insert(memberships)
+      .values({ workspaceId: context.workspaceId, userId: member.id, role: "viewer" });
+    await expect(acceptInvitation(token, { userId: member.id }, request)).rejects.toMatchObject({
+      code: "conflict",
+    });
+    expect(await membershipsOf(member.id)).toMatchObject([{ role: "viewer" }]);
+    expect(await findInvitation(token)).toMatchObject({ state: "valid" });
   });
 });

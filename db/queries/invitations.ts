@@ -1,23 +1,29 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, notInArray, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import type { Role } from "@/lib/roles";
-import { type Invitation, invitations, memberships, users } from "../access-schema";
-import { getDb } from "../index";
-import { workspaces } from "../schema";
-import { type AuditContext, actorLabel, recordAudit } from "./audit-log";
-import { insertUser } from "./members";
+import { invitableRoles, type Role, roles } from "@/lib/roles";
+import { invitations, memberships, users } from "../access-schema";
+import { type Executor, getDb } from "../index";
+import { type AuditContext, recordAudit } from "./audit-log";
 
 export const INVITATION_DAYS = 7;
 
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /**
  * Invites `email` with `role` and returns the one-time token for the link (only its hash is kept). A
  * newer invitation for the same email replaces any pending one.
  */
-export async function createInvitation(context: AuditContext, input: { email: string; role: Role }) {
+export async function createInvitation(
+  context: AuditContext,
+  input: {
+    email: string;
+    role: Role;
+    /** Roles of pending invitations this inviter may replace (an admin: not an owner's). Default: all. */
+    replaceable?: readonly Role[];
+  },
+) {
   const db = await getDb();
   const token = randomBytes(32).toString("base64url");
   const email = input.email.toLowerCase();
@@ -32,17 +38,26 @@ export async function createInvitation(context: AuditContext, input: { email: st
         fieldErrors: { email: "Already a member of this workspace" },
       });
     }
-    await tx
-      .update(invitations)
-      .set({ revokedAt: sql`now()` })
-      .where(
-        and(
-          eq(invitations.workspaceId, context.workspaceId),
-          eq(invitations.email, email),
-          isNull(invitations.acceptedAt),
-          isNull(invitations.revokedAt),
-        ),
+    const pending = and(
+      eq(invitations.workspaceId, context.workspaceId),
+      eq(invitations.email, email),
+      isNull(invitations.acceptedAt),
+      isNull(invitations.revokedAt),
+    );
+    const [higher] = await tx
+      .select({ role: invitations.role })
+      .from(invitations)
+      .where(and(pending, notInArray(invitations.role, [...(input.replaceable ?? roles)])));
+    if (higher) {
+      throw new AppError(
+        "forbidden",
+        `This person has a pending ${higher.role} invitation, which only an owner can replace.`,
+        {
+          fieldErrors: { email: `Already invited as ${higher.role}` },
+        },
       );
+    }
+    await tx.update(invitations).set({ revokedAt: sql`now()` }).where(pending);
     const [invitation] = await tx
       .insert(invitations)
       .values({
@@ -116,93 +131,40 @@ export async function revokeInvitation(context: AuditContext, invitationId: stri
   });
 }
 
-export type InvitationState = "valid" | "expired" | "used" | "revoked";
-
-/** What an invitation link leads to, or undefined for a token that was never issued. */
-export async function findInvitation(token: string) {
-  if (!/^[\w-]{20,100}$/.test(token)) return undefined;
-  const db = await getDb();
-  const [row] = await db
-    .select({
-      invitation: invitations,
-      workspaceName: workspaces.name,
-      invitedBy: users.name,
-      expired: sql<boolean>`${invitations.expiresAt} <= now()`,
-    })
-    .from(invitations)
-    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
-    .leftJoin(users, eq(users.id, invitations.invitedBy))
-    .where(eq(invitations.tokenHash, hashToken(token)));
-  if (!row) return undefined;
-  return { ...row, state: stateOf(row.invitation, row.expired) };
-}
-
-function stateOf(invitation: Invitation, expired: boolean): InvitationState {
-  if (invitation.acceptedAt) return "used";
-  if (invitation.revokedAt) return "revoked";
-  return expired ? "expired" : "valid";
-}
-
-const refusals: Record<Exclude<InvitationState, "valid">, string> = {
-  used: "This invitation was already used. Sign in, or ask for a new invitation.",
-  revoked: "This invitation was withdrawn. Ask for a new one.",
-  expired: `This invitation expired (links work for ${INVITATION_DAYS} days). Ask for a new one.`,
-};
-
 /**
- * Accepts an invitation, once: as someone new (`newUser`, whose email is the invitation's) or as the
- * signed-in person the invitation names (`userId`). The link is spent in the transaction that adds the
- * membership, so two tabs racing on one link give one member and one clear refusal.
+ * Withdraws the pending invitations `inviterId` made that they could no longer make: all of them when
+ * they leave the workspace (`role` null), those above what `role` may hand out when they are demoted.
+ * Runs in the transaction of the removal or role change, with an audit entry for each.
  */
-export async function acceptInvitation(
-  token: string,
-  who: { newUser: { name: string; passwordHash: string } } | { userId: string },
-  request: { ipAddress: string | null; userAgent: string | null },
+export async function withdrawInvitationsBeyond(
+  tx: Executor,
+  context: AuditContext,
+  inviterId: string,
+  role: Role | null,
 ) {
-  const db = await getDb();
-  return db.transaction(async (tx) => {
-    const [invitation] = await tx
-      .select({ row: invitations, expired: sql<boolean>`${invitations.expiresAt} <= now()` })
-      .from(invitations)
-      .where(eq(invitations.tokenHash, hashToken(token)))
-      .for("update");
-    if (!invitation) throw new AppError("not_found", "This invitation link is not valid.");
-    const { row } = invitation;
-    const state = stateOf(row, invitation.expired);
-    if (state !== "valid") throw new AppError("conflict", refusals[state]);
-
-    let user: { id: string; name: string; email: string };
-    if ("newUser" in who) {
-      user = await insertUser(tx, { ...who.newUser, email: row.email });
-    } else {
-      const [found] = await tx.select().from(users).where(eq(users.id, who.userId));
-      if (!found || found.email !== row.email) {
-        throw new AppError(
-          "invalid_request",
-          `This invitation is for ${row.email}. Sign in with that email to accept it.`,
-        );
-      }
-      user = found;
-    }
-    await tx
-      .insert(memberships)
-      .values({ workspaceId: row.workspaceId, userId: user.id, role: row.role })
-      .onConflictDoNothing();
-    await tx
-      .update(invitations)
-      .set({ acceptedAt: sql`now()`, acceptedBy: user.id })
-      .where(eq(invitations.id, row.id));
-    await recordAudit(
-      tx,
-      { workspaceId: row.workspaceId, actorId: user.id, actorLabel: actorLabel(user), ...request },
-      {
-        action: "member.joined",
-        targetType: "user",
-        targetId: user.id,
-        targetLabel: user.email,
-        details: { role: row.role },
-      },
-    );
-    return { user, workspaceId: row.workspaceId };
-  });
+  const allowed = role ? invitableRoles(role) : [];
+  const withdrawn = await tx
+    .update(invitations)
+    .set({ revokedAt: sql`now()` })
+    .where(
+      and(
+        eq(invitations.workspaceId, context.workspaceId),
+        eq(invitations.invitedBy, inviterId),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        allowed.length ? notInArray(invitations.role, allowed) : undefined,
+      ),
+    )
+    .returning({ id: invitations.id, email: invitations.email, role: invitations.role });
+  await recordAudit(
+    tx,
+    context,
+    ...withdrawn.map((i) => ({
+      action: "invitation.revoked" as const,
+      targetType: "invitation",
+      targetId: i.id,
+      targetLabel: i.email,
+      details: { role: i.role, reason: role ? "the inviter's role changed" : "the inviter was removed" },
+    })),
+  );
 }

@@ -6,14 +6,8 @@ import { auditLog, memberships } from "@/db/access-schema";
 import { getDb } from "@/db/index";
 import type { Role } from "@/lib/roles";
 import { type AuditContext, actorLabel } from "./audit-log";
-import {
-  changeMemberRole,
-  insertUser,
-  insertWorkspace,
-  listMembers,
-  removeMember,
-  renameWorkspace,
-} from "./members";
+import { changeMemberRole, insertWorkspace, listMembers, removeMember, renameWorkspace } from "./members";
+import { insertUser } from "./users";
 import { getDefaultWorkspace } from "./workspaces";
 
 let passwordHash: string;

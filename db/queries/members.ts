@@ -3,19 +3,14 @@ import { randomBytes } from "node:crypto";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/roles";
-import { accounts, memberships, users } from "../access-schema";
+import { memberships, users } from "../access-schema";
 import { type Executor, getDb } from "../index";
 import { workspaces } from "../schema";
 import { type AuditContext, actorLabel, recordAudit } from "./audit-log";
+import { withdrawInvitationsBeyond } from "./invitations";
+import { insertUser } from "./users";
 
 export type WorkspaceOfUser = { id: string; name: string; role: Role };
-
-/** Whether anyone has an account yet: until then every admin page leads to the first-run page. */
-export async function hasAnyUser(): Promise<boolean> {
-  const db = await getDb();
-  const [row] = await db.select({ n: count() }).from(users);
-  return (row?.n ?? 0) > 0;
-}
 
 /** The workspaces a person belongs to, oldest membership first. */
 export async function listWorkspacesOf(userId: string): Promise<WorkspaceOfUser[]> {
@@ -26,33 +21,6 @@ export async function listWorkspacesOf(userId: string): Promise<WorkspaceOfUser[
     .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
     .where(eq(memberships.userId, userId))
     .orderBy(asc(memberships.createdAt), asc(workspaces.name));
-}
-
-/** Inserts a person and their email-and-password sign-in; the password arrives hashed. */
-export async function insertUser(
-  exec: Executor,
-  person: { name: string; email: string; passwordHash: string },
-): Promise<{ id: string; name: string; email: string }> {
-  const [user] = await exec
-    .insert(users)
-    .values({ name: person.name, email: person.email.toLowerCase() })
-    .onConflictDoNothing({ target: users.email })
-    .returning({ id: users.id, name: users.name, email: users.email });
-  if (!user) {
-    throw new AppError("conflict", "An account with this email already exists.", {
-      fieldErrors: { email: "An account with this email already exists" },
-    });
-  }
-  await exec
-    .insert(accounts)
-    .values({ userId: user.id, accountId: user.id, providerId: "credential", password: person.passwordHash });
-  return user;
-}
-
-export async function findUserByEmail(email: string) {
-  const db = await getDb();
-  const [user] = await db.select().from(users).where(eq(users.email, email.toLowerCase()));
-  return user;
 }
 
 function slugFor(name: string): string {
@@ -219,6 +187,7 @@ export async function changeMemberRole(context: AuditContext, userId: string, ro
       .update(memberships)
       .set({ role })
       .where(and(eq(memberships.workspaceId, context.workspaceId), eq(memberships.userId, userId)));
+    await withdrawInvitationsBeyond(tx, context, userId, role);
     await recordAudit(tx, context, {
       action: "member.role_changed",
       targetType: "user",
@@ -239,6 +208,7 @@ export async function removeMember(context: AuditContext, userId: string) {
     await tx
       .delete(memberships)
       .where(and(eq(memberships.workspaceId, context.workspaceId), eq(memberships.userId, userId)));
+    await withdrawInvitationsBeyond(tx, context, userId, null);
     await recordAudit(tx, context, {
       action: "member.removed",
       targetType: "user",

@@ -6,7 +6,7 @@ import { accounts, memberships, sessions, users } from "../access-schema";
 import { getDb } from "../index";
 import { workspaces } from "../schema";
 import { operatorContext, recordAudit } from "./audit-log";
-import { insertUser } from "./members";
+import { insertUser } from "./users";
 
 // What the operator scripts (db/users-cli.ts) do to accounts, each in one transaction with its audit entry.
 

@@ -4,7 +4,8 @@ import { hashPassword } from "better-auth/crypto";
 import { headers } from "next/headers";
 import { chooseWorkspace, getSignedInUser, signInAfterSignUp } from "@/auth/member";
 import { requestOrigin } from "@/auth/request-info";
-import { acceptInvitation } from "@/db/queries/invitations";
+import { acceptInvitation, findInvitation } from "@/db/queries/invitation-links";
+import { findUserByEmail } from "@/db/queries/users";
 import { AppError, toFieldErrors } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { runAction } from "@/lib/run-action";
@@ -20,6 +21,13 @@ export async function acceptInvitationAction(token: string, input: unknown) {
       });
     }
     const { name, password } = parsed.data;
+    // Checked before the (deliberately slow) hashing, so a made-up token costs the server nothing.
+    const link = await findInvitation(String(token));
+    if (!link) throw new AppError("not_found", "This invitation link is not valid.");
+    if (link.state !== "valid") throw new AppError("conflict", "This invitation can no longer be used.");
+    if (await findUserByEmail(link.invitation.email)) {
+      throw new AppError("conflict", "An account with this email already exists: sign in to accept.");
+    }
     const { user, workspaceId } = await acceptInvitation(
       String(token),
       { newUser: { name, passwordHash: await hashPassword(password) } },

@@ -13,9 +13,10 @@ import { signInAs } from "@/testing/members";
 import { revealSigningSecretAction, rotateSigningSecretAction, saveProcessSettingsAction } from "./actions";
 
 let processId: string;
+let ws: string;
 
 beforeAll(async () => {
-  await signInAs("admin");
+  ws = (await signInAs("admin")).workspaceId;
 });
 
 beforeEach(async () => {
@@ -44,7 +45,7 @@ async function storedRows() {
 
 describe("saveProcessSettingsAction", () => {
   it("saves details and callbacks, encrypts secrets, and returns only hints", async () => {
-    const result = await saveProcessSettingsAction(processId, {
+    const result = await saveProcessSettingsAction(ws, processId, {
       ...(await current()),
       description: "Qualification calls",
       callbacks: [
@@ -81,11 +82,11 @@ describe("saveProcessSettingsAction", () => {
   });
 
   it("keeps a stored secret when its field is left blank, and replaces it when typed", async () => {
-    await saveProcessSettingsAction(processId, {
+    await saveProcessSettingsAction(ws, processId, {
       ...(await current()),
       callbacks: [callback({ authType: "bearer", bearerToken: "first-token" })],
     });
-    const kept = await saveProcessSettingsAction(processId, { ...(await current()), name: "Renamed" });
+    const kept = await saveProcessSettingsAction(ws, processId, { ...(await current()), name: "Renamed" });
     expect(kept.ok).toBe(true);
     const key = getSecretsKey();
     expect(decrypt((await storedRows())[0]?.bearerTokenEncrypted ?? "", key)).toBe("first-token");
@@ -93,7 +94,7 @@ describe("saveProcessSettingsAction", () => {
     const values = await current();
     const first = values.callbacks[0];
     if (!first) throw new Error("callback missing");
-    await saveProcessSettingsAction(processId, {
+    await saveProcessSettingsAction(ws, processId, {
       ...values,
       callbacks: [{ ...first, bearerToken: "second-token" }],
     });
@@ -101,7 +102,7 @@ describe("saveProcessSettingsAction", () => {
   });
 
   it("does not let the browser claim a stored secret that does not exist", async () => {
-    const result = await saveProcessSettingsAction(processId, {
+    const result = await saveProcessSettingsAction(ws, processId, {
       ...(await current()),
       callbacks: [callback({ authType: "bearer", bearerToken: "", storedBearerTokenHint: "••••fake" })],
     });
@@ -114,10 +115,10 @@ describe("saveProcessSettingsAction", () => {
   });
 
   it("returns field errors and leaves everything as it was when any callback is invalid", async () => {
-    await saveProcessSettingsAction(processId, { ...(await current()), callbacks: [callback({})] });
+    await saveProcessSettingsAction(ws, processId, { ...(await current()), callbacks: [callback({})] });
     const before = await storedRows();
     const values = await current();
-    const result = await saveProcessSettingsAction(processId, {
+    const result = await saveProcessSettingsAction(ws, processId, {
       ...values,
       name: "Should not be saved",
       callbacks: [...values.callbacks, callback({ url: "http://169.254.169.254/latest" })],
@@ -131,7 +132,7 @@ describe("saveProcessSettingsAction", () => {
   });
 
   it("refuses a localhost name before any DNS lookup", async () => {
-    const result = await saveProcessSettingsAction(processId, {
+    const result = await saveProcessSettingsAction(ws, processId, {
       ...(await current()),
       callbacks: [callback({ url: "http://localhost.:8080/hook" })],
     });
@@ -143,8 +144,8 @@ describe("saveProcessSettingsAction", () => {
 
   it("refuses a save based on a stale version and keeps the newer one", async () => {
     const stale = await current();
-    expect((await saveProcessSettingsAction(processId, { ...stale, name: "Tab A" })).ok).toBe(true);
-    const result = await saveProcessSettingsAction(processId, {
+    expect((await saveProcessSettingsAction(ws, processId, { ...stale, name: "Tab A" })).ok).toBe(true);
+    const result = await saveProcessSettingsAction(ws, processId, {
       ...stale,
       name: "Tab B",
       callbacks: [callback({})],
@@ -159,7 +160,7 @@ describe("saveProcessSettingsAction", () => {
   });
 
   it("removes callbacks left out of the list and rolls back when an id is unknown", async () => {
-    await saveProcessSettingsAction(processId, {
+    await saveProcessSettingsAction(ws, processId, {
       ...(await current()),
       callbacks: [callback({}), callback({ url: "https://two.example.com/" })],
     });
@@ -167,11 +168,11 @@ describe("saveProcessSettingsAction", () => {
     const [first, second] = values.callbacks;
     if (!first || !second) throw new Error("callbacks missing");
     const ghost = { ...second, id: "00000000-0000-4000-8000-000000000000" };
-    const refused = await saveProcessSettingsAction(processId, { ...values, callbacks: [first, ghost] });
+    const refused = await saveProcessSettingsAction(ws, processId, { ...values, callbacks: [first, ghost] });
     expect(refused).toMatchObject({ ok: false, code: "conflict" });
     expect(await storedRows()).toHaveLength(2);
 
-    const saved = await saveProcessSettingsAction(processId, { ...values, callbacks: [second] });
+    const saved = await saveProcessSettingsAction(ws, processId, { ...values, callbacks: [second] });
     expect(saved.ok).toBe(true);
     const rows = await storedRows();
     expect(rows.map((r) => [r.id, r.position])).toEqual([[second.id, 0]]);
@@ -179,37 +180,41 @@ describe("saveProcessSettingsAction", () => {
 
   it("rejects junk input with a clear error and no write", async () => {
     for (const junk of [null, "x", { version: "1" }, { ...(await current()), callbacks: [{ url: 5 }] }]) {
-      const result = await saveProcessSettingsAction(processId, junk);
+      const result = await saveProcessSettingsAction(ws, processId, junk);
       expect(result).toMatchObject({ ok: false, code: "invalid_request" });
     }
     expect((await current()).version).toBe(1);
   });
 
   it("answers not_found for a process that does not exist", async () => {
-    const result = await saveProcessSettingsAction("00000000-0000-4000-8000-000000000000", await current());
+    const result = await saveProcessSettingsAction(
+      ws,
+      "00000000-0000-4000-8000-000000000000",
+      await current(),
+    );
     expect(result).toMatchObject({ ok: false, code: "not_found" });
   });
 });
 
 describe("signing secret actions", () => {
   it("reveals and rotates the secret of a callback of this process only", async () => {
-    await saveProcessSettingsAction(processId, { ...(await current()), callbacks: [callback({})] });
+    await saveProcessSettingsAction(ws, processId, { ...(await current()), callbacks: [callback({})] });
     const id = (await current()).callbacks[0]?.id ?? "";
-    const revealed = await revealSigningSecretAction(processId, id);
+    const revealed = await revealSigningSecretAction(ws, processId, id);
     if (!revealed.ok) throw new Error(revealed.message);
     expect(revealed.secret).toMatch(/^whsec_/);
 
-    const rotated = await rotateSigningSecretAction(processId, id);
+    const rotated = await rotateSigningSecretAction(ws, processId, id);
     if (!rotated.ok) throw new Error(rotated.message);
-    const after = await revealSigningSecretAction(processId, id);
+    const after = await revealSigningSecretAction(ws, processId, id);
     if (!after.ok) throw new Error(after.message);
     expect(after.secret).not.toBe(revealed.secret);
     expect(rotated.hint).toBe(`••••${after.secret.slice(-4)}`);
 
     const workspace = await getDefaultWorkspace();
     const other = await createProcess({ workspaceId: workspace.id, name: "Other" });
-    expect(await revealSigningSecretAction(other.id, id)).toMatchObject({ ok: false, code: "not_found" });
-    expect(await rotateSigningSecretAction(other.id, "not-a-uuid")).toMatchObject({
+    expect(await revealSigningSecretAction(ws, other.id, id)).toMatchObject({ ok: false, code: "not_found" });
+    expect(await rotateSigningSecretAction(ws, other.id, "not-a-uuid")).toMatchObject({
       ok: false,
       code: "not_found",
     });
@@ -218,7 +223,7 @@ describe("signing secret actions", () => {
 
 describe("deleting a process", () => {
   it("cascades to its callbacks", async () => {
-    await saveProcessSettingsAction(processId, { ...(await current()), callbacks: [callback({})] });
+    await saveProcessSettingsAction(ws, processId, { ...(await current()), callbacks: [callback({})] });
     const db = await getDb();
     await db.delete(processes).where(eq(processes.id, processId));
     expect(await storedRows()).toHaveLength(0);

@@ -13,9 +13,10 @@ import { saveProcessSettingsAction } from "./actions";
 // and the stored configuration left exactly as it was. Never an exception, never a partial save.
 const RUNS = 1_000;
 let processId: string;
+let ws: string;
 
 beforeAll(async () => {
-  await signInAs("admin");
+  ws = (await signInAs("admin")).workspaceId;
   const workspace = await getDefaultWorkspace();
   processId = (await createProcess({ workspaceId: workspace.id, name: "Settings Fuzz" })).id;
 });
@@ -100,7 +101,7 @@ describe("saveProcessSettingsAction under generated input", () => {
           generated && typeof generated === "object" && "useCurrentVersion" in generated
             ? { ...generated, version: generated.useCurrentVersion ? before.process?.version : 1_000_000 }
             : generated;
-        const result = await saveProcessSettingsAction(processId, body);
+        const result = await saveProcessSettingsAction(ws, processId, body);
         const after = await snapshot();
         if (result.ok) {
           saved += 1;

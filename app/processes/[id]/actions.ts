@@ -25,11 +25,12 @@ type Saved = Pick<
  * the browser, and the shared schema runs again before one transaction writes everything or nothing.
  */
 export async function saveProcessSettingsAction(
+  workspaceId: string,
   processId: string,
   input: unknown,
 ): Promise<ActionResult<Saved>> {
   return runAction(async () => {
-    const member = await requireMember("processes:write");
+    const member = await requireMember(workspaceId, "processes:write");
     const workspace = member.workspace;
     const current = await getProcessSettings(workspace.id, String(processId));
     if (!current) throw new AppError("not_found", "This process no longer exists.");
@@ -59,18 +60,18 @@ export async function saveProcessSettingsAction(
   });
 }
 
-export async function revealSigningSecretAction(processId: string, callbackId: string) {
+export async function revealSigningSecretAction(workspaceId: string, processId: string, callbackId: string) {
   return runAction(async () => {
-    const member = await requireMember("secrets:reveal");
+    const member = await requireMember(workspaceId, "secrets:reveal");
     return {
       secret: await revealSigningSecret(auditContext(member), String(processId), String(callbackId)),
     };
   });
 }
 
-export async function rotateSigningSecretAction(processId: string, callbackId: string) {
+export async function rotateSigningSecretAction(workspaceId: string, processId: string, callbackId: string) {
   return runAction(async () => {
-    const member = await requireMember("secrets:rotate");
+    const member = await requireMember(workspaceId, "secrets:rotate");
     const rotated = await rotateSigningSecret(auditContext(member), String(processId), String(callbackId));
     logger.info({ processId, callbackId }, "signing secret rotated");
     return rotated;

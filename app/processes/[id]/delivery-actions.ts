@@ -22,9 +22,9 @@ async function callbackOf(member: Member, processId: string, callbackId: string)
 }
 
 /** "Recent deliveries" and the 24-hour success chart of one callback. */
-export async function loadDeliveriesAction(processId: string, callbackId: string) {
+export async function loadDeliveriesAction(workspaceId: string, processId: string, callbackId: string) {
   return runAction(async () => {
-    const { callback } = await callbackOf(await requireMember("read"), processId, callbackId);
+    const { callback } = await callbackOf(await requireMember(workspaceId, "read"), processId, callbackId);
     const [recent, hourly] = await Promise.all([
       listRecentDeliveries(callback.id),
       hourlySuccess(callback.id),
@@ -42,9 +42,14 @@ export async function loadDeliveriesAction(processId: string, callbackId: string
 }
 
 /** One delivery: its payload, every attempt, the response excerpts. */
-export async function loadDeliveryAction(processId: string, callbackId: string, deliveryId: string) {
+export async function loadDeliveryAction(
+  workspaceId: string,
+  processId: string,
+  callbackId: string,
+  deliveryId: string,
+) {
   return runAction(async () => {
-    const { callback } = await callbackOf(await requireMember("read"), processId, callbackId);
+    const { callback } = await callbackOf(await requireMember(workspaceId, "read"), processId, callbackId);
     const detail = await getDeliveryDetail(callback.id, String(deliveryId));
     if (!detail) throw new AppError("not_found", "This delivery no longer exists.");
     return {
@@ -67,9 +72,9 @@ export async function loadDeliveryAction(processId: string, callbackId: string, 
 }
 
 /** "Send test": a sample event to this callback, now, with the outcome in plain words. */
-export async function sendTestAction(processId: string, callbackId: string) {
+export async function sendTestAction(workspaceId: string, processId: string, callbackId: string) {
   return runAction(async () => {
-    const member = await requireMember("deliveries:test");
+    const member = await requireMember(workspaceId, "deliveries:test");
     const { callback, process, label } = await callbackOf(member, processId, callbackId);
     const payload = buildSamplePayload(callback.payloadFormat, { id: process.id, name: process.name });
     const deliveryId = await createTestDelivery(callback.id, payload.type, payload, {
@@ -82,9 +87,14 @@ export async function sendTestAction(processId: string, callbackId: string) {
 }
 
 /** "Redeliver": queue the delivery again; the receiver sees the same webhook-id and body. */
-export async function redeliverAction(processId: string, callbackId: string, deliveryId: string) {
+export async function redeliverAction(
+  workspaceId: string,
+  processId: string,
+  callbackId: string,
+  deliveryId: string,
+) {
   return runAction(async () => {
-    const member = await requireMember("deliveries:redeliver");
+    const member = await requireMember(workspaceId, "deliveries:redeliver");
     const { callback, label } = await callbackOf(member, processId, callbackId);
     const engine = await getEngine();
     let queued: boolean;

@@ -61,15 +61,31 @@ export default async function ProcessPage({ params }: Props) {
         initialErrorCount={initialErrorCount}
         allowPrivateUrls={env.ALLOW_PRIVATE_CALLBACK_URLS}
         egressIps={env.CALLBACK_EGRESS_IPS}
-        save={allowed("processes:write") ? saveProcessSettingsAction.bind(null, process.id) : undefined}
+        save={
+          allowed("processes:write")
+            ? saveProcessSettingsAction.bind(null, member.workspace.id, process.id)
+            : undefined
+        }
         deliveryActions={{
-          load: loadDeliveriesAction.bind(null, process.id),
-          loadDetail: loadDeliveryAction.bind(null, process.id),
-          sendTest: allowed("deliveries:test") ? sendTestAction.bind(null, process.id) : undefined,
-          redeliver: allowed("deliveries:redeliver") ? redeliverAction.bind(null, process.id) : undefined,
+          load: loadDeliveriesAction.bind(null, member.workspace.id, process.id),
+          loadDetail: loadDeliveryAction.bind(null, member.workspace.id, process.id),
+          sendTest: allowed("deliveries:test")
+            ? sendTestAction.bind(null, member.workspace.id, process.id)
+            : undefined,
+          redeliver: allowed("deliveries:redeliver")
+            ? redeliverAction.bind(null, member.workspace.id, process.id)
+            : undefined,
         }}
-        reveal={allowed("secrets:reveal") ? revealSigningSecretAction.bind(null, process.id) : undefined}
-        rotate={allowed("secrets:rotate") ? rotateSigningSecretAction.bind(null, process.id) : undefined}
+        reveal={
+          allowed("secrets:reveal")
+            ? revealSigningSecretAction.bind(null, member.workspace.id, process.id)
+            : undefined
+        }
+        rotate={
+          allowed("secrets:rotate")
+            ? rotateSigningSecretAction.bind(null, member.workspace.id, process.id)
+            : undefined
+        }
       />
     </div>
   );

@@ -8,9 +8,9 @@ import { runAction } from "@/lib/run-action";
 import { apiKeyNameSchema } from "@/lib/validations/api-key";
 
 /** Creates an ingest key and returns it in full: the only time anyone sees it. */
-export async function createApiKeyAction(input: unknown) {
+export async function createApiKeyAction(workspaceId: string, input: unknown) {
   return runAction(async () => {
-    const member = await requireMember("keys:manage");
+    const member = await requireMember(workspaceId, "keys:manage");
     const parsed = apiKeyNameSchema.safeParse(input);
     if (!parsed.success) {
       throw new AppError("invalid_request", "Fix the errors below.", {
@@ -23,9 +23,9 @@ export async function createApiKeyAction(input: unknown) {
   });
 }
 
-export async function revokeApiKeyAction(id: string) {
+export async function revokeApiKeyAction(workspaceId: string, id: string) {
   return runAction(async () => {
-    const member = await requireMember("keys:manage");
+    const member = await requireMember(workspaceId, "keys:manage");
     if (!(await revokeApiKey(auditContext(member), String(id)))) {
       throw new AppError("not_found", "This key does not exist or is already revoked.");
     }

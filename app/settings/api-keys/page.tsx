@@ -25,7 +25,7 @@ export default async function ApiKeysPage() {
         </p>
       </div>
       {canManage ? (
-        <CreateApiKeyForm create={createApiKeyAction} />
+        <CreateApiKeyForm create={createApiKeyAction.bind(null, member.workspace.id)} />
       ) : (
         <p className="text-sm text-slate-600">Owners and admins create and revoke keys.</p>
       )}
@@ -38,7 +38,7 @@ export default async function ApiKeysPage() {
           lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
           revokedAt: k.revokedAt?.toISOString() ?? null,
         }))}
-        revoke={canManage ? revokeApiKeyAction : undefined}
+        revoke={canManage ? revokeApiKeyAction.bind(null, member.workspace.id) : undefined}
       />
     </div>
   );

@@ -29,9 +29,9 @@ async function appOrigin(): Promise<string> {
 }
 
 /** "Create invitation link": the link is returned once; only the token's hash is stored. */
-export async function inviteMemberAction(input: unknown) {
+export async function inviteMemberAction(workspaceId: string, input: unknown) {
   return runAction(async () => {
-    const member = await requireMember("members:invite");
+    const member = await requireMember(workspaceId, "members:invite");
     const parsed = invitationSchema.safeParse(input);
     if (!parsed.success) throw invalid(parsed.error.issues);
     const { email, role } = parsed.data;
@@ -40,16 +40,20 @@ export async function inviteMemberAction(input: unknown) {
         fieldErrors: { role: "Choose a role no higher than your own" },
       });
     }
-    const { token, invitation } = await createInvitation(auditContext(member), { email, role });
+    const { token, invitation } = await createInvitation(auditContext(member), {
+      email,
+      role,
+      replaceable: invitableRoles(member.role),
+    });
     logger.info({ invitationId: invitation.id, role }, "member invited");
     return { link: `${await appOrigin()}/invite/${token}`, email: invitation.email };
   });
 }
 
 /** "Withdraw": an admin may withdraw only invitations for roles they could hand out themselves. */
-export async function revokeInvitationAction(id: string) {
+export async function revokeInvitationAction(workspaceId: string, id: string) {
   return runAction(async () => {
-    const member = await requireMember("members:invite");
+    const member = await requireMember(workspaceId, "members:invite");
     const invitationId = String(id);
     const pending = isUuid(invitationId)
       ? (await listPendingInvitations(member.workspace.id)).find((i) => i.id === invitationId)
@@ -67,9 +71,9 @@ export async function revokeInvitationAction(id: string) {
   });
 }
 
-export async function changeRoleAction(userId: string, role: unknown) {
+export async function changeRoleAction(workspaceId: string, userId: string, role: unknown) {
   return runAction(async () => {
-    const member = await requireMember("members:manage");
+    const member = await requireMember(workspaceId, "members:manage");
     const parsed = roleSchema.safeParse(role);
     if (!parsed.success) throw invalid(parsed.error.issues.map((i) => ({ ...i, path: ["role"] })));
     const id = String(userId);
@@ -80,9 +84,9 @@ export async function changeRoleAction(userId: string, role: unknown) {
   });
 }
 
-export async function removeMemberAction(userId: string) {
+export async function removeMemberAction(workspaceId: string, userId: string) {
   return runAction(async () => {
-    const member = await requireMember("members:manage");
+    const member = await requireMember(workspaceId, "members:manage");
     const id = String(userId);
     if (!isUuid(id)) throw new AppError("not_found", "This person is not a member of this workspace.");
     await removeMember(auditContext(member), id);
@@ -91,9 +95,9 @@ export async function removeMemberAction(userId: string) {
   });
 }
 
-export async function renameWorkspaceAction(input: unknown) {
+export async function renameWorkspaceAction(workspaceId: string, input: unknown) {
   return runAction(async () => {
-    const member = await requireMember("workspace:manage");
+    const member = await requireMember(workspaceId, "workspace:manage");
     const parsed = workspaceSchema.safeParse(input);
     if (!parsed.success) throw invalid(parsed.error.issues);
     await renameWorkspace(auditContext(member), parsed.data.name);

@@ -62,7 +62,10 @@ export default async function MembersPage() {
           Workspace
         </h2>
         {can(member.role, "workspace:manage") ? (
-          <WorkspaceNameForm name={member.workspace.name} rename={renameWorkspaceAction} />
+          <WorkspaceNameForm
+            name={member.workspace.name}
+            rename={renameWorkspaceAction.bind(null, member.workspace.id)}
+          />
         ) : (
           <p className="text-sm">
             <span className="text-slate-600">Workspace name: </span>
@@ -84,11 +87,22 @@ export default async function MembersPage() {
             role: m.role,
             joined: formatDate(m.joinedAt),
           }))}
-          manage={isOwner ? { changeRole: changeRoleAction, remove: removeMemberAction } : undefined}
+          manage={
+            isOwner
+              ? {
+                  changeRole: changeRoleAction.bind(null, member.workspace.id),
+                  remove: removeMemberAction.bind(null, member.workspace.id),
+                }
+              : undefined
+          }
         />
       </section>
 
-      <InviteMemberForm roles={roles} invitationDays={INVITATION_DAYS} invite={inviteMemberAction} />
+      <InviteMemberForm
+        roles={roles}
+        invitationDays={INVITATION_DAYS}
+        invite={inviteMemberAction.bind(null, member.workspace.id)}
+      />
 
       <section aria-labelledby="pending-invitations" className="space-y-2">
         <h2 id="pending-invitations" className="text-lg font-semibold">
@@ -103,7 +117,7 @@ export default async function MembersPage() {
             expires: formatDate(i.expiresAt),
             canWithdraw: roles.includes(i.role),
           }))}
-          revoke={revokeInvitationAction}
+          revoke={revokeInvitationAction.bind(null, member.workspace.id)}
         />
       </section>
     </div>

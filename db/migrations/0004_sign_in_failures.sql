@@ -1,0 +1,1 @@
+CREATE INDEX "audit_log_sign_in_failures_idx" ON "audit_log" USING btree ("target_label","created_at") WHERE "audit_log"."action" = 'sign_in.failed';
