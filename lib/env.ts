@@ -62,7 +62,10 @@ const envSchema = z.object({
         const prefix = Number(bits ?? (isIP(address ?? "") === 6 ? 128 : 32));
         const max = isIP(address ?? "") === 6 ? 128 : 32;
         if (!isIP(address ?? "") || rest.length || !Number.isInteger(prefix) || prefix < 0 || prefix > max)
-          ctx.addIssue({ code: "custom", message: `TRUSTED_PROXIES: "${item}" is not an IP address or CIDR range` });
+          ctx.addIssue({
+            code: "custom",
+            message: `TRUSTED_PROXIES: "${item}" is not an IP address or CIDR range`,
+          });
       }
       return items;
     }),

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { getSecretsKey } from "./secrets-key";
+import { getAuthSecret, getSecretsKey } from "./secrets-key";
 
 afterEach(() => vi.unstubAllEnvs());
 
@@ -30,5 +30,47 @@ describe("getSecretsKey", () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(Buffer.from(readFileSync(file, "utf8").trim(), "base64").equals(first)).toBe(true);
     expect(getSecretsKey().equals(first)).toBe(true);
+  });
+});
+
+describe("getAuthSecret", () => {
+  const dirs: string[] = [];
+  const scratch = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "leadhook-auth-"));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("uses BETTER_AUTH_SECRET when it is set", () => {
+    vi.stubEnv("BETTER_AUTH_SECRET", "s".repeat(40));
+    expect(getAuthSecret()).toBe("s".repeat(40));
+  });
+
+  it("refuses to run in production without BETTER_AUTH_SECRET", () => {
+    vi.stubEnv("BETTER_AUTH_SECRET", "");
+    vi.stubEnv("NODE_ENV", "production");
+    vi.stubEnv("DATA_DIR", scratch());
+    expect(() => getAuthSecret()).toThrow(/BETTER_AUTH_SECRET is required in production/);
+  });
+
+  it("refuses a secret too short to sign sessions with", () => {
+    vi.stubEnv("BETTER_AUTH_SECRET", "short");
+    expect(() => getAuthSecret()).toThrow(/at least 32 characters/);
+  });
+
+  it("generates a development secret once under DATA_DIR and keeps using it", () => {
+    const dir = scratch();
+    vi.stubEnv("BETTER_AUTH_SECRET", "");
+    vi.stubEnv("NODE_ENV", "development");
+    vi.stubEnv("DATA_DIR", dir);
+    const first = getAuthSecret();
+    const file = path.join(dir, "auth.secret");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, "utf8").trim()).toBe(first);
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(getAuthSecret()).toBe(first);
   });
 });
