@@ -41,7 +41,14 @@ export const getMember = cache(async (): Promise<Member | null> => {
   const workspaces = await listWorkspacesOf(user.id);
   const chosen = (await cookies()).get(WORKSPACE_COOKIE)?.value;
   const current = workspaces.find((w) => w.id === chosen) ?? workspaces[0];
-  if (!current) return null;
+  return current ? memberIn(user, current, workspaces) : null;
+});
+
+async function memberIn(
+  user: SignedInUser,
+  current: WorkspaceOfUser,
+  workspaces: WorkspaceOfUser[],
+): Promise<Member> {
   return {
     user,
     workspace: { id: current.id, name: current.name },
@@ -49,7 +56,7 @@ export const getMember = cache(async (): Promise<Member | null> => {
     workspaces,
     request: requestOrigin(await headers()),
   };
-});
+}
 
 /**
  * The check at the top of every server action: a session, membership of `workspaceId` (the workspace
@@ -71,13 +78,7 @@ export async function requireMember(workspaceId: string, permission: Permission)
   if (!can(current.role, permission)) {
     throw new AppError("forbidden", `Your role (${current.role}) cannot do this. Ask an owner or admin.`);
   }
-  return {
-    user,
-    workspace: { id: current.id, name: current.name },
-    role: current.role,
-    workspaces,
-    request: requestOrigin(await headers()),
-  };
+  return memberIn(user, current, workspaces);
 }
 
 /**

@@ -54,6 +54,22 @@ describe("getEnv", () => {
     );
   });
 
+  it("parses trusted proxies as addresses or CIDR ranges", () => {
+    expect(getEnv({ TRUSTED_PROXIES: "10.0.0.0/8, 127.0.0.1, ::1/128" }).TRUSTED_PROXIES).toEqual([
+      "10.0.0.0/8",
+      "127.0.0.1",
+      "::1/128",
+    ]);
+    expect(() => getEnv({ TRUSTED_PROXIES: "10.0.0.0/99" })).toThrow(
+      /TRUSTED_PROXIES: "10.0.0.0\/99" is not/,
+    );
+    expect(() => getEnv({ TRUSTED_PROXIES: "proxy.internal" })).toThrow(/TRUSTED_PROXIES: "proxy.internal"/);
+  });
+
+  it("refuses a BETTER_AUTH_SECRET too short to sign sessions with", () => {
+    expect(() => getEnv({ BETTER_AUTH_SECRET: "short" })).toThrow(/at least 32 characters/);
+  });
+
   it("names every invalid variable in one error", () => {
     expect(() =>
       getEnv({

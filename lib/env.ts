@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 /** An unset or empty variable both mean "not configured". */
@@ -7,8 +8,19 @@ const optionalString = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
-/** A comma-separated list whose items must be IP addresses once `hostOf` strips any port. */
-function addressList(name: string, what: string, hostOf: (item: string) => string) {
+/** 10.0.0.2 or 10.0.0.0/8 (IPv6 alike). */
+function isAddressOrRange(item: string): boolean {
+  if (!item.includes("/")) return ipaddr.isValid(item);
+  try {
+    ipaddr.parseCIDR(item);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A comma-separated list whose items must each pass `valid` (an IP address, once any port is stripped...). */
+function addressList(name: string, what: string, valid: (item: string) => boolean) {
   return z
     .string()
     .optional()
@@ -18,8 +30,7 @@ function addressList(name: string, what: string, hostOf: (item: string) => strin
         .map((s) => s.trim())
         .filter(Boolean);
       for (const item of items) {
-        if (!isIP(hostOf(item)))
-          ctx.addIssue({ code: "custom", message: `${name}: "${item}" is not ${what}` });
+        if (!valid(item)) ctx.addIssue({ code: "custom", message: `${name}: "${item}" is not ${what}` });
       }
       return items;
     });
@@ -49,31 +60,12 @@ const envSchema = z.object({
     z.string().min(32, "BETTER_AUTH_SECRET must be at least 32 characters").optional(),
   ),
   /** Proxies in front of leadhook (IPs or CIDRs): the client address is the last X-Forwarded-For hop before them. */
-  TRUSTED_PROXIES: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const items = (v ?? "")
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean);
-      for (const item of items) {
-        const [address, bits, ...rest] = item.split("/");
-        const prefix = Number(bits ?? (isIP(address ?? "") === 6 ? 128 : 32));
-        const max = isIP(address ?? "") === 6 ? 128 : 32;
-        if (!isIP(address ?? "") || rest.length || !Number.isInteger(prefix) || prefix < 0 || prefix > max)
-          ctx.addIssue({
-            code: "custom",
-            message: `TRUSTED_PROXIES: "${item}" is not an IP address or CIDR range`,
-          });
-      }
-      return items;
-    }),
+  TRUSTED_PROXIES: addressList("TRUSTED_PROXIES", "an IP address or CIDR range", isAddressOrRange),
   /** The public origin of the app (https://leadhook.example.com); unset, each request's origin is used. */
   BETTER_AUTH_URL: optionalString.pipe(
     z.url({ protocol: /^https?$/, error: "BETTER_AUTH_URL must be an http(s):// URL" }).optional(),
   ),
-  CALLBACK_EGRESS_IPS: addressList("CALLBACK_EGRESS_IPS", "an IP address", (item) => item),
+  CALLBACK_EGRESS_IPS: addressList("CALLBACK_EGRESS_IPS", "an IP address", (item) => isIP(item) !== 0),
   /** Unset: allowed under `npm run dev` (development), refused otherwise. */
   ALLOW_PRIVATE_CALLBACK_URLS: z.enum(["true", "false", "1", "0", ""]).optional(),
   CALLBACK_EGRESS_PROXY_URL: optionalString.pipe(
@@ -81,8 +73,10 @@ const envSchema = z.object({
       .url({ protocol: /^https?$/, error: "CALLBACK_EGRESS_PROXY_URL must be an http(s):// proxy URL" })
       .optional(),
   ),
-  CALLBACK_DNS_SERVERS: addressList("CALLBACK_DNS_SERVERS", "an IP[:port]", (item) =>
-    item.replace(/^\[(.*)\](:\d+)?$/, "$1").replace(/^([\d.]+):\d+$/, "$1"),
+  CALLBACK_DNS_SERVERS: addressList(
+    "CALLBACK_DNS_SERVERS",
+    "an IP[:port]",
+    (item) => isIP(item.replace(/^\[(.*)\](:\d+)?$/, "$1").replace(/^([\d.]+):\d+$/, "$1")) !== 0,
   ),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(1000).max(60_000).default(10_000),
   DELIVERY_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(10),
