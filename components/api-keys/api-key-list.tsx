@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/errors";
 import { Badge } from "../ui/badge";
-import { Button } from "../ui/button";
+import { RowDangerButton } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { DataTable } from "../ui/table";
 import { UtcTime } from "../ui/utc-time";
@@ -77,15 +77,9 @@ export function ApiKeyList({
                     })
                   }
                   trigger={
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      className="text-red-700"
-                      disabled={pending}
-                      aria-label={`Revoke ${key.name}`}
-                    >
+                    <RowDangerButton disabled={pending} aria-label={`Revoke ${key.name}`}>
                       Revoke
-                    </Button>
+                    </RowDangerButton>
                   }
                 />
               )}

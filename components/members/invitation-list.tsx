@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/errors";
 import { type Role, roleLabels } from "@/lib/roles";
-import { Button } from "../ui/button";
+import { RowDangerButton } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { FormAlert } from "../ui/form-alert";
 import { DataTable } from "../ui/table";
@@ -62,15 +62,9 @@ export function InvitationList({
                     })
                   }
                   trigger={
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      className="text-red-700"
-                      disabled={pending}
-                      aria-label={`Withdraw invitation for ${i.email}`}
-                    >
+                    <RowDangerButton disabled={pending} aria-label={`Withdraw invitation for ${i.email}`}>
                       Withdraw
-                    </Button>
+                    </RowDangerButton>
                   }
                 />
               ) : null}

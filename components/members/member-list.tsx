@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/errors";
 import { type Role, roleLabels, roles } from "@/lib/roles";
-import { Button } from "../ui/button";
+import { RowDangerButton } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { inputClass } from "../ui/field";
 import { FormAlert } from "../ui/form-alert";
@@ -73,15 +73,9 @@ export function MemberList({
                   confirmLabel="Remove member"
                   onConfirm={() => run(() => manage.remove(m.userId))}
                   trigger={
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      className="text-red-700"
-                      disabled={pending}
-                      aria-label={`Remove ${m.name}`}
-                    >
+                    <RowDangerButton disabled={pending} aria-label={`Remove ${m.name}`}>
                       Remove
-                    </Button>
+                    </RowDangerButton>
                   }
                 />
               </td>

@@ -6,7 +6,7 @@ import type { ProcessSettingsInput } from "@/lib/validations/process";
 import { DeliveryLog } from "../deliveries/delivery-log";
 import type { DeliveryActions } from "../deliveries/types";
 import { Badge } from "../ui/badge";
-import { Button } from "../ui/button";
+import { RowDangerButton } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { Field, FieldMessage, inputClass } from "../ui/field";
 import { Switch } from "../ui/switch";
@@ -76,11 +76,7 @@ export function CallbackBlock({
               description="Its URL, authentication and signing secret are deleted when you save. Deliveries to it stop."
               confirmLabel="Remove"
               onConfirm={onRemove}
-              trigger={
-                <Button size="sm" variant="ghost" className="text-red-700">
-                  Remove
-                </Button>
-              }
+              trigger={<RowDangerButton>Remove</RowDangerButton>}
             />
           )}
         </div>

@@ -34,3 +34,8 @@ export function Button({
     />
   );
 }
+
+/** The small red "Remove" / "Revoke" / "Withdraw" button of a table row or block, opening a confirm dialog. */
+export function RowDangerButton(props: Omit<ButtonProps, "size" | "variant">) {
+  return <Button size="sm" variant="ghost" className="text-red-700" {...props} />;
+}
