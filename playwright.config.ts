@@ -7,6 +7,8 @@ import { E2E_PASSWORD } from "./e2e/sessions";
 const port = Number(process.env.E2E_PORT ?? 3100);
 const deliveryPort = port + 1;
 const dataRoot = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "leadhook-e2e-"));
+// testing/e2e-teardown.ts removes it when the run ends (unless E2E_DATA_DIR named a folder to keep).
+process.env.LEADHOOK_E2E_SCRATCH = process.env.E2E_DATA_DIR ? "" : dataRoot;
 const serverEnv = {
   DATABASE_URL: "",
   SECRETS_KEY: "e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0",
@@ -35,6 +37,7 @@ const chromium = {
 export default defineConfig({
   testDir: "./e2e",
   testMatch: "**/*.spec.ts",
+  globalTeardown: "./testing/e2e-teardown.ts",
   fullyParallel: false,
   workers: 1,
   forbidOnly: Boolean(process.env.CI),

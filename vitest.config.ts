@@ -28,6 +28,7 @@ export default defineConfig({
           include: ["**/*.test.ts"],
           exclude: [...dbTests, ...outageTests, "node_modules/**"],
           env: shared,
+          setupFiles: ["./testing/vitest-setup.ts"],
         },
       },
       {

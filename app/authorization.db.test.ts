@@ -185,6 +185,10 @@ const actionCases: Record<string, ActionCase> = {
 /** How each route handler authenticates its callers; each is tested where named. */
 const routeCases: Record<string, string> = {
   "api/events/route.ts#POST": "ingest key (tested below and in api/events/route.db.test.ts)",
+  "api/events/route.ts#GET": "405 with Allow: POST, whoever asks (tested below)",
+  "api/events/route.ts#PUT": "405 with Allow: POST",
+  "api/events/route.ts#PATCH": "405 with Allow: POST",
+  "api/events/route.ts#DELETE": "405 with Allow: POST",
   "api/inngest/route.ts#GET":
     "Inngest request signing in production (inngest/serve; api/inngest/route.test.ts)",
   "api/inngest/route.ts#POST": "Inngest request signing in production",
@@ -354,6 +358,16 @@ describe("route handlers", () => {
     );
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: { code: "unauthorized" } });
+  });
+
+  it("other methods on /api/events answer 405 with a JSON body and Allow: POST", async () => {
+    const route = await import("./api/events/route");
+    for (const method of ["GET", "PUT", "PATCH", "DELETE"] as const) {
+      const response = route[method]();
+      expect(response.status).toBe(405);
+      expect(response.headers.get("allow")).toBe("POST");
+      expect(await response.json()).toMatchObject({ error: { code: "method_not_allowed" } });
+    }
   });
 
   it("Better Auth's open sign-up endpoint is switched off", async () => {

@@ -1,13 +1,13 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "@/testing/scratch";
 import { lockDataDir } from "./index";
 
 describe("lockDataDir", () => {
   it("lets one process hold a PGlite directory and refuses a second, naming the holder", async () => {
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), "leadhook-lock-")), "pglite");
+    const dir = path.join(scratchDir("leadhook-lock-"), "pglite");
     const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 20000)"]);
     try {
       writeFileSync(`${dir}.lock`, String(holder.pid));
@@ -23,7 +23,7 @@ describe("lockDataDir", () => {
   });
 
   it("takes over a lock left by a process that is gone", () => {
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), "leadhook-lock-")), "pglite");
+    const dir = path.join(scratchDir("leadhook-lock-"), "pglite");
     writeFileSync(`${dir}.lock`, "999999999");
     const release = lockDataDir(dir);
     expect(readFileSync(`${dir}.lock`, "utf8")).toBe(String(process.pid));
@@ -31,7 +31,7 @@ describe("lockDataDir", () => {
   });
 
   it("takes over a lock whose holder was killed but not yet reaped (a zombie)", async () => {
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), "leadhook-lock-")), "pglite");
+    const dir = path.join(scratchDir("leadhook-lock-"), "pglite");
     // `sleep 0` exits at once; its parent becomes `sleep 5` (exec), which never reaps it.
     const parent = spawn("sh", ["-c", "sleep 0 & echo $!; exec sleep 5"]);
     try {

@@ -24,6 +24,7 @@ const errorBody = {
             "invalid_request",
             "unauthorized",
             "not_found",
+            "method_not_allowed",
             "payload_too_large",
             "unsupported_media_type",
             "unavailable",

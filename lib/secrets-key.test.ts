@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { scratchDir } from "@/testing/scratch";
 import { getAuthSecret, getSecretsKey } from "./secrets-key";
 
 afterEach(() => vi.unstubAllEnvs());
@@ -16,12 +16,12 @@ describe("getSecretsKey", () => {
   it("refuses to run in production without SECRETS_KEY", () => {
     vi.stubEnv("SECRETS_KEY", "");
     vi.stubEnv("NODE_ENV", "production");
-    vi.stubEnv("DATA_DIR", mkdtempSync(path.join(tmpdir(), "leadhook-")));
+    vi.stubEnv("DATA_DIR", scratchDir());
     expect(() => getSecretsKey()).toThrow(/SECRETS_KEY is required in production/);
   });
 
   it("generates a development key once, private to its owner, and keeps using it", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "leadhook-"));
+    const dir = scratchDir();
     vi.stubEnv("SECRETS_KEY", "");
     vi.stubEnv("NODE_ENV", "development");
     vi.stubEnv("DATA_DIR", dir);
@@ -34,16 +34,6 @@ describe("getSecretsKey", () => {
 });
 
 describe("getAuthSecret", () => {
-  const dirs: string[] = [];
-  const scratch = () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "leadhook-auth-"));
-    dirs.push(dir);
-    return dir;
-  };
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-
   it("uses BETTER_AUTH_SECRET when it is set", () => {
     vi.stubEnv("BETTER_AUTH_SECRET", "s".repeat(40));
     expect(getAuthSecret()).toBe("s".repeat(40));
@@ -52,7 +42,7 @@ describe("getAuthSecret", () => {
   it("refuses to run in production without BETTER_AUTH_SECRET", () => {
     vi.stubEnv("BETTER_AUTH_SECRET", "");
     vi.stubEnv("NODE_ENV", "production");
-    vi.stubEnv("DATA_DIR", scratch());
+    vi.stubEnv("DATA_DIR", scratchDir());
     expect(() => getAuthSecret()).toThrow(/BETTER_AUTH_SECRET is required in production/);
   });
 
@@ -62,7 +52,7 @@ describe("getAuthSecret", () => {
   });
 
   it("generates a development secret once under DATA_DIR and keeps using it", () => {
-    const dir = scratch();
+    const dir = scratchDir();
     vi.stubEnv("BETTER_AUTH_SECRET", "");
     vi.stubEnv("NODE_ENV", "development");
     vi.stubEnv("DATA_DIR", dir);

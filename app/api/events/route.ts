@@ -55,3 +55,16 @@ export async function POST(request: Request): Promise<Response> {
     return errorResponse(error);
   }
 }
+
+/** Any other method: 405 with the JSON error body and `Allow: POST`, like every error of this API. */
+function methodNotAllowed(): Response {
+  const error = new AppError("method_not_allowed", "Send lead-update events with POST.");
+  return json(error.toJSON(), error.status, { allow: "POST" });
+}
+
+export {
+  methodNotAllowed as DELETE,
+  methodNotAllowed as GET,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as PUT,
+};
