@@ -73,7 +73,10 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>) {
     },
     telemetry: { enabled: false },
     logger: {
-      log: (level, message) => logger[level]({ component: "auth" }, message),
+      // Without BETTER_AUTH_URL each request's own host is used, which is all leadhook needs (it sends no
+      // email and has no OAuth callbacks): the library's warning about it is kept for debugging only.
+      log: (level, message) =>
+        logger[message.includes("Base URL is not set") ? "debug" : level]({ component: "auth" }, message),
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
