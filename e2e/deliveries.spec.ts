@@ -94,7 +94,8 @@ test("the main job: a callback configured in the UI receives a POSTed event, and
   await cb.authValue.fill("key_main_job_5678");
   await process.save();
   await cb.root.getByRole("button", { name: "Reveal" }).click();
-  await expect(cb.root.getByTestId("signing-secret")).toHaveText(/^whsec_[A-Za-z0-9+/]{43}=$/) // revealed, not the masked hint;
+  // The revealed secret, not the masked hint it replaces.
+  await expect(cb.root.getByTestId("signing-secret")).toHaveText(/^whsec_[A-Za-z0-9+/]{43}=$/);
   receiver.setSecret((await cb.root.getByTestId("signing-secret").textContent()) ?? "");
   receiver.setAuth({ authHeader: { key: "X-API-Key", value: "key_main_job_5678" } });
 
