@@ -1,8 +1,8 @@
 import { inArray } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/index";
-import { getSigningSecret } from "@/db/queries/callbacks";
 import { createTestDelivery } from "@/db/queries/deliveries";
+import { getSigningSecret } from "@/db/queries/signing-secrets";
 import { processWithCallbacks } from "@/db/queries/test-fixtures";
 import { deliveries, deliveryAttempts } from "@/db/schema";
 import { type ReceivedWebhook, type Receiver, startReceiver } from "@/e2e/receiver";

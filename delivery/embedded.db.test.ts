@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/index";
-import { getSigningSecret } from "@/db/queries/callbacks";
 import { requeueDelivery } from "@/db/queries/deliveries";
 import { storeEvents } from "@/db/queries/events";
+import { getSigningSecret } from "@/db/queries/signing-secrets";
 import { processWithCallbacks, sampleEvent } from "@/db/queries/test-fixtures";
 import { deliveries, deliveryAttempts, events } from "@/db/schema";
 import { type Receiver, startReceiver } from "@/e2e/receiver";

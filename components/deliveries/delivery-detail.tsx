@@ -2,6 +2,7 @@
 
 import { Button } from "../ui/button";
 import { UtcTime } from "../ui/utc-time";
+import { FailureHintText } from "./failure-hint";
 import type { AttemptRow } from "./types";
 
 /** One delivery opened: the payload it sends, and every attempt with its request headers and answer. */
@@ -49,7 +50,9 @@ export function DeliveryDetail({
               Attempt {a.attemptNumber}: {a.responseStatus ? `HTTP ${a.responseStatus}` : "no response"} ·{" "}
               {a.latencyMs} ms · <UtcTime iso={a.startedAt} withSeconds />
             </p>
-            {a.errorMessage ? (
+            {a.hint ? (
+              <FailureHintText hint={a.hint} className="mt-0.5 text-red-700" />
+            ) : a.errorMessage ? (
               <p className="text-red-700">
                 {a.errorClass ? `${a.errorClass.replaceAll("_", " ")}: ` : ""}
                 {a.errorMessage}

@@ -6,6 +6,7 @@ import { Button } from "../ui/button";
 import { Th } from "../ui/table";
 import { UtcTime } from "../ui/utc-time";
 import { DeliveryDetail } from "./delivery-detail";
+import { FailureHintText, ShortFailureHint } from "./failure-hint";
 import { SuccessChart } from "./success-chart";
 import type { AttemptRow, DeliveryActions, DeliveryRow, HourlyBucket, TestSummary } from "./types";
 
@@ -107,6 +108,7 @@ export function DeliveryLog({ callbackId, actions }: { callbackId: string; actio
               <tr key={d.id}>
                 <td className="py-1.5">
                   <Badge tone={statusTone[d.status]}>{statusLabel[d.status]}</Badge>
+                  {d.hint ? <ShortFailureHint hint={d.hint} retrying={d.status === "retrying"} /> : null}
                 </td>
                 <td className="py-1.5 font-mono">
                   {d.eventType}
@@ -182,7 +184,11 @@ function TestResult({ result }: { result: TestSummary | string }) {
         {ok ? "Test delivered" : "Test failed"}
         {result.responseStatus ? `: HTTP ${result.responseStatus}` : ""} in {result.latencyMs} ms
       </p>
-      {result.errorMessage ? <p>{result.errorMessage}</p> : null}
+      {result.hint ? (
+        <FailureHintText hint={result.hint} />
+      ) : result.errorMessage ? (
+        <p>{result.errorMessage}</p>
+      ) : null}
       {result.responseExcerpt ? (
         <pre className="max-h-24 overflow-auto text-xs whitespace-pre-wrap">{result.responseExcerpt}</pre>
       ) : null}

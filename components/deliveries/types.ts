@@ -1,4 +1,5 @@
 import type { ActionResult } from "@/lib/errors";
+import type { FailureHint } from "@/lib/webhooks/hints";
 
 export type DeliveryRow = {
   id: string;
@@ -11,6 +12,8 @@ export type DeliveryRow = {
   lastAttemptAt: string | null;
   createdAt: string;
   latencyMs: number | null;
+  /** What the last failure means, in words (failed and retrying deliveries only). */
+  hint: string | null;
 };
 
 export type HourlyBucket = { hour: string; total: number; succeeded: number };
@@ -26,6 +29,7 @@ export type AttemptRow = {
   responseExcerpt: string | null;
   requestHeaders: Record<string, string>;
   startedAt: string;
+  hint: FailureHint | null;
 };
 
 export type TestSummary = {
@@ -35,6 +39,7 @@ export type TestSummary = {
   latencyMs: number;
   errorMessage: string | null;
   responseExcerpt: string | null;
+  hint: FailureHint | null;
 };
 
 /** The delivery-log server actions of one process, taking the callback id. */

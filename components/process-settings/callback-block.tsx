@@ -10,6 +10,7 @@ import { RowDangerButton } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { Field, FieldMessage, inputClass } from "../ui/field";
 import { Switch } from "../ui/switch";
+import { CallbackAuthFields } from "./callback-auth-fields";
 import { type RevealSecret, type RotateSecret, SigningSecret } from "./signing-secret";
 
 type Props = {
@@ -152,88 +153,7 @@ export function CallbackBlock({
           ) : null}
         </fieldset>
 
-        <fieldset className="space-y-3">
-          <legend className="text-sm font-medium text-slate-800">Authentication</legend>
-          <div className="flex flex-wrap gap-4">
-            {(
-              [
-                ["none", "None"],
-                ["bearer", "Bearer Token"],
-                ["custom_header", "Custom Auth Header"],
-              ] as const
-            ).map(([value, label]) => (
-              <label key={value} className="flex items-center gap-2 text-sm text-slate-700">
-                <input type="radio" value={value} {...register(`${name}.authType`)} />
-                {label}
-              </label>
-            ))}
-          </div>
-          {cb?.authType === "bearer" ? (
-            <Field
-              id={id("token")}
-              label="Token"
-              error={errors.bearerToken?.message}
-              hint={
-                cb.storedBearerTokenHint
-                  ? `Stored token ${cb.storedBearerTokenHint}. Leave blank to keep it, or type a new one to replace it.`
-                  : "Sent as Authorization: Bearer <token> with every webhook request."
-              }
-            >
-              {(control) => (
-                <input
-                  {...control}
-                  {...register(`${name}.bearerToken`)}
-                  type="password"
-                  autoComplete="new-password"
-                  placeholder={cb.storedBearerTokenHint ?? ""}
-                  className={inputClass}
-                />
-              )}
-            </Field>
-          ) : null}
-          {cb?.authType === "custom_header" ? (
-            <div className="grid gap-3 sm:grid-cols-2">
-              <Field
-                id={id("auth-key")}
-                label="Auth Key"
-                error={errors.authHeaderKey?.message}
-                hint="e.g. X-API-Key"
-              >
-                {(control) => (
-                  <input
-                    {...control}
-                    {...register(`${name}.authHeaderKey`)}
-                    autoComplete="off"
-                    spellCheck={false}
-                    placeholder="X-API-Key"
-                    className={inputClass}
-                  />
-                )}
-              </Field>
-              <Field
-                id={id("auth-value")}
-                label="Auth Value"
-                error={errors.authHeaderValue?.message}
-                hint={
-                  cb.storedAuthHeaderValueHint
-                    ? `Stored value ${cb.storedAuthHeaderValueHint}. Leave blank to keep it.`
-                    : "Your API key value"
-                }
-              >
-                {(control) => (
-                  <input
-                    {...control}
-                    {...register(`${name}.authHeaderValue`)}
-                    type="password"
-                    autoComplete="new-password"
-                    placeholder={cb.storedAuthHeaderValueHint ?? ""}
-                    className={inputClass}
-                  />
-                )}
-              </Field>
-            </div>
-          ) : null}
-        </fieldset>
+        <CallbackAuthFields index={index} />
       </fieldset>
 
       <SigningSecret callbackId={cb?.id ?? null} hint={signingSecretHint} reveal={reveal} rotate={rotate} />

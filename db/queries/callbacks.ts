@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { getSecretsKey } from "@/lib/secrets-key";
 import { isUuid } from "@/lib/uuid";
 import type { CallbackInput, CallbackValues } from "@/lib/validations/callback";
+import { isSameOrigin, secretMovedMessage, urlOrigin } from "@/lib/validations/callback-origin";
 import type { ProcessSettingsInput, ProcessSettingsValues } from "@/lib/validations/process";
 import { type Executor, getDb } from "../index";
 import { type LeadUpdateCallback, leadUpdateCallbacks, processes } from "../schema";
@@ -12,7 +13,10 @@ import { type AuditContext, recordAudit } from "./audit-log";
 import { getProcess } from "./processes";
 import { callbackChanges, callbackRemoved, processChanges } from "./settings-audit";
 
-/** A stored callback as the form edits it: secrets reduced to masked hints, never their values. */
+/**
+ * A stored callback as the form edits it: secrets reduced to masked hints, never their values, and the
+ * saved URL as `storedUrl` (the origin a kept secret is tied to).
+ */
 export type CallbackView = CallbackInput & { id: string; signingSecretHint: string };
 
 /** The callbacks of a process in order, ready for the form. */
@@ -36,6 +40,7 @@ export async function listCallbacks(processId: string, db?: Executor): Promise<C
     authHeaderKey: row.authHeaderKey ?? "",
     authHeaderValue: "",
     storedAuthHeaderValueHint: hint(row.authHeaderValueEncrypted),
+    storedUrl: row.url,
     enabled: row.enabled,
     signingSecretHint: secretHint(decrypt(row.signingSecretEncrypted, key)),
   }));
@@ -43,8 +48,9 @@ export async function listCallbacks(processId: string, db?: Executor): Promise<C
 
 /**
  * Saves a process's details and its whole callback list in one transaction, only if the process is still
- * at `values.version`. Callbacks with an id are updated (an empty secret keeps the stored one), new ones
- * get a signing secret, and stored ones missing from the list are removed. Returns the new version.
+ * at `values.version`. Callbacks with an id are updated (an empty secret keeps the stored one while the
+ * URL's origin is unchanged), new ones get a signing secret, and stored ones missing from the list are
+ * removed. Returns the new version.
  */
 export async function saveProcessSettings(
   workspaceId: string,
@@ -105,13 +111,13 @@ export async function saveProcessSettings(
         changes.push(...callbackChanges(position, previous, cb, cb.id));
         await tx
           .update(leadUpdateCallbacks)
-          .set({ ...columnsFor(cb, previous, key), position, updatedAt: sql`now()` })
+          .set({ ...columnsFor(cb, previous, key, position), position, updatedAt: sql`now()` })
           .where(eq(leadUpdateCallbacks.id, cb.id));
       } else {
         const [inserted] = await tx
           .insert(leadUpdateCallbacks)
           .values({
-            ...columnsFor(cb, undefined, key),
+            ...columnsFor(cb, undefined, key, position),
             processId,
             position,
             signingSecretEncrypted: encrypt(generateSigningSecret(), key),
@@ -134,68 +140,41 @@ export async function saveProcessSettings(
   });
 }
 
-function columnsFor(cb: CallbackValues, previous: LeadUpdateCallback | undefined, key: Buffer) {
-  const keep = (typed: string, stored: string | null | undefined) =>
-    typed ? encrypt(typed, key) : (stored ?? null);
+function columnsFor(
+  cb: CallbackValues,
+  previous: LeadUpdateCallback | undefined,
+  key: Buffer,
+  position: number,
+) {
+  // A stored secret is only ever sent to the origin it was entered for, whatever the input claims.
+  const movedFrom =
+    previous && !isSameOrigin(previous.url, cb.url) ? (urlOrigin(previous.url) ?? previous.url) : null;
+  const secret = (field: "bearerToken" | "authHeaderValue", stored: string | null | undefined) => {
+    if (cb[field]) return encrypt(cb[field], key);
+    if (stored && !movedFrom) return stored;
+    // Validation refuses this first: refuse here too rather than save a callback without its credentials.
+    const name = field === "bearerToken" ? "Bearer Token" : "Auth Value";
+    const message =
+      stored && movedFrom
+        ? secretMovedMessage(name, movedFrom)
+        : `${field === "bearerToken" ? "Token" : name} is required`;
+    throw new AppError("invalid_request", "Fix the errors below before saving.", {
+      fieldErrors: { [`callbacks.${position}.${field}`]: message },
+    });
+  };
   return {
     url: cb.url,
     payloadFormat: cb.payloadFormat,
     requiresWhitelisting: cb.requiresWhitelisting,
     authType: cb.authType,
     bearerTokenEncrypted:
-      cb.authType === "bearer" ? keep(cb.bearerToken, previous?.bearerTokenEncrypted) : null,
+      cb.authType === "bearer" ? secret("bearerToken", previous?.bearerTokenEncrypted) : null,
     authHeaderKey: cb.authType === "custom_header" ? cb.authHeaderKey : null,
     authHeaderValueEncrypted:
-      cb.authType === "custom_header" ? keep(cb.authHeaderValue, previous?.authHeaderValueEncrypted) : null,
+      cb.authType === "custom_header" ? secret("authHeaderValue", previous?.authHeaderValueEncrypted) : null,
     enabled: cb.enabled,
     ...(cb.enabled ? { disabledReason: null } : {}),
   };
-}
-
-async function findCallback(workspaceId: string, processId: string, callbackId: string) {
-  return (await getCallbackOfProcess(workspaceId, processId, callbackId))?.callback;
-}
-
-/** The plaintext signing secret, for an admin who asked to reveal or copy it. */
-export async function revealSigningSecret(audit: AuditContext, processId: string, callbackId: string) {
-  const row = await findCallback(audit.workspaceId, processId, callbackId);
-  if (!row) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
-  // Recorded before the secret leaves: a reveal that cannot be recorded does not happen.
-  await recordAudit(await getDb(), audit, { action: "secret.revealed", ...callbackTarget(row) });
-  return decrypt(row.signingSecretEncrypted, getSecretsKey());
-}
-
-/** The plaintext signing secret for code that verifies deliveries (fixtures, scripts); not audited. */
-export async function getSigningSecret(workspaceId: string, processId: string, callbackId: string) {
-  const row = await findCallback(workspaceId, processId, callbackId);
-  if (!row) throw new AppError("not_found", "This callback no longer exists.");
-  return decrypt(row.signingSecretEncrypted, getSecretsKey());
-}
-
-function callbackTarget(row: LeadUpdateCallback) {
-  return {
-    targetType: "callback",
-    targetId: row.id,
-    targetLabel: `Callback ${row.position + 1} (${row.url})`,
-  };
-}
-
-/** Replaces a callback's signing secret at once; returns the new secret's hint. */
-export async function rotateSigningSecret(audit: AuditContext, processId: string, callbackId: string) {
-  const row = await findCallback(audit.workspaceId, processId, callbackId);
-  if (!row) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
-  const secret = generateSigningSecret();
-  const db = await getDb();
-  await db.transaction(async (tx) => {
-    const [rotated] = await tx
-      .update(leadUpdateCallbacks)
-      .set({ signingSecretEncrypted: encrypt(secret, getSecretsKey()), updatedAt: sql`now()` })
-      .where(and(eq(leadUpdateCallbacks.id, row.id), eq(leadUpdateCallbacks.processId, row.processId)))
-      .returning({ id: leadUpdateCallbacks.id });
-    if (!rotated) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
-    await recordAudit(tx, audit, { action: "secret.rotated", ...callbackTarget(row) });
-  });
-  return { hint: secretHint(secret) };
 }
 
 /** Everything the process page edits, as form values, plus each callback's signing secret hint. */

@@ -6,6 +6,7 @@ import {
   RESERVED_HEADERS,
   withStoredHints,
 } from "./callback";
+import { movedFromOrigin } from "./callback-origin";
 import { createProcessSettingsSchema, type ProcessSettingsInput } from "./process";
 
 const strict = createCallbackSchema({ allowPrivateUrls: false });
@@ -226,5 +227,112 @@ describe("withStoredHints", () => {
   it("passes through input that is not settings-shaped, for the schema to reject", () => {
     for (const input of [null, "x", 1, [], { callbacks: "no" }])
       expect(withStoredHints(input, [])).toBe(input);
+  });
+});
+
+describe("a stored secret never follows a new host", () => {
+  const storedUrl = "https://hooks.example.com/lead";
+  const bearer = (url: string, bearerToken = "") =>
+    problems(cb({ url, storedUrl, authType: "bearer", bearerToken, storedBearerTokenHint: "••••abcd" }));
+  const header = (url: string, authHeaderValue = "") =>
+    problems(
+      cb({
+        url,
+        storedUrl,
+        authType: "custom_header",
+        authHeaderKey: "X-API-Key",
+        authHeaderValue,
+        storedAuthHeaderValueHint: "••••1234",
+      }),
+    );
+
+  it("refuses an origin change with the stored Bearer Token left blank, naming the old origin", () => {
+    expect(bearer("https://collector.example.net/lead")).toEqual({
+      bearerToken:
+        "The URL now points to a different host: enter the Bearer Token again (the stored one is only sent to https://hooks.example.com)",
+    });
+  });
+
+  it("refuses an origin change with the stored Auth Value left blank", () => {
+    expect(header("https://collector.example.net/lead")).toEqual({
+      authHeaderValue:
+        "The URL now points to a different host: enter the Auth Value again (the stored one is only sent to https://hooks.example.com)",
+    });
+  });
+
+  it("keeps the stored secret when only the path, query or letter case changes", () => {
+    for (const url of [
+      "https://hooks.example.com/other/path?x=1",
+      "https://HOOKS.example.com/lead",
+      "https://hooks.example.com:443/lead",
+    ]) {
+      expect(bearer(url)).toEqual({});
+      expect(header(url)).toEqual({});
+    }
+  });
+
+  it("counts a port change as a new origin", () => {
+    expect(bearer("https://hooks.example.com:8443/lead").bearerToken).toMatch(/different host/);
+    expect(header("https://hooks.example.com:8443/lead").authHeaderValue).toMatch(/different host/);
+  });
+
+  it("counts a scheme change as a new origin", () => {
+    expect(bearer("http://hooks.example.com/lead").bearerToken).toMatch(
+      /enter the Bearer Token again .*https:\/\/hooks\.example\.com\)$/,
+    );
+  });
+
+  it("counts a subdomain of the stored host as a new origin", () => {
+    expect(bearer("https://evil.hooks.example.com/lead").bearerToken).toMatch(/different host/);
+  });
+
+  it("accepts the new origin once a new secret is entered", () => {
+    expect(bearer("https://collector.example.net/lead", "tok_new_5678")).toEqual({});
+    expect(header("https://collector.example.net/lead", "key-new")).toEqual({});
+  });
+
+  it("leaves an empty or unparsable URL to the URL rule", () => {
+    expect(bearer("")).toEqual({ url: "Enter the Lead Update URL" });
+    expect(Object.keys(bearer("not a url"))).toEqual(["url"]);
+  });
+
+  it("does not apply to a new callback, a callback without a stored secret, or no authentication", () => {
+    const moved = "https://collector.example.net/lead";
+    expect(problems(cb({ url: moved, authType: "bearer", storedBearerTokenHint: "••••abcd" }))).toEqual({});
+    expect(problems(cb({ url: moved, storedUrl, authType: "bearer" })).bearerToken).toBe("Token is required");
+    expect(problems(cb({ url: moved, storedUrl, storedBearerTokenHint: "••••abcd" }))).toEqual({});
+  });
+
+  it("leaves the signing secret alone: a callback without authentication may move freely", () => {
+    const moved = cb({ url: "https://collector.example.net/lead", storedUrl, authType: "none" });
+    expect(strict.parse(moved)).toMatchObject({ url: moved.url, authType: "none" });
+  });
+
+  it("movedFromOrigin names the stored origin only when the origin differs", () => {
+    expect(movedFromOrigin(null, "https://a.example.com/")).toBeNull();
+    expect(movedFromOrigin(storedUrl, "https://hooks.example.com/x")).toBeNull();
+    expect(movedFromOrigin(storedUrl, "")).toBeNull();
+    expect(movedFromOrigin(storedUrl, "https://a.example.com/")).toBe("https://hooks.example.com");
+    expect(movedFromOrigin("https://[2606:4700::1]:8443/x", "https://[2606:4700::1]/x")).toBe(
+      "https://[2606:4700::1]:8443",
+    );
+  });
+
+  it("takes the stored URL from the stored callbacks, never from the browser", () => {
+    const id = "0b6c5a2e-8f1e-4b8e-9d61-0d1c2b3a4f50";
+    const stored = [{ ...cb({ authType: "bearer", storedBearerTokenHint: "••••abcd", storedUrl }), id }];
+    const moved = "https://collector.example.net/lead";
+    const input = {
+      callbacks: [
+        { id, url: moved, storedUrl: moved },
+        { id: null, url: moved, storedUrl: moved },
+      ],
+    };
+    expect(withStoredHints(input, stored)).toEqual({
+      callbacks: [
+        { id, url: moved, storedUrl, storedBearerTokenHint: "••••abcd", storedAuthHeaderValueHint: null },
+        { id: null, url: moved, storedBearerTokenHint: null, storedAuthHeaderValueHint: null },
+      ],
+    });
   });
 });

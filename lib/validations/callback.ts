@@ -1,6 +1,7 @@
 import { en } from "zod/locales";
 import { z } from "zod/mini";
 import { forbiddenHostReason, PRIVATE_URL_HINT } from "@/lib/webhooks/url-safety";
+import { movedFromOrigin, secretMovedMessage } from "./callback-origin";
 
 // zod/mini so the browser only loads the checks used here. Its default messages (for input of the wrong
 // type) come from the same locale classic zod installs on import, so they read the same everywhere.
@@ -65,7 +66,10 @@ export function isPlainHttp(value: string): boolean {
   return /^http:\/\//i.test(value.trim());
 }
 
-/** The fields of one callback as the form edits them. Empty secrets with a stored hint keep the stored one. */
+/**
+ * The fields of one callback as the form edits them. Empty secrets with a stored hint keep the stored one,
+ * unless the URL's origin differs from `storedUrl` (the saved URL, read-only; absent for a new callback).
+ */
 export const callbackFields = {
   id: z.nullable(z.uuid()),
   url: z.string().check(z.trim()),
@@ -77,6 +81,7 @@ export const callbackFields = {
   authHeaderKey: z.string().check(z.trim()),
   authHeaderValue: z.string(),
   storedAuthHeaderValueHint: z.nullable(z.string()),
+  storedUrl: z.optional(z.nullable(z.string())),
   enabled: z.boolean(),
 };
 
@@ -86,11 +91,12 @@ export function createCallbackSchema(options: UrlRuleOptions) {
     z.superRefine((cb, ctx) => {
       const urlProblem = leadUpdateUrlProblem(cb.url, options);
       if (urlProblem) ctx.addIssue({ code: "custom", path: ["url"], message: urlProblem });
+      const movedFrom = movedFromOrigin(cb.storedUrl, cb.url);
 
       if (cb.authType === "bearer") {
         const problem = secretProblem(
           cb.bearerToken,
-          cb.storedBearerTokenHint,
+          { hint: cb.storedBearerTokenHint, movedFrom },
           "Token",
           WHITESPACE_OR_CONTROL,
         );
@@ -101,7 +107,7 @@ export function createCallbackSchema(options: UrlRuleOptions) {
         if (keyProblem) ctx.addIssue({ code: "custom", path: ["authHeaderKey"], message: keyProblem });
         const valueProblem = secretProblem(
           cb.authHeaderValue,
-          cb.storedAuthHeaderValueHint,
+          { hint: cb.storedAuthHeaderValueHint, movedFrom },
           "Auth Value",
           HEADER_VALUE_FORBIDDEN,
         );
@@ -114,8 +120,18 @@ export function createCallbackSchema(options: UrlRuleOptions) {
 export type CallbackInput = z.input<ReturnType<typeof createCallbackSchema>>;
 export type CallbackValues = z.output<ReturnType<typeof createCallbackSchema>>;
 
-function secretProblem(value: string, storedHint: string | null, label: string, forbidden: RegExp) {
-  if (value === "") return storedHint ? null : `${label} is required`;
+function secretProblem(
+  value: string,
+  stored: { hint: string | null; movedFrom: string | null },
+  label: "Token" | "Auth Value",
+  forbidden: RegExp,
+) {
+  if (value === "") {
+    if (!stored.hint) return `${label} is required`;
+    return stored.movedFrom
+      ? secretMovedMessage(label === "Token" ? "Bearer Token" : label, stored.movedFrom)
+      : null;
+  }
   if (value.length > MAX_SECRET_LENGTH) return `${label} must be at most ${MAX_SECRET_LENGTH} characters`;
   if (forbidden.test(value)) {
     return label === "Token"
@@ -169,13 +185,15 @@ export function emptyCallback(): CallbackInput {
     authHeaderKey: "",
     authHeaderValue: "",
     storedAuthHeaderValueHint: null,
+    storedUrl: null,
     enabled: true,
   };
 }
 
 /**
- * Replaces the stored-secret hints in untrusted input with the stored truth, so "leave blank to keep"
- * is only honoured for a secret that really exists. Unknown ids get no hints.
+ * Replaces the stored-secret hints and stored URL in untrusted input with the stored truth (`stored` as
+ * listCallbacks returns it), so "leave blank to keep" is only honoured for a secret that really exists
+ * and the origin rule compares against the URL really saved. Unknown ids get no hints and no stored URL.
  */
 export function withStoredHints(input: unknown, stored: readonly CallbackInput[]): unknown {
   if (!isRecord(input) || !Array.isArray(input.callbacks)) return input;
@@ -185,10 +203,12 @@ export function withStoredHints(input: unknown, stored: readonly CallbackInput[]
     callbacks: input.callbacks.map((cb: unknown) => {
       if (!isRecord(cb)) return cb;
       const match = typeof cb.id === "string" ? byId.get(cb.id) : undefined;
+      const { storedUrl: _fromBrowser, ...rest } = cb;
       return {
-        ...cb,
+        ...rest,
         storedBearerTokenHint: match?.storedBearerTokenHint ?? null,
         storedAuthHeaderValueHint: match?.storedAuthHeaderValueHint ?? null,
+        ...(match?.storedUrl ? { storedUrl: match.storedUrl } : {}),
       };
     }),
   };

@@ -1,12 +1,8 @@
 "use server";
 
 import { auditContext, requireMember } from "@/auth/member";
-import {
-  getProcessSettings,
-  revealSigningSecret,
-  rotateSigningSecret,
-  saveProcessSettings,
-} from "@/db/queries/callbacks";
+import { getProcessSettings, saveProcessSettings } from "@/db/queries/callbacks";
+import { revealSigningSecret, rotateSigningSecret } from "@/db/queries/signing-secrets";
 import { getEnv } from "@/lib/env";
 import { type ActionResult, AppError, toFieldErrors } from "@/lib/errors";
 import { logger } from "@/lib/logger";

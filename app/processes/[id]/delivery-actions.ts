@@ -11,14 +11,36 @@ import {
 } from "@/db/queries/deliveries";
 import { performDeliveryAttempt } from "@/delivery/attempt";
 import { getEngine } from "@/delivery/engine";
+import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { runAction } from "@/lib/run-action";
+import { failureHint, type HintContext } from "@/lib/webhooks/hints";
 import { buildSamplePayload } from "@/lib/webhooks/sample";
 
 async function callbackOf(member: Member, processId: string, callbackId: string) {
   const found = await getCallbackOfProcess(member.workspace.id, String(processId), String(callbackId));
   if (!found) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
   return { ...found, label: `Callback ${found.callback.position + 1} (${found.callback.url})` };
+}
+
+/** What a failure hint needs to know, read here so the browser never sees the server's settings. */
+function hintContext(callback: { requiresWhitelisting: boolean }): HintContext {
+  return { requiresWhitelisting: callback.requiresWhitelisting, egressIps: getEnv().CALLBACK_EGRESS_IPS };
+}
+
+/** A failing delivery's last failure in words. A delivery keeps its last status and message, not the class. */
+function lastFailureHint(
+  delivery: { status: string; lastResponseStatus: number | null; lastError: string | null },
+  context: HintContext,
+): string | null {
+  if (delivery.status !== "failed" && delivery.status !== "retrying") return null;
+  const attempt = {
+    outcome: "retry",
+    responseStatus: delivery.lastResponseStatus,
+    errorClass: null,
+    errorMessage: delivery.lastError,
+  };
+  return failureHint(attempt, context)?.hint ?? null;
 }
 
 /** "Recent deliveries" and the 24-hour success chart of one callback. */
@@ -29,10 +51,12 @@ export async function loadDeliveriesAction(workspaceId: string, processId: strin
       listRecentDeliveries(callback.id),
       hourlySuccess(callback.id),
     ]);
+    const context = hintContext(callback);
     return {
       disabledReason: callback.disabledReason,
       recent: recent.map((d) => ({
         ...d,
+        hint: lastFailureHint(d, context),
         lastAttemptAt: d.lastAttemptAt?.toISOString() ?? null,
         createdAt: d.createdAt.toISOString(),
       })),
@@ -41,7 +65,7 @@ export async function loadDeliveriesAction(workspaceId: string, processId: strin
   });
 }
 
-/** One delivery: its payload, every attempt, the response excerpts. */
+/** One delivery: its payload, every attempt with its failure hint, the response excerpts. */
 export async function loadDeliveryAction(
   workspaceId: string,
   processId: string,
@@ -52,6 +76,7 @@ export async function loadDeliveryAction(
     const { callback } = await callbackOf(await requireMember(workspaceId, "read"), processId, callbackId);
     const detail = await getDeliveryDetail(callback.id, String(deliveryId));
     if (!detail) throw new AppError("not_found", "This delivery no longer exists.");
+    const context = hintContext(callback);
     return {
       payload: detail.delivery.payload,
       status: detail.delivery.status,
@@ -66,12 +91,13 @@ export async function loadDeliveryAction(
         responseExcerpt: a.responseExcerpt,
         requestHeaders: a.requestHeaders,
         startedAt: a.startedAt.toISOString(),
+        hint: failureHint(a, context),
       })),
     };
   });
 }
 
-/** "Send test": a sample event to this callback, now, with the outcome in plain words. */
+/** "Send test": a sample event to this callback, now, with the outcome and any failure hint in plain words. */
 export async function sendTestAction(workspaceId: string, processId: string, callbackId: string) {
   return runAction(async () => {
     const member = await requireMember(workspaceId, "deliveries:test");
@@ -82,7 +108,7 @@ export async function sendTestAction(workspaceId: string, processId: string, cal
       targetLabel: label,
     });
     const summary = await performDeliveryAttempt(deliveryId, { attemptNumber: 1, final: true });
-    return { summary };
+    return { summary: { ...summary, hint: failureHint(summary, hintContext(callback)) } };
   });
 }
 

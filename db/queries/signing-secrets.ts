@@ -1,0 +1,58 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import { decrypt, encrypt, generateSigningSecret, secretHint } from "@/lib/crypto";
+import { AppError } from "@/lib/errors";
+import { getSecretsKey } from "@/lib/secrets-key";
+import { getDb } from "../index";
+import { type LeadUpdateCallback, leadUpdateCallbacks } from "../schema";
+import { type AuditContext, recordAudit } from "./audit-log";
+import { getCallbackOfProcess } from "./callbacks";
+
+// A callback's Standard Webhooks signing secret: revealed (recorded first), read by code that verifies
+// deliveries, rotated.
+
+async function findCallback(workspaceId: string, processId: string, callbackId: string) {
+  return (await getCallbackOfProcess(workspaceId, processId, callbackId))?.callback;
+}
+
+/** The plaintext signing secret, for an admin who asked to reveal or copy it. */
+export async function revealSigningSecret(audit: AuditContext, processId: string, callbackId: string) {
+  const row = await findCallback(audit.workspaceId, processId, callbackId);
+  if (!row) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
+  // Recorded before the secret leaves: a reveal that cannot be recorded does not happen.
+  await recordAudit(await getDb(), audit, { action: "secret.revealed", ...callbackTarget(row) });
+  return decrypt(row.signingSecretEncrypted, getSecretsKey());
+}
+
+/** The plaintext signing secret for code that verifies deliveries (fixtures, scripts); not audited. */
+export async function getSigningSecret(workspaceId: string, processId: string, callbackId: string) {
+  const row = await findCallback(workspaceId, processId, callbackId);
+  if (!row) throw new AppError("not_found", "This callback no longer exists.");
+  return decrypt(row.signingSecretEncrypted, getSecretsKey());
+}
+
+function callbackTarget(row: LeadUpdateCallback) {
+  return {
+    targetType: "callback",
+    targetId: row.id,
+    targetLabel: `Callback ${row.position + 1} (${row.url})`,
+  };
+}
+
+/** Replaces a callback's signing secret at once; returns the new secret's hint. */
+export async function rotateSigningSecret(audit: AuditContext, processId: string, callbackId: string) {
+  const row = await findCallback(audit.workspaceId, processId, callbackId);
+  if (!row) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
+  const secret = generateSigningSecret();
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    const [rotated] = await tx
+      .update(leadUpdateCallbacks)
+      .set({ signingSecretEncrypted: encrypt(secret, getSecretsKey()), updatedAt: sql`now()` })
+      .where(and(eq(leadUpdateCallbacks.id, row.id), eq(leadUpdateCallbacks.processId, row.processId)))
+      .returning({ id: leadUpdateCallbacks.id });
+    if (!rotated) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
+    await recordAudit(tx, audit, { action: "secret.rotated", ...callbackTarget(row) });
+  });
+  return { hint: secretHint(secret) };
+}

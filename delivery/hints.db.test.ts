@@ -1,0 +1,173 @@
+import { createServer, type Server } from "node:http";
+import { connect } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  loadDeliveriesAction,
+  loadDeliveryAction,
+  sendTestAction,
+} from "@/app/processes/[id]/delivery-actions";
+import { processWithCallbacks } from "@/db/queries/test-fixtures";
+import type { CallbackInput } from "@/lib/validations/callback";
+import { signInAs } from "@/testing/members";
+
+// Real attempts (Send test runs performDeliveryAttempt) against receivers on 127.0.0.1 that misbehave,
+// each failure read back as the page reads it: the test result, the attempt in the delivery's detail,
+// and the Recent deliveries row. All three come from the server, so all three must say the same thing.
+const EGRESS_IPS = "203.0.113.10, 203.0.113.11";
+const servers: Server[] = [];
+let workspaceId: string;
+let receiver: string;
+let closedPort: number;
+
+function listen(server: Server): Promise<number> {
+  servers.push(server);
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)),
+  );
+}
+
+beforeAll(async () => {
+  vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
+  vi.stubEnv("DELIVERY_TIMEOUT_MS", "1000");
+  vi.stubEnv("CALLBACK_EGRESS_IPS", EGRESS_IPS);
+  const port = await listen(
+    createServer((req, res) => {
+      req.resume();
+      const path = req.url ?? "";
+      if (path === "/401") res.writeHead(401).end('{"error":"bad token"}');
+      else if (path === "/404") res.writeHead(404).end("no such route");
+      else if (path === "/302") res.writeHead(302, { location: `http://127.0.0.1:${port}/v2/hook` }).end();
+      else if (path === "/500") res.writeHead(500).end("boom");
+      // "/silent" never answers: the attempt ends at the 1 s timeout.
+    }),
+  );
+  receiver = `http://127.0.0.1:${port}`;
+  const spare = createServer();
+  closedPort = await listen(spare);
+  await new Promise((resolve) => spare.close(resolve));
+  ({ workspaceId } = await signInAs("admin", "Hint Reader"));
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  for (const server of servers) server.closeAllConnections();
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+/** Sends a test to a fresh callback and returns the hint as the test result, the detail and the row show it. */
+async function hintFor(name: string, callback: Partial<CallbackInput>) {
+  const setup = await processWithCallbacks(name, [callback]);
+  const processId = setup.process.id;
+  const callbackId = setup.callbackIds[0] as string;
+  const test = await sendTestAction(workspaceId, processId, callbackId);
+  if (!test.ok) throw new Error(test.message);
+  const recent = await loadDeliveriesAction(workspaceId, processId, callbackId);
+  if (!recent.ok) throw new Error(recent.message);
+  const row = recent.recent[0];
+  const detail = await loadDeliveryAction(workspaceId, processId, callbackId, row?.id as string);
+  if (!detail.ok) throw new Error(detail.message);
+
+  expect(detail.attempts).toHaveLength(1);
+  expect(detail.attempts[0]?.hint).toEqual(test.summary.hint);
+  expect(row?.hint).toBe(test.summary.hint?.hint ?? null);
+  return { ...test.summary, hint: test.summary.hint };
+}
+
+describe("failure hints on real attempts", () => {
+  it("gives none for a delivery that succeeded", async () => {
+    const ok = createServer((req, res) => req.resume().on("end", () => res.writeHead(200).end("ok")));
+    const port = await listen(ok);
+    const result = await hintFor("Hint ok", { url: `http://127.0.0.1:${port}/hook` });
+    expect(result.outcome).toBe("succeeded");
+    expect(result.hint).toBeNull();
+  });
+
+  it("says a 401 rejected our credentials", async () => {
+    const { hint } = await hintFor("Hint 401", {
+      url: `${receiver}/401`,
+      authType: "bearer",
+      bearerToken: "tok_wrong",
+    });
+    expect(hint).toEqual({
+      hint: "Your endpoint rejected our credentials: check the Bearer Token or the auth header",
+      detail: "The receiver answered HTTP 401",
+    });
+  });
+
+  it("says a 404 does not accept POST at this URL", async () => {
+    const { hint } = await hintFor("Hint 404", { url: `${receiver}/404` });
+    expect(hint?.hint).toBe("Your endpoint does not accept POST at this URL");
+    expect(hint?.detail).toBe("The receiver answered HTTP 404");
+  });
+
+  it("says a 302 is not followed, naming where it pointed", async () => {
+    const { hint } = await hintFor("Hint 302", { url: `${receiver}/302` });
+    expect(hint?.hint).toBe(`Redirects are not followed: use the final URL (${receiver}/v2/hook)`);
+    expect(hint?.detail).toContain("302");
+  });
+
+  it("sends a 500 to the endpoint's logs", async () => {
+    const { hint } = await hintFor("Hint 500", { url: `${receiver}/500` });
+    expect(hint).toEqual({
+      hint: "Your endpoint failed with an error (500): check its logs",
+      detail: "The receiver answered HTTP 500",
+    });
+  });
+
+  it("asks a silent endpoint to answer within the configured timeout", async () => {
+    const { hint, errorClass } = await hintFor("Hint silent", { url: `${receiver}/silent` });
+    expect(errorClass).toBe("timeout");
+    expect(hint).toEqual({
+      hint: "Answer 200 within 1 s and process the update afterwards",
+      detail: "No complete answer within 1 s",
+    });
+  });
+
+  it("says nothing listens on a closed port", async () => {
+    const { hint } = await hintFor("Hint refused", { url: `http://127.0.0.1:${closedPort}/hook` });
+    expect(hint).toEqual({
+      hint: "Your server refused the connection: is it running and listening on that port?",
+      detail: "The connection was refused",
+    });
+  });
+
+  it("says a host name that does not resolve does not", async () => {
+    const { hint } = await hintFor("Hint DNS", { url: "http://hooks.leadhook-test.invalid/hook" });
+    expect(hint?.hint).toMatch(/^The host name does not resolve/);
+    expect(hint?.detail).toMatch(/hooks\.leadhook-test\.invalid/);
+  });
+
+  it("sends a whitelisted callback without static egress to the administrator, naming no setting", async () => {
+    const { hint } = await hintFor("Hint no egress", { url: `${receiver}/500`, requiresWhitelisting: true });
+    expect(hint?.hint).toMatch(/ask your administrator to set up static egress/);
+    expect(hint?.detail).toBe("No static egress configured");
+    expect(JSON.stringify(hint)).not.toMatch(/[A-Z]+_[A-Z_]+/);
+  });
+
+  it("blames blocked source addresses when a whitelisted callback's server turns the egress proxy away", async () => {
+    // undici reports the proxy's 502 as an AbortError, which errors.ts now files under timeout; the hint
+    // names the source addresses whichever connection class it lands in.
+    const proxy = createServer((_, res) => res.writeHead(405).end());
+    proxy.on("connect", (req, client) => {
+      const [host, port] = String(req.url).split(":");
+      const upstream = connect(Number(port), host, () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on("error", () => client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n"));
+      client.on("error", () => upstream.destroy());
+    });
+    vi.stubEnv("CALLBACK_EGRESS_PROXY_URL", `http://127.0.0.1:${await listen(proxy)}`);
+    try {
+      const { hint } = await hintFor("Hint blocked", {
+        url: `http://127.0.0.1:${closedPort}/hook`,
+        requiresWhitelisting: true,
+      });
+      expect(hint?.hint).toMatch(
+        /^Your server may be blocking our source addresses: allow 203\.0\.113\.10, 203\.0\.113\.11/,
+      );
+    } finally {
+      vi.stubEnv("CALLBACK_EGRESS_PROXY_URL", "");
+    }
+  });
+});
