@@ -6,9 +6,14 @@ import { E2E_PASSWORD } from "./e2e/sessions";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const deliveryPort = port + 1;
-const dataRoot = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "leadhook-e2e-"));
-// testing/e2e-teardown.ts removes it when the run ends (unless E2E_DATA_DIR named a folder to keep).
-process.env.LEADHOOK_E2E_SCRATCH = process.env.E2E_DATA_DIR ? "" : dataRoot;
+// The servers' data folder. Playwright evaluates this file again in each worker, which inherits the
+// runner's environment: the runner makes the folder once and its workers reuse it. testing/e2e-teardown.ts
+// removes it when the run ends (unless E2E_DATA_DIR named a folder to keep).
+const dataRoot =
+  process.env.E2E_DATA_DIR ||
+  process.env.LEADHOOK_E2E_SCRATCH ||
+  mkdtempSync(path.join(tmpdir(), "leadhook-e2e-"));
+if (!process.env.E2E_DATA_DIR) process.env.LEADHOOK_E2E_SCRATCH = dataRoot;
 const serverEnv = {
   DATABASE_URL: "",
   SECRETS_KEY: "e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0",
@@ -54,13 +59,13 @@ export default defineConfig({
     // The settings suite meets the app as configured for production: private callback URLs refused.
     {
       name: "settings",
-      testMatch: ["process-settings.spec.ts", "api-keys.spec.ts"],
+      testMatch: ["process-settings.spec.ts", "api-keys.spec.ts", "process-page-rough-edges.spec.ts"],
       use: { ...devices["Desktop Chrome"], ...chromium, baseURL: `http://localhost:${port}` },
     },
     // Deliveries go to receivers on 127.0.0.1, which only ALLOW_PRIVATE_CALLBACK_URLS=true permits.
     {
       name: "deliveries",
-      testMatch: ["deliveries.spec.ts"],
+      testMatch: ["deliveries.spec.ts", "events.spec.ts"],
       use: { ...devices["Desktop Chrome"], ...chromium, baseURL: `http://localhost:${deliveryPort}` },
     },
     // Sign-in, first run, invitations and roles, on a server of its own that starts with no accounts.
