@@ -16,6 +16,7 @@ async function headerMember(): Promise<HeaderMember | null> {
   if (!member) return null;
   const links: HeaderMember["links"] = [
     { href: "/processes", label: "Processes" },
+    { href: "/events", label: "Events" },
     { href: "/settings/api-keys", label: "API Keys" },
   ];
   if (can(member.role, "members:invite")) links.push({ href: "/settings/members", label: "Members" });

@@ -64,6 +64,9 @@ export const leadUpdateCallbacks = pgTable(
     authHeaderKey: text("auth_header_key"),
     authHeaderValueEncrypted: text("auth_header_value_encrypted"),
     signingSecretEncrypted: text("signing_secret_encrypted").notNull(),
+    /** The secret a rotation replaced: deliveries are signed with it too until it expires. */
+    previousSigningSecretEncrypted: text("previous_signing_secret_encrypted"),
+    previousSigningSecretExpiresAt: timestamp("previous_signing_secret_expires_at", { withTimezone: true }),
     enabled: boolean("enabled").notNull().default(true),
     /** Why leadhook turned the callback off by itself (a receiver answered 410 Gone). */
     disabledReason: text("disabled_reason"),

@@ -60,12 +60,20 @@ export async function performDeliveryAttempt(
             value: decryptRemembered(callback.authHeaderValueEncrypted, key),
           }
         : { type: "none" };
+  // The previous secret signs too until its overlap ends; an expired one is never decrypted.
+  const previous =
+    callback.previousSigningSecretEncrypted &&
+    callback.previousSigningSecretExpiresAt &&
+    callback.previousSigningSecretExpiresAt.getTime() > Date.now()
+      ? decryptRemembered(callback.previousSigningSecretEncrypted, key)
+      : undefined;
   const result = await deliverWebhook(
     {
       url: callback.url,
       webhookId: webhookIdFor(delivery.id),
       body: delivery.body,
       signingSecret: decryptRemembered(callback.signingSecretEncrypted, key),
+      previousSigningSecret: previous,
       auth,
       requiresWhitelisting: callback.requiresWhitelisting,
     },

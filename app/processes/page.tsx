@@ -5,6 +5,7 @@ import { requirePageMember } from "@/auth/member";
 import { NewProcessForm } from "@/components/new-process-form";
 import { ProcessSearch } from "@/components/process-search";
 import { Badge } from "@/components/ui/badge";
+import { DateTime } from "@/components/ui/date-time";
 import { DataTable } from "@/components/ui/table";
 import { listProcesses } from "@/db/queries/processes";
 import { getEnv } from "@/lib/env";
@@ -17,11 +18,6 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Processes" };
 
 const statusTone = { active: "ok", paused: "warn", archived: "neutral" } as const;
-const dateFormat = new Intl.DateTimeFormat("en", {
-  dateStyle: "medium",
-  timeStyle: "short",
-  timeZone: "UTC",
-});
 
 export default async function ProcessesPage({
   searchParams,
@@ -92,7 +88,7 @@ export default async function ProcessesPage({
                     : `${plural(count, "callback", "callbacks")} · ${invalid ? "Errors" : "OK"}`}
                 </td>
                 <td className="px-4 py-3 text-slate-600">
-                  <time dateTime={row.updatedAt.toISOString()}>{dateFormat.format(row.updatedAt)} UTC</time>
+                  <DateTime value={row.updatedAt} />
                 </td>
               </tr>
             );

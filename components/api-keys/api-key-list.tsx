@@ -6,8 +6,8 @@ import type { ActionResult } from "@/lib/errors";
 import { Badge } from "../ui/badge";
 import { RowDangerButton } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
+import { DateTime } from "../ui/date-time";
 import { DataTable } from "../ui/table";
-import { UtcTime } from "../ui/utc-time";
 
 export type ApiKeyRow = {
   id: string;
@@ -55,10 +55,10 @@ export function ApiKeyList({
             <td className="px-4 py-3 font-medium">{key.name}</td>
             <td className="px-4 py-3 font-mono text-xs">{key.prefix}…</td>
             <td className="px-4 py-3 text-slate-600">
-              <UtcTime iso={key.createdAt} />
+              <DateTime value={key.createdAt} />
             </td>
             <td className="px-4 py-3 text-slate-600">
-              {key.lastUsedAt ? <UtcTime iso={key.lastUsedAt} /> : "Never"}
+              {key.lastUsedAt ? <DateTime value={key.lastUsedAt} /> : "Never"}
             </td>
             <td className="px-4 py-3">
               {key.revokedAt ? <Badge tone="neutral">Revoked</Badge> : <Badge tone="ok">Active</Badge>}

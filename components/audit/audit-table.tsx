@@ -1,12 +1,8 @@
+import { DateTime } from "../ui/date-time";
 import { DataTable } from "../ui/table";
 import { actionLabel, detailParts } from "./audit-details";
 import type { AuditRow } from "./types";
 
-const timeFormat = new Intl.DateTimeFormat("en", {
-  dateStyle: "medium",
-  timeStyle: "medium",
-  timeZone: "UTC",
-});
 const cell = "px-4 py-3 align-top";
 
 /** The entries of one page, newest first; scrolls sideways on a narrow screen instead of squashing. */
@@ -22,7 +18,7 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
         return (
           <tr key={row.id}>
             <td className={`${cell} whitespace-nowrap text-slate-600`}>
-              <time dateTime={row.createdAt.toISOString()}>{timeFormat.format(row.createdAt)} UTC</time>
+              <DateTime value={row.createdAt} />
             </td>
             <td className={`${cell} break-words`}>{row.actorLabel}</td>
             <td className={`${cell} font-medium`}>{actionLabel(row.action)}</td>

@@ -1,7 +1,7 @@
 "use client";
 
 import { Button } from "../ui/button";
-import { UtcTime } from "../ui/utc-time";
+import { DateTime } from "../ui/date-time";
 import { FailureHintText } from "./failure-hint";
 import type { AttemptRow } from "./types";
 
@@ -20,7 +20,7 @@ export function DeliveryDetail({
 }) {
   return (
     <div
-      className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-4"
+      className="min-w-0 space-y-3 rounded-md border border-slate-200 bg-slate-50 p-3 sm:p-4"
       data-testid="delivery-detail"
     >
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -48,7 +48,7 @@ export function DeliveryDetail({
           <li key={a.id} className="rounded bg-white p-2 text-xs">
             <p className="font-medium">
               Attempt {a.attemptNumber}: {a.responseStatus ? `HTTP ${a.responseStatus}` : "no response"} ·{" "}
-              {a.latencyMs} ms · <UtcTime iso={a.startedAt} withSeconds />
+              {a.latencyMs} ms · <DateTime value={a.startedAt} />
             </p>
             {a.hint ? (
               <FailureHintText hint={a.hint} className="mt-0.5 text-red-700" />

@@ -3,8 +3,8 @@
 import { useCallback, useEffect, useState, useTransition } from "react";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
+import { DateTime } from "../ui/date-time";
 import { Th } from "../ui/table";
-import { UtcTime } from "../ui/utc-time";
 import { DeliveryDetail } from "./delivery-detail";
 import { FailureHintText, ShortFailureHint } from "./failure-hint";
 import { SuccessChart } from "./success-chart";
@@ -89,50 +89,53 @@ export function DeliveryLog({ callbackId, actions }: { callbackId: string; actio
         </p>
       ) : null}
       {data?.recent.length ? (
-        <table className="w-full text-left text-xs">
-          <caption className="sr-only">Recent deliveries, newest first</caption>
-          <thead className="text-slate-500">
-            <tr>
-              <Th compact>Status</Th>
-              <Th compact>Event</Th>
-              <Th compact>Code</Th>
-              <Th compact>Latency</Th>
-              <Th compact>Time</Th>
-              <Th hidden compact>
-                Details
-              </Th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {data.recent.map((d) => (
-              <tr key={d.id}>
-                <td className="py-1.5">
-                  <Badge tone={statusTone[d.status]}>{statusLabel[d.status]}</Badge>
-                  {d.hint ? <ShortFailureHint hint={d.hint} retrying={d.status === "retrying"} /> : null}
-                </td>
-                <td className="py-1.5 font-mono">
-                  {d.eventType}
-                  {d.isTest ? <span className="ml-1 font-sans text-slate-500">(test)</span> : null}
-                </td>
-                <td className="py-1.5">{d.lastResponseStatus ?? (d.lastError ? "—" : "")}</td>
-                <td className="py-1.5">{d.latencyMs === null ? "" : `${d.latencyMs} ms`}</td>
-                <td className="py-1.5 text-slate-600">
-                  <UtcTime iso={d.lastAttemptAt ?? d.createdAt} withSeconds />
-                </td>
-                <td className="py-1.5 text-right">
-                  <Button
-                    size="sm"
-                    variant="link"
-                    onClick={() => open(d.id)}
-                    aria-label={`View delivery ${d.id}`}
-                  >
-                    View
-                  </Button>
-                </td>
+        // Its own scroll box on a narrow screen; `relative` keeps the screen-reader-only caption inside it.
+        <div className="relative overflow-x-auto">
+          <table className="w-full min-w-[34rem] text-left text-xs">
+            <caption className="sr-only">Recent deliveries, newest first</caption>
+            <thead className="text-slate-500">
+              <tr>
+                <Th compact>Status</Th>
+                <Th compact>Event</Th>
+                <Th compact>Code</Th>
+                <Th compact>Latency</Th>
+                <Th compact>Time</Th>
+                <Th hidden compact>
+                  Details
+                </Th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.recent.map((d) => (
+                <tr key={d.id}>
+                  <td className="py-1.5">
+                    <Badge tone={statusTone[d.status]}>{statusLabel[d.status]}</Badge>
+                    {d.hint ? <ShortFailureHint hint={d.hint} retrying={d.status === "retrying"} /> : null}
+                  </td>
+                  <td className="py-1.5 font-mono">
+                    {d.eventType}
+                    {d.isTest ? <span className="ml-1 font-sans text-slate-500">(test)</span> : null}
+                  </td>
+                  <td className="py-1.5">{d.lastResponseStatus ?? (d.lastError ? "—" : "")}</td>
+                  <td className="py-1.5">{d.latencyMs === null ? "" : `${d.latencyMs} ms`}</td>
+                  <td className="py-1.5 whitespace-nowrap text-slate-600">
+                    <DateTime value={d.lastAttemptAt ?? d.createdAt} />
+                  </td>
+                  <td className="py-1.5 text-right">
+                    <Button
+                      size="sm"
+                      variant="link"
+                      onClick={() => open(d.id)}
+                      aria-label={`View delivery ${d.id}`}
+                    >
+                      View
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {selected ? (
         <DeliveryDetail

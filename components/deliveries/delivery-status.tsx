@@ -38,7 +38,7 @@ export function DeliveryStatus({
               : "Check the server's logs; delivery resumes by itself once the queue runs again."}
           </p>
           {lastHandoffError ? (
-            <p className="mt-1 text-xs text-amber-800">Last error: {lastHandoffError}</p>
+            <p className="mt-1 text-xs wrap-anywhere text-amber-800">Last error: {lastHandoffError}</p>
           ) : null}
         </div>
       ) : null}

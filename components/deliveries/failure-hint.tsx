@@ -5,7 +5,7 @@ import { cn } from "../ui/cn";
 export function FailureHintText({ hint, className }: { hint: FailureHint; className?: string }) {
   return (
     <div className={cn("flex flex-wrap items-baseline gap-x-2", className)} data-testid="failure-hint">
-      <p className="font-medium">{hint.hint}</p>
+      <p className="font-medium wrap-anywhere">{hint.hint}</p>
       <p className="text-[0.85em] opacity-80 wrap-anywhere">{hint.detail}</p>
     </div>
   );

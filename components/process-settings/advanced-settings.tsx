@@ -4,7 +4,8 @@ import { type ReactNode, useId } from "react";
 import { Badge } from "../ui/badge";
 
 /**
- * The "Advanced Settings" disclosure, collapsed at first, with an OK / Errors badge in its header. A
+ * The "Advanced Settings" disclosure, collapsed at first, with an OK / Errors badge in its header (and
+ * a warning beside it when a callback will fail to deliver though it can be saved). A
  * button with aria-expanded and a labelled region, as an accordion of one item renders them, without
  * shipping an accordion library for a single section.
  */
@@ -12,11 +13,14 @@ export function AdvancedSettings({
   open,
   onOpenChange,
   errorCount,
+  warningCount = 0,
   children,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   errorCount: number;
+  /** Callbacks that can be saved but whose deliveries will fail (whitelisting without static egress). */
+  warningCount?: number;
   children: ReactNode;
 }) {
   const id = useId();
@@ -31,10 +35,15 @@ export function AdvancedSettings({
           aria-expanded={open}
           data-state={state}
           onClick={() => onOpenChange(!open)}
-          className="group flex w-full items-center justify-between gap-3 rounded-lg px-5 py-4 text-left"
+          className="group flex w-full items-center justify-between gap-3 rounded-lg px-4 py-4 text-left sm:px-5"
         >
           <span className="text-lg font-semibold text-slate-900">Advanced Settings</span>
-          <span className="flex items-center gap-3">
+          <span className="flex flex-wrap items-center justify-end gap-x-3 gap-y-1">
+            {warningCount > 0 ? (
+              <Badge tone="warn" data-testid="advanced-settings-warning">
+                {warningCount === 1 ? "1 callback will fail" : `${warningCount} callbacks will fail`}
+              </Badge>
+            ) : null}
             {errorCount === 0 ? (
               <Badge tone="ok" data-testid="advanced-settings-status">
                 OK
@@ -62,7 +71,7 @@ export function AdvancedSettings({
         aria-labelledby={`${id}-trigger`}
         data-state={state}
         hidden={!open}
-        className="border-t border-slate-200 px-5 py-5"
+        className="border-t border-slate-200 px-3 py-5 sm:px-5"
       >
         {children}
       </section>

@@ -1,9 +1,10 @@
 "use client";
 
-import { type FieldErrors, useFormContext, useWatch } from "react-hook-form";
+import { useFormContext, useWatch } from "react-hook-form";
 import { movedFromOrigin, secretMovedMessage } from "@/lib/validations/callback-origin";
 import type { ProcessSettingsInput } from "@/lib/validations/process";
 import { Field, inputClass } from "../ui/field";
+import { useCallbackProblems } from "./callback-form-state";
 
 type MovedSecret = Parameters<typeof secretMovedMessage>[0];
 
@@ -14,11 +15,10 @@ function saidOnce(message: string, error: string | undefined) {
 
 /** The Authentication fieldset of Callback N: None, Bearer Token or Custom Auth Header. */
 export function CallbackAuthFields({ index }: { index: number }) {
-  const { register, control, formState } = useFormContext<ProcessSettingsInput>();
+  const { register, control } = useFormContext<ProcessSettingsInput>();
   const name = `callbacks.${index}` as const;
   const cb = useWatch({ control, name });
-  const errors: FieldErrors<ProcessSettingsInput["callbacks"][number]> =
-    formState.errors.callbacks?.[index] ?? {};
+  const errors = useCallbackProblems(index);
   const id = (field: string) => `callback-${index}-${field}`;
   // The schema's origin rule, shown as the URL is typed: a stored secret is not kept for another origin.
   const movedFrom = cb ? movedFromOrigin(cb.storedUrl, cb.url) : null;
@@ -30,7 +30,7 @@ export function CallbackAuthFields({ index }: { index: number }) {
   const keptValue = movedFrom ? null : cb?.storedAuthHeaderValueHint;
 
   return (
-    <fieldset className="space-y-3">
+    <fieldset className="min-w-0 space-y-3">
       <legend className="text-sm font-medium text-slate-800">Authentication</legend>
       <div className="flex flex-wrap gap-4">
         {(
@@ -50,10 +50,10 @@ export function CallbackAuthFields({ index }: { index: number }) {
         <Field
           id={id("token")}
           label="Token"
-          error={errors.bearerToken?.message}
+          error={errors.bearerToken}
           hint={
             tokenMoved
-              ? saidOnce(tokenMoved, errors.bearerToken?.message)
+              ? saidOnce(tokenMoved, errors.bearerToken)
               : keptToken
                 ? `Stored token ${keptToken}. Leave blank to keep it, or type a new one to replace it.`
                 : "Sent as Authorization: Bearer <token> with every webhook request."
@@ -72,13 +72,8 @@ export function CallbackAuthFields({ index }: { index: number }) {
         </Field>
       ) : null}
       {cb?.authType === "custom_header" ? (
-        <div className="grid gap-3 sm:grid-cols-2">
-          <Field
-            id={id("auth-key")}
-            label="Auth Key"
-            error={errors.authHeaderKey?.message}
-            hint="e.g. X-API-Key"
-          >
+        <div className="grid min-w-0 gap-3 sm:grid-cols-2">
+          <Field id={id("auth-key")} label="Auth Key" error={errors.authHeaderKey} hint="e.g. X-API-Key">
             {(control) => (
               <input
                 {...control}
@@ -93,10 +88,10 @@ export function CallbackAuthFields({ index }: { index: number }) {
           <Field
             id={id("auth-value")}
             label="Auth Value"
-            error={errors.authHeaderValue?.message}
+            error={errors.authHeaderValue}
             hint={
               valueMoved
-                ? saidOnce(valueMoved, errors.authHeaderValue?.message)
+                ? saidOnce(valueMoved, errors.authHeaderValue)
                 : keptValue
                   ? `Stored value ${keptValue}. Leave blank to keep it.`
                   : "Your API key value"

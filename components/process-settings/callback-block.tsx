@@ -1,6 +1,7 @@
 "use client";
 
-import { Controller, type FieldErrors, useFormContext, useWatch } from "react-hook-form";
+import { useId, useState } from "react";
+import { Controller, useFormContext, useWatch } from "react-hook-form";
 import { isPlainHttp } from "@/lib/validations/callback";
 import type { ProcessSettingsInput } from "@/lib/validations/process";
 import { DeliveryLog } from "../deliveries/delivery-log";
@@ -11,6 +12,10 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { Field, FieldMessage, inputClass } from "../ui/field";
 import { Switch } from "../ui/switch";
 import { CallbackAuthFields } from "./callback-auth-fields";
+import { useCallbackFormState, useCallbackProblems } from "./callback-form-state";
+import { CallbackHeading } from "./callback-heading";
+import { callbackSummary, startsExpanded } from "./callback-summary";
+import { egressNote } from "./egress-note";
 import { type RevealSecret, type RotateSecret, SigningSecret } from "./signing-secret";
 
 type Props = {
@@ -18,6 +23,7 @@ type Props = {
   deliveryActions: DeliveryActions;
   egressIps: string[];
   signingSecretHint: string | undefined;
+  previousSecretExpiresAt: string | undefined;
   onRemove: () => void;
   reveal?: RevealSecret;
   rotate?: RotateSecret;
@@ -25,34 +31,60 @@ type Props = {
   readOnly: boolean;
 };
 
-/** One "Callback N" block of Lead Update Callbacks. */
+/** One "Callback N" block of Lead Update Callbacks, collapsible to a one-line summary. */
 export function CallbackBlock({
   index,
   deliveryActions,
   egressIps,
   signingSecretHint,
+  previousSecretExpiresAt,
   onRemove,
   reveal,
   rotate,
   readOnly,
 }: Props) {
-  const { register, control, formState } = useFormContext<ProcessSettingsInput>();
+  const { register, control, getValues } = useFormContext<ProcessSettingsInput>();
   const name = `callbacks.${index}` as const;
   const cb = useWatch({ control, name });
-  const errors: FieldErrors<ProcessSettingsInput["callbacks"][number]> =
-    formState.errors.callbacks?.[index] ?? {};
+  const problems = useCallbackProblems(index);
+  const { staticEgress } = useCallbackFormState();
+  const uid = useId();
   const id = (field: string) => `callback-${index}-${field}`;
   const title = `Callback ${index + 1}`;
 
+  // Collapsed blocks stay mounted (hidden), so the form keeps their values and validation. A block opens
+  // by itself when a problem appears in it, so Save can move the focus there.
+  const [expanded, setExpanded] = useState(() =>
+    startsExpanded({
+      stored: Boolean(getValues(`${name}.id`)),
+      problems: problems.count,
+      callbacks: getValues("callbacks").length,
+    }),
+  );
+  const [hadProblems, setHadProblems] = useState(problems.count > 0);
+  if (problems.count > 0 !== hadProblems) {
+    setHadProblems(problems.count > 0);
+    if (problems.count > 0) setExpanded(true);
+  }
+  const egress = egressNote(staticEgress, egressIps);
+  const egressWarning = Boolean(cb?.requiresWhitelisting && cb.enabled !== false && egress.warn);
+
   return (
     <fieldset
-      className="space-y-5 rounded-lg border border-slate-200 bg-white p-5"
+      className="min-w-0 space-y-5 rounded-lg border border-slate-200 bg-white p-4 sm:p-5"
       aria-labelledby={id("title")}
     >
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <h3 id={id("title")} className="text-base font-semibold text-slate-900">
-          {title}
-        </h3>
+        <CallbackHeading
+          title={title}
+          titleId={id("title")}
+          bodyId={`${uid}-body`}
+          summary={callbackSummary(cb)}
+          expanded={expanded}
+          onToggle={() => setExpanded(!expanded)}
+          problems={problems.count}
+          egressWarning={egressWarning}
+        />
         <div className="flex items-center gap-4">
           <div className="flex items-center gap-2">
             <Controller
@@ -83,82 +115,98 @@ export function CallbackBlock({
         </div>
       </div>
 
-      <fieldset disabled={readOnly} className="space-y-5">
-        <Field
-          id={id("url")}
-          label="Lead Update URL"
-          error={errors.url?.message}
-          hint="This endpoint will receive POST requests when lead updates occur."
-        >
-          {(control) => (
-            <div className="space-y-1">
+      <div id={`${uid}-body`} data-callback-body hidden={!expanded} className="space-y-5">
+        <fieldset disabled={readOnly} className="min-w-0 space-y-5">
+          <Field
+            id={id("url")}
+            label="Lead Update URL"
+            error={problems.url}
+            hint="This endpoint will receive POST requests when lead updates occur."
+          >
+            {(control) => (
+              <div className="space-y-1">
+                <input
+                  {...control}
+                  {...register(`${name}.url`)}
+                  type="url"
+                  inputMode="url"
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="https://yourdomain.com/api/lead-callback"
+                  className={inputClass}
+                />
+                {cb?.url && isPlainHttp(cb.url) && !problems.url ? (
+                  <Badge tone="warn">HTTPS recommended</Badge>
+                ) : null}
+              </div>
+            )}
+          </Field>
+
+          <fieldset className="min-w-0 space-y-2">
+            <legend className="text-sm font-medium text-slate-800">Payload Format</legend>
+            <label className="flex items-start gap-2 text-sm text-slate-700">
               <input
-                {...control}
-                {...register(`${name}.url`)}
-                type="url"
-                inputMode="url"
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="https://yourdomain.com/api/lead-callback"
-                className={inputClass}
+                type="radio"
+                value="activity_update"
+                {...register(`${name}.payloadFormat`)}
+                className="mt-1"
               />
-              {cb?.url && isPlainHttp(cb.url) && !errors.url ? (
-                <Badge tone="warn">HTTPS recommended</Badge>
-              ) : null}
-            </div>
-          )}
-        </Field>
+              <span>
+                Activity Update – Only send updates related to latest activity{" "}
+                <Badge tone="info">Recommended</Badge>
+              </span>
+            </label>
+            <label className="flex items-start gap-2 text-sm text-slate-700">
+              <input type="radio" value="full_lead" {...register(`${name}.payloadFormat`)} className="mt-1" />
+              <span>Full Lead – Send the complete lead record on every update</span>
+            </label>
+          </fieldset>
 
-        <fieldset className="space-y-2">
-          <legend className="text-sm font-medium text-slate-800">Payload Format</legend>
-          <label className="flex items-start gap-2 text-sm text-slate-700">
-            <input
-              type="radio"
-              value="activity_update"
-              {...register(`${name}.payloadFormat`)}
-              className="mt-1"
-            />
-            <span>
-              Activity Update – Only send updates related to latest activity{" "}
-              <Badge tone="info">Recommended</Badge>
-            </span>
-          </label>
-          <label className="flex items-start gap-2 text-sm text-slate-700">
-            <input type="radio" value="full_lead" {...register(`${name}.payloadFormat`)} className="mt-1" />
-            <span>Full Lead – Send the complete lead record on every update</span>
-          </label>
+          <fieldset className="min-w-0 space-y-2">
+            <legend className="text-sm font-medium text-slate-800">Callback Requirements</legend>
+            <label className="flex items-center gap-2 text-sm text-slate-700">
+              <input
+                type="checkbox"
+                {...register(`${name}.requiresWhitelisting`)}
+                aria-describedby={cb?.requiresWhitelisting ? id("egress") : undefined}
+              />
+              Requires source to be whitelisted
+            </label>
+            {cb?.requiresWhitelisting ? (
+              <div
+                id={id("egress")}
+                data-testid="egress-note"
+                className={
+                  egress.warn
+                    ? "space-y-1 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900"
+                    : "space-y-1 rounded-md bg-slate-50 p-3 text-sm text-slate-700"
+                }
+              >
+                {egress.text ? (
+                  <p className={egress.warn ? "font-medium" : undefined}>{egress.text}</p>
+                ) : null}
+                {egress.allow ? (
+                  <p>
+                    {egress.allow.label} <span className="font-mono break-all">{egress.allow.ips}</span>
+                  </p>
+                ) : null}
+              </div>
+            ) : null}
+          </fieldset>
+
+          <CallbackAuthFields index={index} />
         </fieldset>
 
-        <fieldset className="space-y-2">
-          <legend className="text-sm font-medium text-slate-800">Callback Requirements</legend>
-          <label className="flex items-center gap-2 text-sm text-slate-700">
-            <input
-              type="checkbox"
-              {...register(`${name}.requiresWhitelisting`)}
-              aria-describedby={id("egress")}
-            />
-            Requires source to be whitelisted
-          </label>
-          {cb?.requiresWhitelisting ? (
-            <div id={id("egress")} className="rounded-md bg-slate-50 p-3 text-sm text-slate-700">
-              {egressIps.length ? (
-                <>
-                  Allow these source IPs on your server:{" "}
-                  <span className="font-mono">{egressIps.join(", ")}</span>
-                </>
-              ) : (
-                "No static source IPs are configured for this installation (CALLBACK_EGRESS_IPS is empty), so there is no fixed address to whitelist yet. Deliveries to this callback fail with a clear error until an administrator configures them."
-              )}
-            </div>
-          ) : null}
-        </fieldset>
-
-        <CallbackAuthFields index={index} />
-      </fieldset>
-
-      <SigningSecret callbackId={cb?.id ?? null} hint={signingSecretHint} reveal={reveal} rotate={rotate} />
-      {cb?.id ? <DeliveryLog callbackId={cb.id} actions={deliveryActions} /> : null}
-      {errors.root?.message ? <FieldMessage>{errors.root.message}</FieldMessage> : null}
+        <SigningSecret
+          callbackId={cb?.id ?? null}
+          hint={signingSecretHint}
+          previousExpiresAt={previousSecretExpiresAt}
+          reveal={reveal}
+          rotate={rotate}
+        />
+        {cb?.id && expanded ? <DeliveryLog callbackId={cb.id} actions={deliveryActions} /> : null}
+        {problems.block ? <FieldMessage>{problems.block}</FieldMessage> : null}
+      </div>
     </fieldset>
   );
 }

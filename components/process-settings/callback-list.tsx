@@ -12,6 +12,7 @@ type Props = {
   deliveryActions: DeliveryActions;
   egressIps: string[];
   signingSecretHints: Record<string, string>;
+  previousSecretExpiry: Record<string, string>;
   reveal?: RevealSecret;
   rotate?: RotateSecret;
   readOnly: boolean;
@@ -22,6 +23,7 @@ export function CallbackList({
   deliveryActions,
   egressIps,
   signingSecretHints,
+  previousSecretExpiry,
   reveal,
   rotate,
   readOnly,
@@ -68,6 +70,7 @@ export function CallbackList({
           deliveryActions={deliveryActions}
           egressIps={egressIps}
           signingSecretHint={field.id ? signingSecretHints[field.id] : undefined}
+          previousSecretExpiresAt={field.id ? previousSecretExpiry[field.id] : undefined}
           onRemove={() => callbacks.remove(index)}
           reveal={reveal}
           rotate={rotate}

@@ -1,12 +1,15 @@
 "use client";
 
-import { lazy, Suspense, useMemo, useRef, useState, useTransition } from "react";
+import { lazy, Suspense, useRef, useState, useTransition } from "react";
 import { FormProvider, type Path, useForm, useWatch } from "react-hook-form";
 import type { ActionResult } from "@/lib/errors";
+import { formatDateTime } from "@/lib/format-date";
 import type { ProcessSettingsInput, ProcessSettingsValues } from "@/lib/validations/process";
 import type { DeliveryActions } from "../deliveries/types";
 import { Button } from "../ui/button";
 import { AdvancedSettings } from "./advanced-settings";
+import { CallbackFormStateContext } from "./callback-form-state";
+import { focusFirstError } from "./focus-first-error";
 import { ProcessDetailsFields } from "./process-details-fields";
 import type { RevealSecret, RotateSecret } from "./signing-secret";
 import { useSettingsValidation } from "./use-settings-validation";
@@ -22,8 +25,12 @@ type Props = {
   initial: SavedSettings;
   /** Callback fields with a problem in `initial`, counted on the server (see countCallbackErrors). */
   initialErrorCount: number;
+  /** Per callback id, when a rotation's previous secret stops signing (ISO), while that overlap runs. */
+  previousSecretExpiry: Record<string, string>;
   allowPrivateUrls: boolean;
   egressIps: string[];
+  /** Whether whitelisted callbacks can be delivered (a static egress proxy is set up); without, they fail. */
+  staticEgress: boolean;
   /** Absent for a viewer: the form is read-only and has no Save. */
   save?: SaveSettings;
   deliveryActions: DeliveryActions;
@@ -35,8 +42,10 @@ type Props = {
 export function ProcessSettingsForm({
   initial,
   initialErrorCount,
+  previousSecretExpiry,
   allowPrivateUrls,
   egressIps,
+  staticEgress,
   save,
   deliveryActions,
   reveal,
@@ -52,34 +61,43 @@ export function ProcessSettingsForm({
   });
   const { control, handleSubmit, formState, reset, setError } = form;
   const values = useWatch({ control }) as ProcessSettingsInput;
-  const errorCount = useMemo(
-    () => validation.countErrors?.(values, formState.errors) ?? initialErrorCount,
-    [validation.countErrors, values, formState.errors, initialErrorCount],
-  );
+  // The problems the fields show, which the badge counts: the same set, so the two always agree.
+  const problems =
+    validation.problems?.(values, formState.errors, {
+      callbacks: values.callbacks ?? [],
+      submitted: formState.submitCount > 0,
+    }) ?? null;
+  const errorCount = problems?.size ?? initialErrorCount;
+  const hasErrors = errorCount > 0 || Object.keys(formState.errors).some((key) => key !== "callbacks");
+  const warningCount = staticEgress
+    ? 0
+    : (values.callbacks ?? []).filter((cb) => cb.requiresWhitelisting && cb.enabled).length;
   const [hints, setHints] = useState(initial.signingSecretHints);
   const [open, setOpen] = useState(false);
   // Once shown, the callbacks stay mounted (hidden when closed) so their state survives closing.
   const [callbacksShown, setCallbacksShown] = useState(false);
   const openSettings = (next: boolean) => {
     setOpen(next);
-    if (next) setCallbacksShown(true);
+    if (next) {
+      setCallbacksShown(true);
+      // Stored problems show in their fields as soon as the callbacks do.
+      validation.load().catch(() => undefined);
+    }
   };
-  const [banner, setBanner] = useState<{ tone: "ok" | "error"; text: string; conflict?: boolean } | null>(
-    null,
-  );
+  // `invalid`: the banner is about the errors below, so it goes once none is left.
+  const [banner, setBanner] = useState<{
+    tone: "ok" | "error";
+    text: string;
+    conflict?: boolean;
+    invalid?: boolean;
+  } | null>(null);
+  const shownBanner = banner?.invalid && !hasErrors ? null : banner;
   const [saving, startSaving] = useTransition();
   const formRef = useRef<HTMLFormElement>(null);
 
-  const focusFirstError = (opensSettings: boolean) => {
+  const focusErrors = (opensSettings: boolean) => {
     if (opensSettings) openSettings(true);
-    // Wait for Advanced Settings to show its content, which may still be loading, before focusing inside.
-    let frames = 0;
-    const focus = () => {
-      const target = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-      if (target) target.focus();
-      else if (opensSettings && ++frames < 300) requestAnimationFrame(focus);
-    };
-    requestAnimationFrame(() => requestAnimationFrame(focus));
+    focusFirstError(formRef);
   };
 
   const readOnly = !save;
@@ -91,14 +109,19 @@ export function ProcessSettingsForm({
       if (result.ok) {
         reset(result.values);
         setHints(result.signingSecretHints);
-        setBanner({ tone: "ok", text: `Saved at ${new Date().toLocaleTimeString()}.` });
+        setBanner({ tone: "ok", text: `Saved at ${formatDateTime(new Date())}.` });
         return;
       }
       for (const [path, message] of Object.entries(result.fieldErrors)) {
         setError(path as Path<ProcessSettingsInput>, { type: "server", message });
       }
-      setBanner({ tone: "error", text: result.message, conflict: result.code === "conflict" });
-      focusFirstError(Object.keys(result.fieldErrors).some((p) => p.startsWith("callbacks")));
+      setBanner({
+        tone: "error",
+        text: result.message,
+        conflict: result.code === "conflict",
+        invalid: Object.keys(result.fieldErrors).length > 0,
+      });
+      focusErrors(Object.keys(result.fieldErrors).some((p) => p.startsWith("callbacks")));
     });
 
   return (
@@ -109,27 +132,35 @@ export function ProcessSettingsForm({
         className="space-y-6"
         onFocus={() => void validation.load()}
         onSubmit={handleSubmit(onValid, (errors) => {
-          setBanner({ tone: "error", text: "Fix the errors below before saving." });
-          focusFirstError(Boolean(errors.callbacks));
+          setBanner({ tone: "error", text: "Fix the errors below before saving.", invalid: true });
+          focusErrors(Boolean(errors.callbacks));
         })}
       >
         <fieldset disabled={readOnly} className="contents">
           <ProcessDetailsFields />
         </fieldset>
 
-        <AdvancedSettings open={open} onOpenChange={openSettings} errorCount={errorCount}>
-          {callbacksShown ? (
-            <Suspense fallback={<p className="text-sm text-slate-600">Loading callbacks…</p>}>
-              <CallbackList
-                deliveryActions={deliveryActions}
-                egressIps={egressIps}
-                signingSecretHints={hints}
-                reveal={reveal}
-                rotate={rotate}
-                readOnly={readOnly}
-              />
-            </Suspense>
-          ) : null}
+        <AdvancedSettings
+          open={open}
+          onOpenChange={openSettings}
+          errorCount={errorCount}
+          warningCount={warningCount}
+        >
+          <CallbackFormStateContext value={{ problems, staticEgress }}>
+            {callbacksShown ? (
+              <Suspense fallback={<p className="text-sm text-slate-600">Loading callbacks…</p>}>
+                <CallbackList
+                  deliveryActions={deliveryActions}
+                  egressIps={egressIps}
+                  signingSecretHints={hints}
+                  previousSecretExpiry={previousSecretExpiry}
+                  reveal={reveal}
+                  rotate={rotate}
+                  readOnly={readOnly}
+                />
+              </Suspense>
+            ) : null}
+          </CallbackFormStateContext>
         </AdvancedSettings>
 
         {readOnly ? (
@@ -148,13 +179,13 @@ export function ProcessSettingsForm({
           {formState.isDirty ? (
             <span className="text-sm font-medium text-amber-700">Unsaved changes</span>
           ) : null}
-          {banner ? (
+          {shownBanner ? (
             <p
-              role={banner.tone === "ok" ? "status" : "alert"}
-              className={banner.tone === "ok" ? "text-sm text-emerald-700" : "text-sm text-red-700"}
+              role={shownBanner.tone === "ok" ? "status" : "alert"}
+              className={shownBanner.tone === "ok" ? "text-sm text-emerald-700" : "text-sm text-red-700"}
             >
-              {banner.text}{" "}
-              {banner.conflict ? (
+              {shownBanner.text}{" "}
+              {shownBanner.conflict ? (
                 <Button size="sm" variant="link" onClick={() => window.location.reload()}>
                   Reload
                 </Button>

@@ -2,27 +2,39 @@
 
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/errors";
+import { formatDateTime } from "@/lib/format-date";
 import { Button } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 
 export type RevealSecret = (callbackId: string) => Promise<ActionResult<{ secret: string }>>;
-export type RotateSecret = (callbackId: string) => Promise<ActionResult<{ hint: string }>>;
+export type RotateSecret = (
+  callbackId: string,
+) => Promise<ActionResult<{ hint: string; previousExpiresAt: string }>>;
+
+/** When a rotation's previous secret stops signing, as the page says it. */
+export function overlapNote(previousExpiresAt: string): string {
+  return `Deliveries are also signed with the previous secret until ${formatDateTime(previousExpiresAt)}`;
+}
 
 /** The callback's Standard Webhooks signing secret: masked, with reveal, copy and rotate. */
 export function SigningSecret({
   callbackId,
   hint,
+  previousExpiresAt,
   reveal,
   rotate,
 }: {
   callbackId: string | null;
   hint: string | undefined;
+  /** While a rotation's overlap runs: when the previous secret stops signing deliveries (ISO). */
+  previousExpiresAt?: string;
   /** Absent for a role that may not see secrets: only the masked hint shows. */
   reveal?: RevealSecret;
   rotate?: RotateSecret;
 }) {
   const [shown, setShown] = useState<string | null>(null);
   const [currentHint, setCurrentHint] = useState(hint);
+  const [overlapUntil, setOverlapUntil] = useState(previousExpiresAt);
   const [message, setMessage] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
@@ -46,6 +58,7 @@ export function SigningSecret({
           whsec_{currentHint}
         </code>
         <p className="text-xs text-slate-500">Owners and admins can reveal, copy and rotate it.</p>
+        {overlapUntil ? <p className="text-xs text-slate-500">{overlapNote(overlapUntil)}</p> : null}
       </div>
     );
   }
@@ -105,13 +118,14 @@ export function SigningSecret({
         </Button>
         <ConfirmDialog
           title="Rotate the signing secret?"
-          description="A new secret replaces this one at once. Receivers that verify signatures must switch to the new secret, or they will reject the next deliveries."
+          description="A new secret replaces this one. For 24 hours deliveries are signed with both, so receivers that verify signatures keep accepting them with the old secret: switch them to the new secret before then."
           confirmLabel="Rotate secret"
           onConfirm={() =>
             run(async () => {
               const result = await rotate(callbackId);
               if (!result.ok) return setMessage(result.message);
               setCurrentHint(result.hint);
+              setOverlapUntil(result.previousExpiresAt);
               setShown(null);
               setMessage("Signing secret rotated.");
             })
@@ -126,6 +140,7 @@ export function SigningSecret({
       <p className="text-xs text-slate-500" role="status">
         {message ?? "Receivers verify the webhook-signature header with this secret (Standard Webhooks)."}
       </p>
+      {overlapUntil ? <p className="text-xs text-slate-500">{overlapNote(overlapUntil)}</p> : null}
     </div>
   );
 }

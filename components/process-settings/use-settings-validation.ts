@@ -5,8 +5,9 @@ import type { SettingsValidation } from "./settings-validation";
 
 /**
  * The settings form's validation (zod and the shared schema), fetched when it is first needed: on focus
- * inside the form or on the first validation. Until then `countErrors` is undefined and the form shows
- * the count the page computed on the server. A failed fetch is retried on the next call.
+ * inside the form, on opening Advanced Settings or on the first validation. Until then `problems` is
+ * undefined and the form shows the count the page computed on the server. A failed fetch is retried on
+ * the next call.
  */
 export function useSettingsValidation(allowPrivateUrls: boolean) {
   const loading = useRef<Promise<SettingsValidation> | null>(null);
@@ -32,5 +33,5 @@ export function useSettingsValidation(allowPrivateUrls: boolean) {
     [load],
   );
 
-  return { countErrors: validation?.countErrors, resolver, load };
+  return { problems: validation?.problems, resolver, load };
 }

@@ -1,9 +1,9 @@
 import "server-only";
-import { and, desc, eq, gte, lt, lte, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lte, sql } from "drizzle-orm";
 import type { AuditAction } from "@/lib/audit";
-import { isUuid } from "@/lib/uuid";
 import { auditLog, memberships, users } from "../access-schema";
 import { type Executor, getDb } from "../index";
+import { decodeKeyset, encodeKeyset, keysetTime, olderThan } from "./keyset";
 
 /** Who is acting, in which workspace, from where: everything an audit entry takes from the request. */
 export type AuditContext = {
@@ -130,15 +130,10 @@ export async function listAuditEntries(workspaceId: string, filters: AuditFilter
   if (filters.action) conditions.push(eq(auditLog.action, filters.action));
   if (filters.from) conditions.push(gte(auditLog.createdAt, filters.from));
   if (filters.to) conditions.push(lte(auditLog.createdAt, filters.to));
-  const after = filters.cursor ? decodeCursor(filters.cursor) : undefined;
-  if (after) {
-    const at = sql`${after.createdAt}::timestamptz`;
-    conditions.push(
-      or(lt(auditLog.createdAt, at), and(eq(auditLog.createdAt, at), lt(auditLog.id, after.id))) ?? sql`true`,
-    );
-  }
+  const after = filters.cursor ? decodeKeyset(filters.cursor) : undefined;
+  if (after) conditions.push(olderThan(auditLog.createdAt, auditLog.id, after));
   const rows = await db
-    .select({ entry: auditLog, createdAtText: sql<string>`${auditLog.createdAt}::text` })
+    .select({ entry: auditLog, createdAtText: keysetTime(auditLog.createdAt) })
     .from(auditLog)
     .where(and(...conditions))
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
@@ -148,7 +143,7 @@ export async function listAuditEntries(workspaceId: string, filters: AuditFilter
   return {
     entries: page.map((r) => r.entry),
     nextCursor:
-      rows.length > limit && last ? encodeCursor({ createdAt: last.createdAtText, id: last.entry.id }) : null,
+      rows.length > limit && last ? encodeKeyset({ at: last.createdAtText, id: last.entry.id }) : null,
   };
 }
 
@@ -160,43 +155,4 @@ export async function listAuditActors(workspaceId: string) {
     .from(auditLog)
     .where(and(eq(auditLog.workspaceId, workspaceId), sql`${auditLog.actorId} is not null`))
     .orderBy(auditLog.actorLabel);
-}
-
-type Cursor = { createdAt: string; id: string };
-
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString("base64url");
-}
-
-const PG_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-](\d{2})(?::(\d{2}))?$/;
-
-/** `timestamptz::text` with values Postgres accepts: a crafted cursor starts from the top, never a 500. */
-function isPgTimestamp(text: string): boolean {
-  const match = PG_TIMESTAMP.exec(text);
-  if (!match) return false;
-  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map(Number);
-  const [offsetHours = 0, offsetMinutes = 0] = match.slice(8).map((v) => Number(v ?? 0));
-  // Date.UTC reads years 1-99 as 1901-1999: the same leap years, so the day check still holds.
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return (
-    year >= 1 &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    hour < 24 &&
-    minute < 60 &&
-    second < 60 &&
-    offsetHours <= 15 &&
-    offsetMinutes < 60
-  );
-}
-
-function decodeCursor(text: string): Cursor | undefined {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-    if (typeof createdAt !== "string" || !isPgTimestamp(createdAt)) return;
-    if (typeof id !== "string" || !isUuid(id)) return;
-    return { createdAt, id };
-  } catch {
-    return undefined;
-  }
 }

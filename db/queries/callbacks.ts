@@ -17,7 +17,11 @@ import { callbackChanges, callbackRemoved, processChanges } from "./settings-aud
  * A stored callback as the form edits it: secrets reduced to masked hints, never their values, and the
  * saved URL as `storedUrl` (the origin a kept secret is tied to).
  */
-export type CallbackView = CallbackInput & { id: string; signingSecretHint: string };
+export type CallbackView = CallbackInput & {
+  id: string;
+  signingSecretHint: string;
+  previousSigningSecretExpiresAt: Date | null;
+};
 
 /** The callbacks of a process in order, ready for the form. */
 export async function listCallbacks(processId: string, db?: Executor): Promise<CallbackView[]> {
@@ -43,6 +47,7 @@ export async function listCallbacks(processId: string, db?: Executor): Promise<C
     storedUrl: row.url,
     enabled: row.enabled,
     signingSecretHint: secretHint(decrypt(row.signingSecretEncrypted, key)),
+    previousSigningSecretExpiresAt: row.previousSigningSecretExpiresAt,
   }));
 }
 
@@ -177,7 +182,10 @@ function columnsFor(
   };
 }
 
-/** Everything the process page edits, as form values, plus each callback's signing secret hint. */
+/**
+ * Everything the process page edits, as form values, plus each callback's signing secret hint and, for
+ * callbacks whose rotation overlap is still running, when the previous secret stops signing (ISO).
+ */
 export async function getProcessSettings(workspaceId: string, processId: string) {
   const process = await getProcess(workspaceId, processId);
   if (!process) return undefined;
@@ -190,9 +198,14 @@ export async function getProcessSettings(workspaceId: string, processId: string)
       description: process.description,
       language: process.language,
       status: process.status,
-      callbacks: callbacks.map(({ signingSecretHint: _, ...cb }) => cb),
+      callbacks: callbacks.map(({ signingSecretHint: _, previousSigningSecretExpiresAt: __, ...cb }) => cb),
     } satisfies ProcessSettingsInput,
     signingSecretHints: Object.fromEntries(callbacks.map((cb) => [cb.id, cb.signingSecretHint])),
+    previousSecretExpiry: Object.fromEntries(
+      callbacks.flatMap(({ id, previousSigningSecretExpiresAt: at }): [string, string][] =>
+        at && at.getTime() > Date.now() ? [[id, at.toISOString()]] : [],
+      ),
+    ),
   };
 }
 

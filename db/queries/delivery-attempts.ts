@@ -30,6 +30,8 @@ function selectForAttempts(db: Database) {
         authHeaderKey: leadUpdateCallbacks.authHeaderKey,
         authHeaderValueEncrypted: leadUpdateCallbacks.authHeaderValueEncrypted,
         signingSecretEncrypted: leadUpdateCallbacks.signingSecretEncrypted,
+        previousSigningSecretEncrypted: leadUpdateCallbacks.previousSigningSecretEncrypted,
+        previousSigningSecretExpiresAt: leadUpdateCallbacks.previousSigningSecretExpiresAt,
       },
     })
     .from(deliveries)

@@ -39,20 +39,38 @@ function callbackTarget(row: LeadUpdateCallback) {
   };
 }
 
-/** Replaces a callback's signing secret at once; returns the new secret's hint. */
+/** How long deliveries stay signed with the secret a rotation replaced. */
+export const SIGNING_SECRET_OVERLAP_HOURS = 24;
+
+/**
+ * Replaces a callback's signing secret and keeps the old one as the previous secret for
+ * SIGNING_SECRET_OVERLAP_HOURS, during which deliveries carry both signatures. Only one previous secret is
+ * kept: rotating again within the overlap makes the current secret the previous one (with a fresh overlap)
+ * and drops the older one at once. Returns the new secret's hint and when the previous one stops signing.
+ */
 export async function rotateSigningSecret(audit: AuditContext, processId: string, callbackId: string) {
   const row = await findCallback(audit.workspaceId, processId, callbackId);
   if (!row) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
   const secret = generateSigningSecret();
   const db = await getDb();
-  await db.transaction(async (tx) => {
+  const previousExpiresAt = await db.transaction(async (tx) => {
+    // The secret in the row at update time becomes the previous one, so two rotations racing each other
+    // still leave the secret the first one produced as the previous secret.
     const [rotated] = await tx
       .update(leadUpdateCallbacks)
-      .set({ signingSecretEncrypted: encrypt(secret, getSecretsKey()), updatedAt: sql`now()` })
+      .set({
+        signingSecretEncrypted: encrypt(secret, getSecretsKey()),
+        previousSigningSecretEncrypted: sql`${leadUpdateCallbacks.signingSecretEncrypted}`,
+        previousSigningSecretExpiresAt: sql`now() + make_interval(hours => ${SIGNING_SECRET_OVERLAP_HOURS}::int)`,
+        updatedAt: sql`now()`,
+      })
       .where(and(eq(leadUpdateCallbacks.id, row.id), eq(leadUpdateCallbacks.processId, row.processId)))
-      .returning({ id: leadUpdateCallbacks.id });
-    if (!rotated) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
+      .returning({ previousExpiresAt: leadUpdateCallbacks.previousSigningSecretExpiresAt });
+    if (!rotated?.previousExpiresAt) {
+      throw new AppError("not_found", "This callback no longer exists. Reload the page.");
+    }
     await recordAudit(tx, audit, { action: "secret.rotated", ...callbackTarget(row) });
+    return rotated.previousExpiresAt;
   });
-  return { hint: secretHint(secret) };
+  return { hint: secretHint(secret), previousExpiresAt: previousExpiresAt.toISOString() };
 }

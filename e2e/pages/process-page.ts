@@ -41,14 +41,26 @@ export class ProcessPage {
     await expect(this.advancedSettings).toHaveAttribute("aria-expanded", "true");
   }
 
+  /**
+   * Callback N's block. Its fields are hidden while it is collapsed to its one-line summary (a process
+   * with more than 3 stored callbacks starts that way): use `openCallback(n)` to expand it first.
+   */
   callback(n: number): CallbackBlock {
     return new CallbackBlock(this.page.getByRole("group", { name: `Callback ${n}`, exact: true }));
   }
 
+  /** Callback N's block, expanded first if it is collapsed. */
+  async openCallback(n: number): Promise<CallbackBlock> {
+    const block = this.callback(n);
+    await block.expand();
+    return block;
+  }
+
+  /** "+ Add Callback": the new block, which starts expanded. */
   async addCallback(): Promise<CallbackBlock> {
     const count = await this.page.getByRole("group", { name: /^Callback \d+$/ }).count();
     await this.addCallbackButton.click();
-    return this.callback(count + 1);
+    return this.openCallback(count + 1);
   }
 
   /** The form's own message after Save (Next's route announcer is an alert too). */
@@ -69,6 +81,21 @@ export class ProcessPage {
 
 export class CallbackBlock {
   constructor(readonly root: Locator) {}
+
+  /** The "Callback N: <summary>" button that collapses the block to one line and expands it again. */
+  get toggle(): Locator {
+    return this.root.getByRole("button", { name: /^Callback \d+: / });
+  }
+
+  async expand(): Promise<void> {
+    if ((await this.toggle.getAttribute("aria-expanded")) !== "true") await this.toggle.click();
+    await expect(this.toggle).toHaveAttribute("aria-expanded", "true");
+  }
+
+  async collapse(): Promise<void> {
+    if ((await this.toggle.getAttribute("aria-expanded")) === "true") await this.toggle.click();
+    await expect(this.toggle).toHaveAttribute("aria-expanded", "false");
+  }
 
   get url(): Locator {
     return this.root.getByLabel("Lead Update URL");

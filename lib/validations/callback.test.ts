@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   type CallbackInput,
   createCallbackSchema,
   emptyCallback,
+  leadUpdateUrlProblem,
   RESERVED_HEADERS,
   withStoredHints,
 } from "./callback";
@@ -43,6 +44,41 @@ describe("Lead Update URL", () => {
     ["https://user@hooks.example.com/", /user name and password/],
   ])("rejects %j", (url, message) => {
     expect(problems(cb({ url })).url).toMatch(message);
+  });
+
+  it.each([
+    ["https://exa mple.com/x", /spaces/],
+    ["https://hooks.example.com/a b", /spaces/],
+    ["https://exa\tmple.com/x", /spaces/],
+    ["https://exa*mple.com/x", /host name can only contain/],
+    ["https://exa{mple.com/x", /host name can only contain/],
+  ])("refuses %j the same way in every runtime", (url, message) => {
+    expect(problems(cb({ url })).url).toMatch(message);
+  });
+
+  it("judges the host itself, not only whether this runtime's URL parser accepts it", () => {
+    // Chrome's parser accepts `https://exa mple.com/x`, with the host `exa%20mple.com`; Node's refuses it.
+    class ChromeLikeUrl extends URL {
+      readonly #host: string;
+      constructor(input: string | URL) {
+        const text = String(input);
+        const host = /^https?:\/\/([^/?#]*)/.exec(text)?.[1] ?? "";
+        super(text.replace(host, "placeholder.example"));
+        this.#host = host.replaceAll(" ", "%20");
+      }
+      override get hostname() {
+        return this.#host;
+      }
+    }
+    vi.stubGlobal("URL", ChromeLikeUrl);
+    try {
+      const rule = { allowPrivateUrls: false };
+      expect(leadUpdateUrlProblem("https://exa mple.com/x", rule)).toMatch(/spaces/);
+      expect(leadUpdateUrlProblem("https://exa%20mple.com/x", rule)).toMatch(/host name can only contain/);
+      expect(leadUpdateUrlProblem("https://hooks.example.com/x", rule)).toBeNull();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("allows exactly 2048 characters and refuses 2049", () => {

@@ -39,10 +39,20 @@ const HEADER_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 export type UrlRuleOptions = { allowPrivateUrls: boolean };
 
-/** Returns the problem with a Lead Update URL, or null when it may be saved. */
+/** A host name as DNS spells it (letters, digits, hyphens, underscores, dots) or a bracketed IPv6 literal. */
+const HOST_NAME = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?|\[[0-9a-f:.]+\])$/i;
+
+/**
+ * Returns the problem with a Lead Update URL, or null when it may be saved. The same answer in every
+ * runtime: browsers' URL parsers are more lenient than Node's (Chrome turns `https://exa mple.com/` into
+ * the host `exa%20mple.com`, Node refuses it), so spaces and the host's characters are judged here, not
+ * left to whichever parser runs.
+ */
 export function leadUpdateUrlProblem(value: string, { allowPrivateUrls }: UrlRuleOptions): string | null {
   if (value.length === 0) return "Enter the Lead Update URL";
   if (value.length > MAX_URL_LENGTH) return `The URL must be at most ${MAX_URL_LENGTH} characters`;
+  if (WHITESPACE_OR_CONTROL.test(value.trim()))
+    return "The URL cannot contain spaces or line breaks (write a space in a path as %20)";
   let url: URL;
   try {
     url = new URL(value);
@@ -54,6 +64,8 @@ export function leadUpdateUrlProblem(value: string, { allowPrivateUrls }: UrlRul
   if (url.username || url.password)
     return "Remove the user name and password from the URL; use Authentication instead";
   if (!url.hostname) return "The URL needs a host name";
+  if (!HOST_NAME.test(url.hostname))
+    return "The host name can only contain letters, digits, hyphens and dots, such as yourdomain.com";
   if (!allowPrivateUrls) {
     const reason = forbiddenHostReason(url.hostname);
     if (reason) return `This URL points to ${reason}, which cannot receive callbacks. ${PRIVATE_URL_HINT}`;

@@ -1,5 +1,12 @@
 import { z } from "zod/mini";
-import { callbackIdentity, createCallbackSchema, MAX_CALLBACKS, type UrlRuleOptions } from "./callback";
+import {
+  type CallbackInput,
+  callbackIdentity,
+  createCallbackSchema,
+  emptyCallback,
+  MAX_CALLBACKS,
+  type UrlRuleOptions,
+} from "./callback";
 import { processStatuses } from "./process-status";
 
 export { type ProcessStatus, processStatuses } from "./process-status";
@@ -62,26 +69,68 @@ export type ProcessSettingsSchema = ReturnType<typeof createProcessSettingsSchem
 export type ProcessSettingsInput = z.input<ProcessSettingsSchema>;
 export type ProcessSettingsValues = z.output<ProcessSettingsSchema>;
 
-type ParseResult = { success: boolean; error?: { issues: { path: PropertyKey[] }[] } };
+type ParseResult = { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } };
+
+/** How far the person editing got, which decides the problems the form shows (and the badge counts). */
+export type ProblemVisibility = {
+  /** The callbacks as the form holds them now. */
+  callbacks: readonly CallbackInput[];
+  /** Save was tried: every problem shows. */
+  submitted: boolean;
+};
+
+const fresh: Record<string, unknown> = emptyCallback();
+/** Fields whose problem follows from choosing an authentication type, such as an empty Bearer Token. */
+const followsAuthType = new Set(["bearerToken", "authHeaderKey", "authHeaderValue"]);
+
+function isShown(path: readonly PropertyKey[], visibility: ProblemVisibility | undefined): boolean {
+  if (!visibility || visibility.submitted) return true;
+  const [, index, field] = path;
+  const cb = typeof index === "number" ? (visibility.callbacks[index] as Record<string, unknown>) : null;
+  // Stored callbacks (loaded from the server) show their problems at once; so does anything unexpected.
+  if (!cb || cb.id || typeof field !== "string") return true;
+  // Changed, not merely left: an empty new field does not turn red when the focus passes through it,
+  // which would also move the page under the pointer of someone clicking the next control.
+  const changed = (name: string) => cb[name] !== fresh[name];
+  return changed(field) || (followsAuthType.has(field) && changed("authType"));
+}
 
 /**
- * How many callback fields have a problem (the Advanced Settings badge): what the schema finds in the
- * values, plus errors the server reported (react-hook-form errors of type "server", such as a host
- * resolving to a private address) that no edit has cleared yet.
+ * The callback problems the form shows, by field path ("callbacks.0.url"), and so the ones the Advanced
+ * Settings badge counts: the two always agree. A new callback's field shows its problem once that field
+ * (or, for a secret, the authentication type) was changed, every problem shows after Save is
+ * tried, and a stored callback's show at once. Without `visibility`, every problem counts. Errors the
+ * server reported (react-hook-form errors of type "server", such as a host resolving to a private
+ * address) show until an edit clears them, in place of the schema's message for that field.
  */
-export function countCallbackErrors(parsed: ParseResult, formErrors?: { callbacks?: unknown }): number {
-  const paths = new Set<string>();
+export function callbackProblems(
+  parsed: ParseResult,
+  formErrors?: { callbacks?: unknown },
+  visibility?: ProblemVisibility,
+): Map<string, string> {
+  const problems = new Map<string, string>();
   for (const issue of parsed.error?.issues ?? []) {
-    if (issue.path[0] === "callbacks") paths.add(issue.path.map(String).join("."));
+    if (issue.path[0] !== "callbacks" || !isShown(issue.path, visibility)) continue;
+    const path = issue.path.map(String).join(".");
+    if (!problems.has(path)) problems.set(path, issue.message);
   }
   const walk = (node: unknown, prefix: string) => {
     if (!node || typeof node !== "object") return;
     const entry = node as { type?: unknown; message?: unknown };
-    if (entry.type === "server" && typeof entry.message === "string") paths.add(prefix);
+    if (entry.type === "server" && typeof entry.message === "string") problems.set(prefix, entry.message);
     for (const [key, child] of Object.entries(node)) {
       if (key !== "ref" && typeof child === "object") walk(child, `${prefix}.${key}`);
     }
   };
   walk(formErrors?.callbacks, "callbacks");
-  return paths.size;
+  return problems;
+}
+
+/** How many callback fields show a problem (the Advanced Settings badge); see callbackProblems. */
+export function countCallbackErrors(
+  parsed: ParseResult,
+  formErrors?: { callbacks?: unknown },
+  visibility?: ProblemVisibility,
+): number {
+  return callbackProblems(parsed, formErrors, visibility).size;
 }

@@ -21,6 +21,8 @@ export type WebhookRequest = {
   webhookId: string;
   body: string;
   signingSecret: string;
+  /** The secret a rotation replaced, while its overlap lasts: the request is signed with it too. */
+  previousSigningSecret?: string;
   auth: CallbackAuth;
   requiresWhitelisting: boolean;
 };
@@ -148,8 +150,22 @@ export async function deliverWebhook(req: WebhookRequest, options: DeliveryOptio
   }
 }
 
+/**
+ * The webhook-signature header: `v1,<sig>` with the current secret, then, during a rotation's overlap, a
+ * space and `v1,<sig>` with the previous one (Standard Webhooks lets receivers accept any listed signature).
+ */
+export function signatureHeader(
+  req: Pick<WebhookRequest, "webhookId" | "body" | "signingSecret" | "previousSigningSecret">,
+  at: Date,
+): string {
+  const secrets = req.previousSigningSecret
+    ? [req.signingSecret, req.previousSigningSecret]
+    : [req.signingSecret];
+  return secrets.map((secret) => new Webhook(secret).sign(req.webhookId, at, req.body)).join(" ");
+}
+
 function buildHeaders(req: WebhookRequest, at: Date): Record<string, string> {
-  const signature = new Webhook(req.signingSecret).sign(req.webhookId, at, req.body);
+  const signature = signatureHeader(req, at);
   const headers: Record<string, string> = {
     "content-type": "application/json",
     "user-agent": USER_AGENT,

@@ -54,13 +54,21 @@ export default async function ProcessPage({ params }: Props) {
       </nav>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold tracking-tight">{process.name}</h1>
+        <Link
+          href={`/processes/${process.id}/events`}
+          className="text-sm font-medium text-brand-700 hover:underline"
+        >
+          Events
+        </Link>
       </div>
       <DeliveryStatus engine={engine} engineDescription={engineDescriptions[engine]} {...backlog} />
       <ProcessSettingsForm
         initial={{ values: settings.values, signingSecretHints: settings.signingSecretHints }}
+        previousSecretExpiry={settings.previousSecretExpiry}
         initialErrorCount={initialErrorCount}
         allowPrivateUrls={env.ALLOW_PRIVATE_CALLBACK_URLS}
         egressIps={env.CALLBACK_EGRESS_IPS}
+        staticEgress={Boolean(env.CALLBACK_EGRESS_PROXY_URL)}
         save={
           allowed("processes:write")
             ? saveProcessSettingsAction.bind(null, member.workspace.id, process.id)

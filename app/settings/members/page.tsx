@@ -6,6 +6,7 @@ import { MemberList } from "@/components/members/member-list";
 import { WorkspaceNameForm } from "@/components/members/workspace-name-form";
 import { INVITATION_DAYS, listPendingInvitations } from "@/db/queries/invitations";
 import { listMembers } from "@/db/queries/members";
+import { formatDateTime } from "@/lib/format-date";
 import { can, invitableRoles } from "@/lib/roles";
 import {
   changeRoleAction,
@@ -18,12 +19,7 @@ import {
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Members" };
 
-const dateFormat = new Intl.DateTimeFormat("en", {
-  dateStyle: "medium",
-  timeStyle: "short",
-  timeZone: "UTC",
-});
-const formatDate = (date: Date) => `${dateFormat.format(date)} UTC`;
+const formatDate = (date: Date) => formatDateTime(date);
 
 export default async function MembersPage() {
   const member = await requirePageMember("/settings/members");

@@ -1,0 +1,53 @@
+import type { Metadata, Route } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getMember, requirePageMember } from "@/auth/member";
+import { EventLogView } from "@/components/events/event-log-view";
+import { eventsHref, parseEventSearch, processEventsPath } from "@/components/events/event-search-params";
+import { listEventLog } from "@/db/queries/event-log";
+import { getProcess } from "@/db/queries/processes";
+
+export const dynamic = "force-dynamic";
+
+type Props = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const member = await getMember();
+  const process = member ? await getProcess(member.workspace.id, (await params).id) : undefined;
+  return { title: process ? `Events · ${process.name}` : "Events" };
+}
+
+export default async function ProcessEventsPage({ params, searchParams }: Props) {
+  const { id } = await params;
+  const search = parseEventSearch(await searchParams);
+  const path = processEventsPath(id);
+  const member = await requirePageMember(eventsHref(path, search.values, search.cursor));
+  const process = await getProcess(member.workspace.id, id);
+  if (!process) notFound();
+  const page = await listEventLog(member.workspace.id, { ...search.filters, processId: process.id });
+
+  return (
+    <div className="space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+        <Link href="/processes" className="hover:underline">
+          Processes
+        </Link>{" "}
+        /{" "}
+        <Link href={`/processes/${process.id}` as Route} className="break-words hover:underline">
+          {process.name}
+        </Link>{" "}
+        / <span aria-current="page">Events</span>
+      </nav>
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight break-words">Events · {process.name}</h1>
+        <p className="mt-1 max-w-2xl text-sm text-slate-600">
+          Every lead event received for this process, newest first, with its delivery to each callback.
+        </p>
+      </div>
+      <EventLogView path={path} search={search} page={page} showProcess={false} />
+    </div>
+  );
+}

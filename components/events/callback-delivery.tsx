@@ -1,0 +1,101 @@
+import type { FailureHint } from "@/lib/webhooks/hints";
+import { FailureHintText } from "../deliveries/failure-hint";
+import { DateTime } from "../ui/date-time";
+import { DataTable } from "../ui/table";
+import { callbackLabel, DeliveryStatusBadge } from "./delivery-badges";
+import { JsonBlock } from "./json-block";
+
+/** One attempt as the event page shows it, its failure hint computed on the server. */
+export type AttemptView = {
+  id: string;
+  attemptNumber: number;
+  startedAt: Date;
+  outcome: string;
+  responseStatus: number | null;
+  latencyMs: number;
+  errorMessage: string | null;
+  hint: FailureHint | null;
+};
+
+/** The event's delivery to one callback: where, how it stands, the exact body and every attempt. */
+export type CallbackDeliveryView = {
+  deliveryId: string;
+  position: number;
+  url: string;
+  status: "pending" | "retrying" | "succeeded" | "failed";
+  attemptCount: number;
+  /** `JSON.stringify` of the stored body: byte for byte what the callback received. */
+  body: string;
+  attempts: AttemptView[];
+};
+
+const outcomeLabels: Record<string, string> = {
+  succeeded: "Succeeded",
+  retry: "Failed",
+  gone: "Gone: callback turned off",
+  refused: "Refused",
+  skipped: "Skipped",
+};
+const cell = "px-4 py-3 align-top";
+
+export function outcomeLabel(outcome: string): string {
+  return outcomeLabels[outcome] ?? outcome;
+}
+
+function Attempts({ attempts }: { attempts: AttemptView[] }) {
+  if (attempts.length === 0) return <p className="text-sm text-slate-600">Not attempted yet.</p>;
+  return (
+    <DataTable
+      caption="Attempts, first to last"
+      columns={["Attempt", "Time", "Outcome", "HTTP status", "Latency"]}
+      minWidth="min-w-[40rem]"
+    >
+      {attempts.map((a) => {
+        const failed = a.outcome !== "succeeded" && a.outcome !== "skipped";
+        return (
+          <tr key={a.id}>
+            <td className={`${cell} font-medium`}>{a.attemptNumber}</td>
+            <td className={`${cell} whitespace-nowrap text-slate-600`}>
+              <DateTime value={a.startedAt} />
+            </td>
+            <td className={`${cell} max-w-96`}>
+              <span className={failed ? "font-medium text-red-700" : "font-medium"}>
+                {outcomeLabel(a.outcome)}
+              </span>
+              {a.hint ? (
+                <FailureHintText hint={a.hint} className="mt-1 text-xs text-red-700" />
+              ) : failed && a.errorMessage ? (
+                <p className="mt-1 text-xs break-words text-red-700">{a.errorMessage}</p>
+              ) : null}
+            </td>
+            <td className={`${cell} font-mono`}>{a.responseStatus ?? "—"}</td>
+            <td className={`${cell} whitespace-nowrap`}>{a.latencyMs} ms</td>
+          </tr>
+        );
+      })}
+    </DataTable>
+  );
+}
+
+/** "Callback N (url)": the delivery's status, the exact body sent, and every attempt. */
+export function CallbackDelivery({ delivery }: { delivery: CallbackDeliveryView }) {
+  const headingId = `delivery-${delivery.deliveryId}`;
+  return (
+    <section
+      aria-labelledby={headingId}
+      className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 sm:p-6"
+    >
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h3 id={headingId} className="min-w-0 text-base font-semibold break-all">
+          {callbackLabel(delivery.position)} ({delivery.url})
+        </h3>
+        <DeliveryStatusBadge status={delivery.status} attemptCount={delivery.attemptCount} />
+      </div>
+      <JsonBlock label="Body sent" text={delivery.body} />
+      <div className="space-y-2">
+        <h4 className="text-sm font-medium text-slate-800">Attempts</h4>
+        <Attempts attempts={delivery.attempts} />
+      </div>
+    </section>
+  );
+}

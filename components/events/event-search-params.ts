@@ -1,0 +1,121 @@
+import type { DeliveryState, EventLogFilters } from "@/db/queries/event-log";
+import { type EventType, eventTypes } from "@/lib/validations/event";
+import { utcDay } from "../audit/audit-search-params";
+
+export const EVENTS_PATH = "/events";
+
+/** The Events page of one process. */
+export function processEventsPath(processId: string): string {
+  return `/processes/${encodeURIComponent(processId)}/events`;
+}
+
+export function eventPath(eventId: string): string {
+  return `${EVENTS_PATH}/${encodeURIComponent(eventId)}`;
+}
+
+/** The filters as the form and the links carry them: only values that passed the checks, "" when unset. */
+export type EventSearchValues = { lead: string; type: string; state: string; from: string; to: string };
+
+export type EventSearch = {
+  values: EventSearchValues;
+  cursor?: string;
+  filters: Omit<EventLogFilters, "processId">;
+  /** A sentence per value that was ignored, for the top of the page. */
+  problems: string[];
+};
+
+/** The delivery states the filter offers, in the words of the page; typed against the query's states. */
+export const deliveryStateLabels: Record<DeliveryState, string> = {
+  succeeded: "Succeeded",
+  failing: "Failing",
+  pending: "Pending",
+  not_subscribed: "Not subscribed",
+};
+
+export const stateOptions = Object.entries(deliveryStateLabels).map(([value, label]) => ({ value, label }));
+
+function isDeliveryState(value: string): value is DeliveryState {
+  return Object.hasOwn(deliveryStateLabels, value);
+}
+
+function isEventType(value: string): value is EventType {
+  return (eventTypes as readonly string[]).includes(value);
+}
+
+type Params = Record<string, string | string[] | undefined>;
+
+function one(params: Params, name: string): string {
+  const value = params[name];
+  return (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
+}
+
+const DAY_MS = 86_400_000;
+/** As long as a producer's lead id may be (lib/validations/event.ts); a phone number is shorter. */
+const MAX_LEAD = 128;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a lead id or phone is printable text
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Reads the page's query string; a value that fails its check is dropped and explained, never fatal. */
+export function parseEventSearch(params: Params): EventSearch {
+  const problems: string[] = [];
+  const values: EventSearchValues = { lead: "", type: "", state: "", from: "", to: "" };
+  const filters: EventSearch["filters"] = {};
+
+  const lead = one(params, "lead");
+  if (lead && lead.length <= MAX_LEAD && !CONTROL.test(lead)) {
+    values.lead = lead;
+    filters.lead = lead;
+  } else if (lead) {
+    problems.push("The Lead id or phone in this link is not valid, so events of every lead are shown.");
+  }
+
+  const type = one(params, "type");
+  if (type && isEventType(type)) {
+    values.type = type;
+    filters.type = type;
+  } else if (type) {
+    problems.push(`“${type}” is not an event type, so all types are shown.`);
+  }
+
+  const state = one(params, "state");
+  if (state && isDeliveryState(state)) {
+    values.state = state;
+    filters.state = state;
+  } else if (state) {
+    problems.push(`“${state}” is not a delivery state, so events in any state are shown.`);
+  }
+
+  for (const [name, label] of [
+    ["from", "From"],
+    ["to", "To"],
+  ] as const) {
+    const text = one(params, name);
+    const day = text ? utcDay(text) : undefined;
+    if (day) {
+      values[name] = text;
+      filters[name] = name === "from" ? day : new Date(day.getTime() + DAY_MS - 1);
+    } else if (text) {
+      problems.push(`${label} “${text}” is not a date (use YYYY-MM-DD), so it was ignored.`);
+    }
+  }
+  if (filters.from && filters.to && filters.from > filters.to) {
+    problems.push("From is after To, so no event can match.");
+  }
+
+  const cursor = one(params, "cursor") || undefined;
+  if (cursor) filters.cursor = cursor;
+  return { values, cursor, filters, problems };
+}
+
+/** `path` (the workspace's or a process's Events page) with these filters, empty ones left out, and a cursor. */
+export function eventsHref(path: string, values: EventSearchValues, cursor?: string): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) if (value) query.set(name, value);
+  if (cursor) query.set("cursor", cursor);
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+export function hasFilters(values: EventSearchValues): boolean {
+  return Object.values(values).some(Boolean);
+}

@@ -1,0 +1,12 @@
+import { formatDateTime } from "@/lib/format-date";
+
+/** A point in time in the app's one format ("Nov 24, 2026, 12:44 PM UTC"), machine-readable too. */
+export function DateTime({ value, className }: { value: Date | string; className?: string }) {
+  const date = typeof value === "string" ? new Date(value) : value;
+  const iso = date.toISOString();
+  return (
+    <time dateTime={iso} title={iso} className={className}>
+      {formatDateTime(date)}
+    </time>
+  );
+}

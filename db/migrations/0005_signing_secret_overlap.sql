@@ -1,0 +1,2 @@
+ALTER TABLE "lead_update_callbacks" ADD COLUMN "previous_signing_secret_encrypted" text;--> statement-breakpoint
+ALTER TABLE "lead_update_callbacks" ADD COLUMN "previous_signing_secret_expires_at" timestamp with time zone;
