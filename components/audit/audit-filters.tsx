@@ -1,7 +1,5 @@
-import type { Route } from "next";
 import Form from "next/form";
-import Link from "next/link";
-import { Button } from "../ui/button";
+import { DateRangeFields } from "../filters/date-range-fields";
 import { inputClass } from "../ui/field";
 import { AUDIT_LOG_PATH, type AuditSearchValues, actionOptions } from "./audit-search-params";
 import type { AuditActorOption } from "./types";
@@ -57,24 +55,12 @@ export function AuditFilters({
             ))}
           </select>
         </div>
-        <div className="space-y-1">
-          <label htmlFor="audit-from" className={labelClass}>
-            From
-          </label>
-          <input id="audit-from" name="from" type="date" defaultValue={values.from} className={inputClass} />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="audit-to" className={labelClass}>
-            To
-          </label>
-          <input id="audit-to" name="to" type="date" defaultValue={values.to} className={inputClass} />
-        </div>
-        <div className="flex items-center gap-3 sm:col-span-2 lg:col-span-1">
-          <Button type="submit">Apply</Button>
-          <Link href={AUDIT_LOG_PATH as Route} className="text-sm font-medium text-brand-700 hover:underline">
-            Clear
-          </Link>
-        </div>
+        <DateRangeFields
+          idPrefix="audit"
+          values={values}
+          clearHref={AUDIT_LOG_PATH}
+          actionsClassName="sm:col-span-2 lg:col-span-1"
+        />
       </Form>
       <p className="mt-1 text-xs text-slate-500">Dates are UTC days; both ends are included.</p>
     </search>

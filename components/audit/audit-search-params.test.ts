@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { auditLogHref, parseAuditSearch, utcDay } from "./audit-search-params";
+import { utcDay } from "../filters/date-range";
+import { auditLogHref, parseAuditSearch } from "./audit-search-params";
 
 const person = "0b5e8f0e-52a3-4c39-9a7e-1f0f6d2b1c11";
 

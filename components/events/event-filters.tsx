@@ -1,8 +1,7 @@
 import type { Route } from "next";
 import Form from "next/form";
-import Link from "next/link";
 import { eventTypes } from "@/lib/validations/event";
-import { Button } from "../ui/button";
+import { DateRangeFields } from "../filters/date-range-fields";
 import { inputClass } from "../ui/field";
 import { type EventSearchValues, stateOptions } from "./event-search-params";
 
@@ -60,24 +59,12 @@ export function EventFilters({ path, values }: { path: string; values: EventSear
             ))}
           </select>
         </div>
-        <div className="space-y-1">
-          <label htmlFor="events-from" className={labelClass}>
-            From
-          </label>
-          <input id="events-from" name="from" type="date" defaultValue={values.from} className={inputClass} />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="events-to" className={labelClass}>
-            To
-          </label>
-          <input id="events-to" name="to" type="date" defaultValue={values.to} className={inputClass} />
-        </div>
-        <div className="flex items-center gap-3 sm:col-span-2 lg:col-span-5">
-          <Button type="submit">Apply</Button>
-          <Link href={path as Route} className="text-sm font-medium text-brand-700 hover:underline">
-            Clear
-          </Link>
-        </div>
+        <DateRangeFields
+          idPrefix="events"
+          values={values}
+          clearHref={path}
+          actionsClassName="sm:col-span-2 lg:col-span-5"
+        />
       </Form>
       <p className="mt-1 text-xs text-slate-500">Dates are UTC days of receipt; both ends are included.</p>
     </search>

@@ -1,5 +1,6 @@
 import type { Route } from "next";
 import Link from "next/link";
+import { FilterProblems } from "../filters/date-range-fields";
 import { EventFilters } from "./event-filters";
 import { type EventSearch, eventsHref, hasFilters } from "./event-search-params";
 import { type EventRow, EventTable } from "./event-table";
@@ -24,18 +25,7 @@ export function EventLogView({
   const filtered = hasFilters(search.values);
   return (
     <>
-      {search.problems.length ? (
-        <div
-          role="alert"
-          className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900"
-        >
-          <ul className="list-disc space-y-1 pl-5">
-            {search.problems.map((problem) => (
-              <li key={problem}>{problem}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <FilterProblems problems={search.problems} />
       {/* Keyed by the query so that Clear or a back navigation resets the form's uncontrolled fields. */}
       <EventFilters key={eventsHref(path, search.values)} path={path} values={search.values} />
       {page.rows.length === 0 ? (

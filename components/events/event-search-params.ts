@@ -1,6 +1,6 @@
 import type { DeliveryState, EventLogFilters } from "@/db/queries/event-log";
 import { type EventType, eventTypes } from "@/lib/validations/event";
-import { utcDay } from "../audit/audit-search-params";
+import { parseDateRange, queryValue } from "../filters/date-range";
 
 export const EVENTS_PATH = "/events";
 
@@ -44,12 +44,6 @@ function isEventType(value: string): value is EventType {
 
 type Params = Record<string, string | string[] | undefined>;
 
-function one(params: Params, name: string): string {
-  const value = params[name];
-  return (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
-}
-
-const DAY_MS = 86_400_000;
 /** As long as a producer's lead id may be (lib/validations/event.ts); a phone number is shorter. */
 const MAX_LEAD = 128;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a lead id or phone is printable text
@@ -61,7 +55,7 @@ export function parseEventSearch(params: Params): EventSearch {
   const values: EventSearchValues = { lead: "", type: "", state: "", from: "", to: "" };
   const filters: EventSearch["filters"] = {};
 
-  const lead = one(params, "lead");
+  const lead = queryValue(params, "lead");
   if (lead && lead.length <= MAX_LEAD && !CONTROL.test(lead)) {
     values.lead = lead;
     filters.lead = lead;
@@ -69,7 +63,7 @@ export function parseEventSearch(params: Params): EventSearch {
     problems.push("The Lead id or phone in this link is not valid, so events of every lead are shown.");
   }
 
-  const type = one(params, "type");
+  const type = queryValue(params, "type");
   if (type && isEventType(type)) {
     values.type = type;
     filters.type = type;
@@ -77,7 +71,7 @@ export function parseEventSearch(params: Params): EventSearch {
     problems.push(`“${type}” is not an event type, so all types are shown.`);
   }
 
-  const state = one(params, "state");
+  const state = queryValue(params, "state");
   if (state && isDeliveryState(state)) {
     values.state = state;
     filters.state = state;
@@ -85,24 +79,12 @@ export function parseEventSearch(params: Params): EventSearch {
     problems.push(`“${state}” is not a delivery state, so events in any state are shown.`);
   }
 
-  for (const [name, label] of [
-    ["from", "From"],
-    ["to", "To"],
-  ] as const) {
-    const text = one(params, name);
-    const day = text ? utcDay(text) : undefined;
-    if (day) {
-      values[name] = text;
-      filters[name] = name === "from" ? day : new Date(day.getTime() + DAY_MS - 1);
-    } else if (text) {
-      problems.push(`${label} “${text}” is not a date (use YYYY-MM-DD), so it was ignored.`);
-    }
-  }
-  if (filters.from && filters.to && filters.from > filters.to) {
-    problems.push("From is after To, so no event can match.");
-  }
+  const range = parseDateRange(params, "event");
+  Object.assign(values, range.values);
+  Object.assign(filters, range.bounds);
+  problems.push(...range.problems);
 
-  const cursor = one(params, "cursor") || undefined;
+  const cursor = queryValue(params, "cursor") || undefined;
   if (cursor) filters.cursor = cursor;
   return { values, cursor, filters, problems };
 }

@@ -4,6 +4,7 @@ import { requirePageMember } from "@/auth/member";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { auditLogHref, hasFilters, parseAuditSearch } from "@/components/audit/audit-search-params";
 import { AuditTable } from "@/components/audit/audit-table";
+import { FilterProblems } from "@/components/filters/date-range-fields";
 import { listAuditActors, listAuditEntries } from "@/db/queries/audit-log";
 import { can } from "@/lib/roles";
 
@@ -51,18 +52,7 @@ export default async function AuditLogPage({
   return (
     <div className="space-y-6">
       <Heading />
-      {search.problems.length ? (
-        <div
-          role="alert"
-          className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900"
-        >
-          <ul className="list-disc space-y-1 pl-5">
-            {search.problems.map((problem) => (
-              <li key={problem}>{problem}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <FilterProblems problems={search.problems} />
       {/* Keyed by the query so that Clear or a back navigation resets the form's uncontrolled fields. */}
       <AuditFilters key={auditLogHref(search.values)} values={search.values} actors={actors} />
       {page.entries.length === 0 ? (
