@@ -150,8 +150,10 @@ export const auditLog = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index("audit_log_workspace_idx").on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
-    index("audit_log_actor_idx").on(t.workspaceId, t.actorId, t.createdAt.desc()),
+    // Ascending, read backwards for `order by created_at desc, id desc` (0003 had DESC NULLS LAST, which
+    // that order cannot use).
+    index("audit_log_workspace_idx").on(t.workspaceId, t.createdAt, t.id),
+    index("audit_log_actor_idx").on(t.workspaceId, t.actorId, t.createdAt),
     // The per-email sign-in hold counts recent failures on every sign-in.
     index("audit_log_sign_in_failures_idx")
       .on(t.targetLabel, t.createdAt)

@@ -68,8 +68,10 @@ export const leadUpdateCallbacks = pgTable(
     previousSigningSecretEncrypted: text("previous_signing_secret_encrypted"),
     previousSigningSecretExpiresAt: timestamp("previous_signing_secret_expires_at", { withTimezone: true }),
     enabled: boolean("enabled").notNull().default(true),
-    /** Why leadhook turned the callback off by itself (a receiver answered 410 Gone). */
+    /** Why leadhook turned the callback off by itself (a 410 Gone, or every delivery failing for a while). */
     disabledReason: text("disabled_reason"),
+    /** When leadhook turned it off by itself; cleared, with the reason, when an admin enables it again. */
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
     ...timestamps,
   },
   (t) => [index("lead_update_callbacks_process_idx").on(t.processId, t.position)],
@@ -113,7 +115,11 @@ export const leads = pgTable(
     sequence: integer("sequence").notNull().default(0),
     ...timestamps,
   },
-  (t) => [uniqueIndex("leads_process_external_idx").on(t.processId, t.externalId)],
+  (t) => [
+    uniqueIndex("leads_process_external_idx").on(t.processId, t.externalId),
+    // The Events page finds a lead by its phone number.
+    index("leads_phone_idx").on(t.phone),
+  ],
 );
 
 export const leadActivities = pgTable(
@@ -161,6 +167,11 @@ export const events = pgTable(
     uniqueIndex("events_workspace_external_idx").on(t.workspaceId, t.externalId),
     index("events_pending_handoff_idx").on(t.receivedAt).where(sql`${t.handedOffAt} is null`),
     index("events_process_idx").on(t.processId, t.receivedAt),
+    // The Events page: a workspace's events newest first, and one lead's. Ascending on purpose: read
+    // backwards, it gives `order by received_at desc, id desc` (nulls first) as queried; a DESC NULLS
+    // LAST index would not.
+    index("events_workspace_received_idx").on(t.workspaceId, t.receivedAt, t.id),
+    index("events_lead_idx").on(t.leadId, t.receivedAt),
   ],
 );
 
@@ -199,6 +210,8 @@ export const deliveryAttempts = pgTable(
     deliveryId: uuid("delivery_id")
       .notNull()
       .references(() => deliveries.id, { onDelete: "cascade" }),
+    /** The delivery's callback, kept here so a callback's attempts read in time order (its health). */
+    callbackId: uuid("callback_id").notNull(),
     attemptNumber: integer("attempt_number").notNull(),
     outcome: text("outcome").notNull(),
     responseStatus: integer("response_status"),
@@ -210,7 +223,10 @@ export const deliveryAttempts = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("delivery_attempts_delivery_idx").on(t.deliveryId, t.attemptNumber)],
+  (t) => [
+    index("delivery_attempts_delivery_idx").on(t.deliveryId, t.attemptNumber),
+    index("delivery_attempts_callback_idx").on(t.callbackId, t.startedAt),
+  ],
 );
 
 export type Workspace = typeof workspaces.$inferSelect;

@@ -8,6 +8,7 @@ import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { retryPolicyFrom } from "@/lib/webhooks/retry-policy";
 import { attemptUnderPolicy } from "./attempt";
+import { AUTO_DISABLE_CRON, disableFailingCallbacksNow } from "./auto-disable";
 import { type ClaimLoop, startClaimLoop } from "./claim-loop";
 import type { DeliveryEngine, DeliveryRef } from "./engine";
 import { resendPendingHandoffs } from "./outbox";
@@ -17,6 +18,8 @@ export const QUEUES = {
   /** Delivery jobs that failed past their retries without a final attempt being recorded. */
   abandoned: "leadhook-deliver-abandoned",
   resend: "leadhook-resend-handoffs",
+  /** The periodic check that turns off callbacks whose every delivery failed for CALLBACK_DISABLE_AFTER. */
+  autoDisable: "leadhook-disable-failing-callbacks",
 } as const;
 
 /** Attempts in flight at once in one server, across all callbacks. */
@@ -120,6 +123,10 @@ export function createEmbeddedEngine(): DeliveryEngine {
         await resendPendingHandoffs();
       });
       await instance.schedule(QUEUES.resend, "* * * * *");
+      await instance.work(QUEUES.autoDisable, async () => {
+        await disableFailingCallbacksNow();
+      });
+      await instance.schedule(QUEUES.autoDisable, AUTO_DISABLE_CRON);
       // Whatever a previous run stored but never queued (it died before the hand-off) goes now.
       void resendPendingHandoffs({ minAgeMs: 0 }).catch((error) =>
         logger.warn({ err: error }, "could not re-send pending events at start"),

@@ -1,6 +1,7 @@
 import { deliver } from "./functions/deliver";
+import { disableFailingCallbacks } from "./functions/disable-failing-callbacks";
 import { fanOut } from "./functions/fan-out";
 import { resendHandoffs } from "./functions/resend-handoffs";
 
 /** Every Inngest function leadhook serves. */
-export const functions = [fanOut, deliver, resendHandoffs];
+export const functions = [fanOut, deliver, resendHandoffs, disableFailingCallbacks];

@@ -80,3 +80,26 @@ describe("getEnv", () => {
     ).toThrow(/DATABASE_URL[\s\S]*CALLBACK_EGRESS_IPS: "not-an-ip"[\s\S]*ALLOW_PRIVATE_CALLBACK_URLS/);
   });
 });
+
+describe("CALLBACK_DISABLE_AFTER", () => {
+  it("defaults to 3 days and reads a whole number with one unit", () => {
+    expect(getEnv({}).CALLBACK_DISABLE_AFTER).toEqual({ ms: 3 * 86_400_000, label: "3 days" });
+    expect(getEnv({ CALLBACK_DISABLE_AFTER: "" }).CALLBACK_DISABLE_AFTER.label).toBe("3 days");
+    expect(getEnv({ CALLBACK_DISABLE_AFTER: "12h" }).CALLBACK_DISABLE_AFTER).toEqual({
+      ms: 12 * 3_600_000,
+      label: "12 hours",
+    });
+    expect(getEnv({ CALLBACK_DISABLE_AFTER: " 90m " }).CALLBACK_DISABLE_AFTER).toEqual({
+      ms: 90 * 60_000,
+      label: "90 minutes",
+    });
+    expect(getEnv({ CALLBACK_DISABLE_AFTER: "1d" }).CALLBACK_DISABLE_AFTER.label).toBe("1 day");
+    expect(getEnv({ CALLBACK_DISABLE_AFTER: "30s" }).CALLBACK_DISABLE_AFTER.ms).toBe(30_000);
+  });
+
+  it.each(["0d", "3", "P3D", "1.5d", "1d12h", "3 days", "-1h", "3w"])("refuses %j", (value) => {
+    expect(() => getEnv({ CALLBACK_DISABLE_AFTER: value })).toThrow(
+      `CALLBACK_DISABLE_AFTER: "${value}" is not a duration like 3d, 12h or 90m`,
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { parseDuration } from "./duration";
 
 /** An unset or empty variable both mean "not configured". */
 const optionalString = z
@@ -82,6 +83,19 @@ const envSchema = z.object({
   DELIVERY_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(10),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
   DELIVERY_BACKOFF_BASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  /** How long every delivery to a callback must fail before leadhook turns it off: "3d", "12h", "90m". */
+  CALLBACK_DISABLE_AFTER: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const duration = parseDuration(v || "3d");
+      if (duration) return duration;
+      ctx.addIssue({
+        code: "custom",
+        message: `CALLBACK_DISABLE_AFTER: "${v}" is not a duration like 3d, 12h or 90m`,
+      });
+      return z.NEVER;
+    }),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

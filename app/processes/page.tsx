@@ -2,12 +2,15 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { requirePageMember } from "@/auth/member";
+import { AutoDisabledBanner } from "@/components/auto-disabled-banner";
 import { NewProcessForm } from "@/components/new-process-form";
 import { ProcessSearch } from "@/components/process-search";
 import { Badge } from "@/components/ui/badge";
 import { DateTime } from "@/components/ui/date-time";
 import { DataTable } from "@/components/ui/table";
+import { getCallbackHealth, listAutoDisabledCallbacks } from "@/db/queries/callback-health";
 import { listProcesses } from "@/db/queries/processes";
+import { type CallbackHealth, type ProcessHealth, processHealth } from "@/lib/callback-health";
 import { getEnv } from "@/lib/env";
 import { plural } from "@/lib/plural";
 import { can } from "@/lib/roles";
@@ -18,6 +21,11 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Processes" };
 
 const statusTone = { active: "ok", paused: "warn", archived: "neutral" } as const;
+const healthClass: Record<ProcessHealth, string> = {
+  OK: "",
+  Failing: "font-medium text-red-700",
+  Disabled: "font-medium text-amber-800",
+};
 
 export default async function ProcessesPage({
   searchParams,
@@ -31,7 +39,13 @@ export default async function ProcessesPage({
   );
   const canWrite = can(member.role, "processes:write");
   const rows = await listProcesses(member.workspace.id, { search });
-  const { ALLOW_PRIVATE_CALLBACK_URLS: allowPrivateUrls } = getEnv();
+  const [health, turnedOff] = await Promise.all([
+    getCallbackHealth(rows.map((row) => row.id)),
+    listAutoDisabledCallbacks(member.workspace.id),
+  ]);
+  const healthOf = new Map<string, CallbackHealth[]>();
+  for (const h of health) healthOf.set(h.processId, [...(healthOf.get(h.processId) ?? []), h]);
+  const { ALLOW_PRIVATE_CALLBACK_URLS: allowPrivateUrls, CALLBACK_DISABLE_AFTER: disableAfter } = getEnv();
 
   return (
     <div className="space-y-6">
@@ -44,6 +58,7 @@ export default async function ProcessesPage({
         </div>
         {canWrite ? <NewProcessForm create={createProcessAction.bind(null, member.workspace.id)} /> : null}
       </div>
+      <AutoDisabledBanner callbacks={turnedOff} period={disableAfter.label} />
       <Suspense>
         <ProcessSearch />
       </Suspense>
@@ -69,6 +84,7 @@ export default async function ProcessesPage({
           {rows.map((row) => {
             const invalid = countInvalidCallbacks(row.callbacks, { allowPrivateUrls });
             const count = row.callbacks.length;
+            const state = processHealth(healthOf.get(row.id) ?? []);
             return (
               <tr key={row.id} className="hover:bg-slate-50">
                 <td className="px-4 py-3">
@@ -83,9 +99,20 @@ export default async function ProcessesPage({
                   </Badge>
                 </td>
                 <td className="px-4 py-3 text-slate-700">
-                  {count === 0
-                    ? "No callbacks"
-                    : `${plural(count, "callback", "callbacks")} · ${invalid ? "Errors" : "OK"}`}
+                  {count === 0 ? (
+                    "No callbacks"
+                  ) : (
+                    <>
+                      {plural(count, "callback", "callbacks")}
+                      {invalid ? " · Errors" : null}
+                      {invalid && state === "OK" ? null : (
+                        <>
+                          {" · "}
+                          <span className={healthClass[state]}>{state}</span>
+                        </>
+                      )}
+                    </>
+                  )}
                 </td>
                 <td className="px-4 py-3 text-slate-600">
                   <DateTime value={row.updatedAt} />

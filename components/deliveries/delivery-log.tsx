@@ -19,8 +19,19 @@ const statusLabel = {
   pending: "Pending",
 } as const;
 
-/** "Recent deliveries" of a saved callback: refreshing list, 24-hour chart, Send test and Redeliver. */
-export function DeliveryLog({ callbackId, actions }: { callbackId: string; actions: DeliveryActions }) {
+/**
+ * "Recent deliveries" of a saved callback: refreshing list, 24-hour chart, Send test and Redeliver.
+ * `showDisabledReason` false: the block already says why leadhook turned the callback off.
+ */
+export function DeliveryLog({
+  callbackId,
+  actions,
+  showDisabledReason = true,
+}: {
+  callbackId: string;
+  actions: DeliveryActions;
+  showDisabledReason?: boolean;
+}) {
   const [data, setData] = useState<{
     disabledReason: string | null;
     recent: DeliveryRow[];
@@ -75,7 +86,7 @@ export function DeliveryLog({ callbackId, actions }: { callbackId: string; actio
           />
         ) : null}
       </div>
-      {data?.disabledReason ? (
+      {showDisabledReason && data?.disabledReason ? (
         <p role="alert" className="rounded-md bg-amber-50 p-2 text-sm text-amber-900">
           {data.disabledReason} Switch Enabled back on and save to resume deliveries.
         </p>

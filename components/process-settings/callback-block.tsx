@@ -14,6 +14,12 @@ import { Switch } from "../ui/switch";
 import { CallbackAuthFields } from "./callback-auth-fields";
 import { useCallbackFormState, useCallbackProblems } from "./callback-form-state";
 import { CallbackHeading } from "./callback-heading";
+import {
+  AutoDisabledNotice,
+  CallbackHealthLine,
+  showsAutoDisabled,
+  useCallbackHealth,
+} from "./callback-health";
 import { callbackSummary, startsExpanded } from "./callback-summary";
 import { egressNote } from "./egress-note";
 import { type RevealSecret, type RotateSecret, SigningSecret } from "./signing-secret";
@@ -48,6 +54,8 @@ export function CallbackBlock({
   const cb = useWatch({ control, name });
   const problems = useCallbackProblems(index);
   const { staticEgress } = useCallbackFormState();
+  const health = useCallbackHealth(cb?.id);
+  const autoDisabled = showsAutoDisabled(health, cb?.enabled);
   const uid = useId();
   const id = (field: string) => `callback-${index}-${field}`;
   const title = `Callback ${index + 1}`;
@@ -79,7 +87,7 @@ export function CallbackBlock({
           title={title}
           titleId={id("title")}
           bodyId={`${uid}-body`}
-          summary={callbackSummary(cb)}
+          summary={callbackSummary(cb, health)}
           expanded={expanded}
           onToggle={() => setExpanded(!expanded)}
           problems={problems.count}
@@ -115,7 +123,9 @@ export function CallbackBlock({
         </div>
       </div>
 
+      {health && autoDisabled ? <AutoDisabledNotice health={health} /> : null}
       <div id={`${uid}-body`} data-callback-body hidden={!expanded} className="space-y-5">
+        {health ? <CallbackHealthLine health={health} /> : null}
         <fieldset disabled={readOnly} className="min-w-0 space-y-5">
           <Field
             id={id("url")}
@@ -204,7 +214,9 @@ export function CallbackBlock({
           reveal={reveal}
           rotate={rotate}
         />
-        {cb?.id && expanded ? <DeliveryLog callbackId={cb.id} actions={deliveryActions} /> : null}
+        {cb?.id && expanded ? (
+          <DeliveryLog callbackId={cb.id} actions={deliveryActions} showDisabledReason={!autoDisabled} />
+        ) : null}
         {problems.block ? <FieldMessage>{problems.block}</FieldMessage> : null}
       </div>
     </fieldset>

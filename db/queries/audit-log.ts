@@ -32,6 +32,11 @@ export function operatorContext(workspaceId: string): AuditContext {
   return { workspaceId, actorId: null, actorLabel: "operator (CLI)", ipAddress: null, userAgent: null };
 }
 
+/** leadhook itself, turning a callback off: no account, no address. */
+export function automaticContext(workspaceId: string): AuditContext {
+  return { workspaceId, actorId: null, actorLabel: "leadhook (automatic)", ipAddress: null, userAgent: null };
+}
+
 /** Writes entries with the executor of the change they record, so both land or neither does. */
 export async function recordAudit(exec: Executor, context: AuditContext, ...records: AuditRecord[]) {
   if (records.length === 0) return;

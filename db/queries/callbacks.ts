@@ -178,7 +178,7 @@ function columnsFor(
     authHeaderValueEncrypted:
       cb.authType === "custom_header" ? secret("authHeaderValue", previous?.authHeaderValueEncrypted) : null,
     enabled: cb.enabled,
-    ...(cb.enabled ? { disabledReason: null } : {}),
+    ...(cb.enabled ? { disabledReason: null, disabledAt: null } : {}),
   };
 }
 

@@ -4,7 +4,8 @@ import { createBatcher } from "@/lib/batcher";
 import { isUuid } from "@/lib/uuid";
 import type { AttemptResult } from "@/lib/webhooks/deliver";
 import { type Database, getDb, sqlState } from "../index";
-import { deliveries, deliveryAttempts, leadUpdateCallbacks, processes } from "../schema";
+import { deliveries, deliveryAttempts, leadUpdateCallbacks } from "../schema";
+import { disableGoneCallback } from "./callback-disable";
 
 // Attempts running at the same time share their reads and writes: one query loads every delivery asked
 // for in one turn of the event loop, and one statement records every attempt that finished in one turn.
@@ -159,12 +160,12 @@ async function insertAttempts(records: AttemptRecord[]): Promise<Set<string>> {
         last_response_status = v.response_status, last_error = v.error_message,
         last_attempt_at = v.started_at, updated_at = now()
       from v where d.id = v.delivery_id
-      returning d.id
+      returning d.id, d.callback_id
     )
-    insert into ${deliveryAttempts} (delivery_id, attempt_number, outcome, response_status, latency_ms,
-      error_class, error_message, response_excerpt, request_headers, started_at)
-    select v.delivery_id, v.attempt_number, v.outcome, v.response_status, v.latency_ms, v.error_class,
-      v.error_message, v.response_excerpt, v.request_headers, v.started_at
+    insert into ${deliveryAttempts} (delivery_id, callback_id, attempt_number, outcome, response_status,
+      latency_ms, error_class, error_message, response_excerpt, request_headers, started_at)
+    select v.delivery_id, moved.callback_id, v.attempt_number, v.outcome, v.response_status, v.latency_ms,
+      v.error_class, v.error_message, v.response_excerpt, v.request_headers, v.started_at
     from v join moved on moved.id = v.delivery_id
     returning delivery_id`);
   // node-postgres and PGlite both answer { rows }.
@@ -204,18 +205,6 @@ async function recordGone(
 ) {
   const db = await getDb();
   await db.transaction(async (tx) => {
-    await tx.insert(deliveryAttempts).values({
-      deliveryId,
-      attemptNumber,
-      outcome: result.outcome,
-      responseStatus: result.responseStatus,
-      latencyMs: result.latencyMs,
-      errorClass: result.errorClass,
-      errorMessage: result.errorMessage,
-      responseExcerpt: result.responseExcerpt,
-      requestHeaders: result.requestHeaders,
-      startedAt: result.startedAt,
-    });
     const [delivery] = await tx
       .update(deliveries)
       .set({
@@ -228,18 +217,20 @@ async function recordGone(
       })
       .where(eq(deliveries.id, deliveryId))
       .returning({ callbackId: deliveries.callbackId });
-    if (!delivery) return;
-    // Bumping the process version makes a form opened before this refuse to silently re-enable it.
-    await tx.execute(
-      sql`update ${processes} set version = version + 1 where id = (select process_id from ${leadUpdateCallbacks} where id = ${delivery.callbackId})`,
-    );
-    await tx
-      .update(leadUpdateCallbacks)
-      .set({
-        enabled: false,
-        disabledReason: `Turned off ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: the receiver answered 410 Gone.`,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(leadUpdateCallbacks.id, delivery.callbackId));
+    if (!delivery) throw new Error(`Delivery ${deliveryId} no longer exists; its attempt was not recorded`);
+    await tx.insert(deliveryAttempts).values({
+      deliveryId,
+      callbackId: delivery.callbackId,
+      attemptNumber,
+      outcome: result.outcome,
+      responseStatus: result.responseStatus,
+      latencyMs: result.latencyMs,
+      errorClass: result.errorClass,
+      errorMessage: result.errorMessage,
+      responseExcerpt: result.responseExcerpt,
+      requestHeaders: result.requestHeaders,
+      startedAt: result.startedAt,
+    });
+    await disableGoneCallback(tx, delivery.callbackId);
   });
 }

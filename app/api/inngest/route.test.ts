@@ -15,10 +15,10 @@ type FunctionConfig = {
 };
 
 describe("the Inngest serve route (dev mode)", () => {
-  it("answers GET with its introspection: dev mode, four functions", async () => {
+  it("answers GET with its introspection: dev mode, five functions", async () => {
     const response = await GET(new Request("http://localhost:3000/api/inngest") as never, undefined as never);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ mode: "dev", function_count: 4 });
+    expect(await response.json()).toMatchObject({ mode: "dev", function_count: 5 });
   });
 
   it("lists each function with its triggers, concurrency and retries when Inngest syncs it", async () => {
@@ -37,6 +37,7 @@ describe("the Inngest serve route (dev mode)", () => {
     expect(Object.keys(byId).sort()).toEqual([
       "deliver",
       "deliver-failure",
+      "disable-failing-callbacks",
       "fan-out",
       "resend-pending-handoffs",
     ]);
@@ -45,5 +46,6 @@ describe("the Inngest serve route (dev mode)", () => {
     expect(byId.deliver?.concurrency).toEqual([{ key: "event.data.callbackId", limit: 10 }]);
     expect(Object.values(byId.deliver?.steps ?? {})[0]?.retries).toEqual({ attempts: ENGINE_RETRIES });
     expect(byId["resend-pending-handoffs"]?.triggers).toEqual([{ cron: "* * * * *" }]);
+    expect(byId["disable-failing-callbacks"]?.triggers).toEqual([{ cron: "*/5 * * * *" }]);
   });
 });

@@ -3,7 +3,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getMember, requirePageMember } from "@/auth/member";
 import { DeliveryStatus } from "@/components/deliveries/delivery-status";
+import { AutoDisabledAlert } from "@/components/process-settings/auto-disabled-alert";
+import { CallbackHealthProvider } from "@/components/process-settings/callback-health";
 import { ProcessSettingsForm } from "@/components/process-settings/process-settings-form";
+import { getCallbackHealth } from "@/db/queries/callback-health";
 import { getProcessSettings } from "@/db/queries/callbacks";
 import { getDeliveryBacklog } from "@/db/queries/events";
 import { engineDescriptions } from "@/delivery/engine";
@@ -36,7 +39,10 @@ export default async function ProcessPage({ params }: Props) {
   const allowed = (permission: Parameters<typeof can>[1]) => can(member.role, permission);
   const env = getEnv();
   const { process } = settings;
-  const backlog = await getDeliveryBacklog(process.id);
+  const [backlog, health] = await Promise.all([
+    getDeliveryBacklog(process.id),
+    getCallbackHealth([process.id]),
+  ]);
   const engine = deliveryEngine(env);
   const initialErrorCount = countCallbackErrors(
     createProcessSettingsSchema({ allowPrivateUrls: env.ALLOW_PRIVATE_CALLBACK_URLS }).safeParse(
@@ -62,39 +68,42 @@ export default async function ProcessPage({ params }: Props) {
         </Link>
       </div>
       <DeliveryStatus engine={engine} engineDescription={engineDescriptions[engine]} {...backlog} />
-      <ProcessSettingsForm
-        initial={{ values: settings.values, signingSecretHints: settings.signingSecretHints }}
-        previousSecretExpiry={settings.previousSecretExpiry}
-        initialErrorCount={initialErrorCount}
-        allowPrivateUrls={env.ALLOW_PRIVATE_CALLBACK_URLS}
-        egressIps={env.CALLBACK_EGRESS_IPS}
-        staticEgress={Boolean(env.CALLBACK_EGRESS_PROXY_URL)}
-        save={
-          allowed("processes:write")
-            ? saveProcessSettingsAction.bind(null, member.workspace.id, process.id)
-            : undefined
-        }
-        deliveryActions={{
-          load: loadDeliveriesAction.bind(null, member.workspace.id, process.id),
-          loadDetail: loadDeliveryAction.bind(null, member.workspace.id, process.id),
-          sendTest: allowed("deliveries:test")
-            ? sendTestAction.bind(null, member.workspace.id, process.id)
-            : undefined,
-          redeliver: allowed("deliveries:redeliver")
-            ? redeliverAction.bind(null, member.workspace.id, process.id)
-            : undefined,
-        }}
-        reveal={
-          allowed("secrets:reveal")
-            ? revealSigningSecretAction.bind(null, member.workspace.id, process.id)
-            : undefined
-        }
-        rotate={
-          allowed("secrets:rotate")
-            ? rotateSigningSecretAction.bind(null, member.workspace.id, process.id)
-            : undefined
-        }
-      />
+      <AutoDisabledAlert health={health} order={settings.values.callbacks.map((cb) => cb.id ?? "")} />
+      <CallbackHealthProvider health={Object.fromEntries(health.map((h) => [h.callbackId, h]))}>
+        <ProcessSettingsForm
+          initial={{ values: settings.values, signingSecretHints: settings.signingSecretHints }}
+          previousSecretExpiry={settings.previousSecretExpiry}
+          initialErrorCount={initialErrorCount}
+          allowPrivateUrls={env.ALLOW_PRIVATE_CALLBACK_URLS}
+          egressIps={env.CALLBACK_EGRESS_IPS}
+          staticEgress={Boolean(env.CALLBACK_EGRESS_PROXY_URL)}
+          save={
+            allowed("processes:write")
+              ? saveProcessSettingsAction.bind(null, member.workspace.id, process.id)
+              : undefined
+          }
+          deliveryActions={{
+            load: loadDeliveriesAction.bind(null, member.workspace.id, process.id),
+            loadDetail: loadDeliveryAction.bind(null, member.workspace.id, process.id),
+            sendTest: allowed("deliveries:test")
+              ? sendTestAction.bind(null, member.workspace.id, process.id)
+              : undefined,
+            redeliver: allowed("deliveries:redeliver")
+              ? redeliverAction.bind(null, member.workspace.id, process.id)
+              : undefined,
+          }}
+          reveal={
+            allowed("secrets:reveal")
+              ? revealSigningSecretAction.bind(null, member.workspace.id, process.id)
+              : undefined
+          }
+          rotate={
+            allowed("secrets:rotate")
+              ? rotateSigningSecretAction.bind(null, member.workspace.id, process.id)
+              : undefined
+          }
+        />
+      </CallbackHealthProvider>
     </div>
   );
 }

@@ -1,0 +1,34 @@
+import { getDb } from "@/db/index";
+import { createTestDelivery } from "@/db/queries/deliveries";
+import { deliveryAttempts } from "@/db/schema";
+
+export type PastAttempt = { ok: boolean; at: Date; latencyMs?: number };
+
+const HOUR = 60 * 60 * 1000;
+
+/** A point `hours` before `from` (now by default). */
+export function hoursAgo(hours: number, from = new Date()): Date {
+  return new Date(from.getTime() - hours * HOUR);
+}
+
+/**
+ * Writes a callback's delivery history as it would have been recorded: one delivery per attempt,
+ * succeeded (200) or failed (500), started at the given times.
+ */
+export async function recordHistory(callbackId: string, attempts: PastAttempt[]): Promise<void> {
+  const db = await getDb();
+  for (const attempt of attempts) {
+    const deliveryId = await createTestDelivery(callbackId, "call.completed", { data: {} });
+    await db.insert(deliveryAttempts).values({
+      deliveryId,
+      callbackId,
+      attemptNumber: 1,
+      outcome: attempt.ok ? "succeeded" : "retry",
+      responseStatus: attempt.ok ? 200 : 500,
+      latencyMs: attempt.latencyMs ?? 100,
+      errorMessage: attempt.ok ? null : "HTTP 500",
+      requestHeaders: {},
+      startedAt: attempt.at,
+    });
+  }
+}
