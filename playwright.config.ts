@@ -59,7 +59,12 @@ export default defineConfig({
     // The settings suite meets the app as configured for production: private callback URLs refused.
     {
       name: "settings",
-      testMatch: ["process-settings.spec.ts", "api-keys.spec.ts", "process-page-rough-edges.spec.ts"],
+      testMatch: [
+        "process-settings.spec.ts",
+        "api-keys.spec.ts",
+        "process-page-rough-edges.spec.ts",
+        "origin-rule.spec.ts",
+      ],
       use: { ...devices["Desktop Chrome"], ...chromium, baseURL: `http://localhost:${port}` },
     },
     // Deliveries go to receivers on 127.0.0.1, which only ALLOW_PRIVATE_CALLBACK_URLS=true permits.
