@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { getMember, requirePageMember } from "@/auth/member";
 import { DeliveryStatus } from "@/components/deliveries/delivery-status";
 import { AutoDisabledAlert } from "@/components/process-settings/auto-disabled-alert";
@@ -8,6 +9,10 @@ import { CallbackHealthProvider } from "@/components/process-settings/callback-h
 import { ProcessSettingsForm } from "@/components/process-settings/process-settings-form";
 import { getCallbackHealth } from "@/db/queries/callback-health";
 import { getProcessSettings } from "@/db/queries/callbacks";
+
+// generateMetadata and the page render in one request: load (and decrypt) the process once.
+const loadSettings = cache(getProcessSettings);
+
 import { getDeliveryBacklog } from "@/db/queries/events";
 import { engineDescriptions } from "@/delivery/engine";
 import { deliveryEngine, getEnv } from "@/lib/env";
@@ -27,14 +32,14 @@ type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const member = await getMember();
-  const settings = member ? await getProcessSettings(member.workspace.id, (await params).id) : undefined;
+  const settings = member ? await loadSettings(member.workspace.id, (await params).id) : undefined;
   return { title: settings?.process.name ?? "Process" };
 }
 
 export default async function ProcessPage({ params }: Props) {
   const { id } = await params;
   const member = await requirePageMember(`/processes/${id}`);
-  const settings = await getProcessSettings(member.workspace.id, id);
+  const settings = await loadSettings(member.workspace.id, id);
   if (!settings) notFound();
   const allowed = (permission: Parameters<typeof can>[1]) => can(member.role, permission);
   const env = getEnv();
