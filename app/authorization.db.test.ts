@@ -10,6 +10,7 @@ import { createTestDelivery } from "@/db/queries/deliveries";
 import { createInvitation } from "@/db/queries/invitations";
 import { insertWorkspace } from "@/db/queries/members";
 import { processWithCallbacks } from "@/db/queries/test-fixtures";
+import { replays } from "@/db/schema";
 import type { Permission } from "@/lib/roles";
 import { actAs, addMember, makeUser, otherWorkspace } from "@/testing/members";
 import { resetRequest, setRequestCookies } from "@/testing/request-scope";
@@ -68,6 +69,16 @@ const settings = () => ({
   callbacks: [],
 });
 
+const replayForm = () => ({
+  callbackId: "all",
+  include: "all",
+  from: "2026-01-01T00:00",
+  to: "",
+  eventTypes: [],
+  leadStatus: "",
+  disposition: "",
+});
+
 const actionCases: Record<string, ActionCase> = {
   "actions.ts#switchWorkspaceAction": {
     permission: "read",
@@ -112,6 +123,21 @@ const actionCases: Record<string, ActionCase> = {
   "processes/[id]/delivery-actions.ts#redeliverAction": {
     permission: "deliveries:redeliver",
     args: (f) => [f.workspaceId, f.processId, f.callbackId, f.deliveryId],
+    otherWorkspace: "not_found",
+  },
+  "processes/[id]/replay-actions.ts#previewReplayAction": {
+    permission: "deliveries:redeliver",
+    args: (f) => [f.workspaceId, f.processId, replayForm()],
+    otherWorkspace: "not_found",
+  },
+  "processes/[id]/replay-actions.ts#startReplayAction": {
+    permission: "deliveries:redeliver",
+    args: (f) => [f.workspaceId, f.processId, replayForm()],
+    otherWorkspace: "not_found",
+  },
+  "processes/[id]/replay-actions.ts#cancelReplayAction": {
+    permission: "deliveries:redeliver",
+    args: (f) => [f.workspaceId, f.processId, f.replayId],
     otherWorkspace: "not_found",
   },
   "settings/api-keys/actions.ts#createApiKeyAction": {
@@ -222,6 +248,11 @@ async function seedWorkspace() {
   const callbackId = callbackIds[0] as string;
   const deliveryId = await createTestDelivery(callbackId, "call.completed", { hello: "world" });
   const { record } = await createApiKey(workspaceId, "producer");
+  const db = await getDb();
+  const [replay] = await db
+    .insert(replays)
+    .values({ workspaceId, processId: process.id, since: new Date(0), until: new Date(), total: 1 })
+    .returning({ id: replays.id });
   const { token, invitation } = await createInvitation(auditContext(member), {
     email: "invitee@example.com",
     role: "viewer",
@@ -232,6 +263,7 @@ async function seedWorkspace() {
     callbackId,
     deliveryId,
     apiKeyId: record.id,
+    replayId: replay?.id as string,
     invitationId: invitation.id,
     invitationToken: token,
     viewerId: viewer.id,
@@ -246,6 +278,7 @@ const watchedTables = [
   "api_keys",
   "deliveries",
   "delivery_attempts",
+  "replays",
   "memberships",
   "invitations",
   "users",

@@ -177,6 +177,55 @@ export const events = pgTable(
 
 export const deliveryStatus = pgEnum("delivery_status", ["pending", "retrying", "succeeded", "failed"]);
 
+export const replayStatus = pgEnum("replay_status", ["queueing", "delivering", "finished", "cancelled"]);
+
+/**
+ * "Replay failed deliveries": stored deliveries sent again (same webhook-id, new attempts), and events a
+ * callback never got (it was off) sent for the first time, chosen by the filters below among what existed
+ * when the replay started. The engine queues them in batches; the deliveries it queued carry its id.
+ */
+export const replays = pgTable(
+  "replays",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    processId: uuid("process_id")
+      .notNull()
+      .references(() => processes.id, { onDelete: "cascade" }),
+    /** One callback, or null for every callback of the process that is on. */
+    callbackId: uuid("callback_id").references(() => leadUpdateCallbacks.id, { onDelete: "cascade" }),
+    /** Events received in [since, until); until is when the replay started unless an earlier end was chosen. */
+    since: timestamp("since", { withTimezone: true }).notNull(),
+    until: timestamp("until", { withTimezone: true }).notNull(),
+    eventTypes: text("event_types").array(),
+    leadStatus: text("lead_status"),
+    disposition: text("disposition"),
+    /** Also send again deliveries that succeeded (a receiver that lost its data), not only failed ones. */
+    includeSucceeded: boolean("include_succeeded").notNull().default(false),
+    status: replayStatus("status").notNull().default("queueing"),
+    /** What matched when it started, and how many of those it has queued so far. */
+    total: integer("total").notNull(),
+    queued: integer("queued").notNull().default(0),
+    /** Counted when its last delivery settled: later replays may take its deliveries over. */
+    succeeded: integer("succeeded"),
+    failed: integer("failed"),
+    /** Who started it, as the page names them; the audit log keeps the account. */
+    startedBy: text("started_by"),
+    /** Why the engine stopped queueing it, when it gave up (what it queued before still runs). */
+    error: text("error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("replays_process_idx").on(t.processId, t.createdAt),
+    // One replay of a process queues at a time; others may still be delivering.
+    uniqueIndex("replays_queueing_idx").on(t.processId).where(sql`${t.status} = 'queueing'`),
+  ],
+);
+
 /** One event sent to one callback (or a "Send test"); its id is the webhook-id, stable across retries. */
 export const deliveries = pgTable(
   "deliveries",
@@ -195,11 +244,14 @@ export const deliveries = pgTable(
     lastResponseStatus: integer("last_response_status"),
     lastError: text("last_error"),
     lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+    /** The replay that last queued it: its progress, and a cancelled replay's deliveries are not sent. */
+    replayId: uuid("replay_id").references(() => replays.id, { onDelete: "set null" }),
     ...timestamps,
   },
   (t) => [
     uniqueIndex("deliveries_event_callback_idx").on(t.eventId, t.callbackId),
     index("deliveries_callback_idx").on(t.callbackId, t.createdAt),
+    index("deliveries_replay_idx").on(t.replayId, t.status).where(sql`${t.replayId} is not null`),
   ],
 );
 
@@ -235,6 +287,7 @@ export type Lead = typeof leads.$inferSelect;
 export type StoredEvent = typeof events.$inferSelect;
 export type Delivery = typeof deliveries.$inferSelect;
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
+export type Replay = typeof replays.$inferSelect;
 export type Process = typeof processes.$inferSelect;
 export type NewProcess = typeof processes.$inferInsert;
 export type LeadUpdateCallback = typeof leadUpdateCallbacks.$inferSelect;

@@ -1,5 +1,7 @@
 import "server-only";
+import { markDeliveryNotSent } from "@/db/queries/deliveries";
 import { getDeliveryForAttempt, recordAttempt } from "@/db/queries/delivery-attempts";
+import { replayCancelledReason } from "@/db/queries/replays";
 import { decryptRemembered } from "@/lib/crypto";
 import { getEnv } from "@/lib/env";
 import { getSecretsKey } from "@/lib/secrets-key";
@@ -46,7 +48,18 @@ export async function performDeliveryAttempt(
   });
   if (!row) return skipped("The delivery no longer exists (its callback or process was deleted)");
   const { delivery, callback } = row;
-  if (!callback.enabled && !delivery.isTest) return skipped("The callback is turned off");
+  if (!delivery.isTest) {
+    // Not sent, and said so on the delivery: otherwise it would read pending for ever.
+    const notSent = !callback.enabled
+      ? "Not sent: the callback was turned off before this attempt."
+      : delivery.replayCancelled
+        ? replayCancelledReason
+        : null;
+    if (notSent) {
+      await markDeliveryNotSent(deliveryId, notSent);
+      return skipped(notSent);
+    }
+  }
 
   const env = getEnv();
   const key = getSecretsKey(env);

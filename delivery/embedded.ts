@@ -2,8 +2,10 @@ import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { ConstructorOptions, JobInsert, JobResult, PgBoss, WorkOptions } from "pg-boss";
+import type { Transaction } from "@/db/index";
 import { getHandle } from "@/db/index";
 import { createDeliveriesForEvents, markDeliveryAbandoned } from "@/db/queries/deliveries";
+import { abandonReplay, queueReplayBatch, type ReplayRun } from "@/db/queries/replays";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { retryPolicyFrom } from "@/lib/webhooks/retry-policy";
@@ -20,6 +22,10 @@ export const QUEUES = {
   resend: "leadhook-resend-handoffs",
   /** The periodic check that turns off callbacks whose every delivery failed for CALLBACK_DISABLE_AFTER. */
   autoDisable: "leadhook-disable-failing-callbacks",
+  /** Replays queueing their deliveries, one job per replay. */
+  replay: "leadhook-replay",
+  /** Replay jobs that kept failing: the replay stops queueing and says why. */
+  replayAbandoned: "leadhook-replay-abandoned",
 } as const;
 
 /** Attempts in flight at once in one server, across all callbacks. */
@@ -27,6 +33,7 @@ const MAX_IN_FLIGHT = 100;
 
 /** One attempt of one run of a delivery. A run starts at attempt 1; Redeliver starts a new run. */
 export type DeliverJob = DeliveryRef & { runId: string; attempt: number };
+type ReplayJob = { replayId: string };
 
 /**
  * Job ids are derived, never random, so a job queued twice (a re-sent hand-off, a fan-out run again
@@ -72,6 +79,33 @@ export function createEmbeddedEngine(): DeliveryEngine {
     heartbeatSeconds: 10,
     expireInSeconds: 15 * 60,
   });
+
+  /** pg-boss writing through the caller's transaction: its jobs exist once that commits. */
+  async function inTx(tx: Transaction) {
+    const { fromDrizzle } = await import("pg-boss");
+    // Our transaction type types execute()'s result loosely; at run time both drivers answer { rows }.
+    return { db: fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql) };
+  }
+
+  /** A replay's batch: a delivery's first run keeps the fan-out's job id (one run), a rerun gets a new one. */
+  async function queueRuns(tx: Transaction, runs: ReplayRun[]) {
+    const jobs = runs.map((run) =>
+      deliverJob({
+        deliveryId: run.deliveryId,
+        callbackId: run.callbackId,
+        runId: run.eventId ? run.deliveryId : randomUUID(),
+        attempt: 1,
+      }),
+    );
+    await started().insert(QUEUES.deliver, jobs, await inTx(tx));
+    setTimeout(() => deliveries?.wake(), 50).unref();
+  }
+
+  /** Queues a replay's deliveries batch by batch until none is left or it is cancelled (or deleted). */
+  async function replay({ replayId }: ReplayJob) {
+    let state = "more";
+    while (state === "more") state = await queueReplayBatch(replayId, queueRuns);
+  }
 
   async function attempt(job: DeliverJob) {
     const { next: step } = await attemptUnderPolicy(job.deliveryId, job.attempt, policy);
@@ -127,6 +161,10 @@ export function createEmbeddedEngine(): DeliveryEngine {
         await disableFailingCallbacksNow();
       });
       await instance.schedule(QUEUES.autoDisable, AUTO_DISABLE_CRON);
+      await workers(instance, QUEUES.replay, 1, { batchSize: 1 }, replay);
+      await workers(instance, QUEUES.replayAbandoned, 1, { batchSize: 5 }, (job: ReplayJob) =>
+        abandonReplay(job.replayId, "its job kept failing"),
+      );
       // Whatever a previous run stored but never queued (it died before the hand-off) goes now.
       void resendPendingHandoffs({ minAgeMs: 0 }).catch((error) =>
         logger.warn({ err: error }, "could not re-send pending events at start"),
@@ -156,13 +194,23 @@ export function createEmbeddedEngine(): DeliveryEngine {
     },
 
     async redeliver(tx, delivery) {
-      const { fromDrizzle } = await import("pg-boss");
       const job = deliverJob({ ...delivery, runId: randomUUID(), attempt: 1 });
-      // Our transaction type types execute()'s result loosely; at run time both drivers answer { rows }.
-      const db = fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql);
-      await started().insert(QUEUES.deliver, [job], { db });
+      await started().insert(QUEUES.deliver, [job], await inTx(tx));
       // Queued in the caller's transaction: visible once it commits, so look again shortly after.
       setTimeout(() => deliveries?.wake(), 50).unref();
+    },
+
+    async startReplay(tx, replayId) {
+      const job: JobInsert<ReplayJob> = {
+        id: replayId,
+        data: { replayId },
+        retryLimit: 10,
+        retryDelay: 5,
+        retryBackoff: true,
+        deadLetter: QUEUES.replayAbandoned,
+        deleteAfterSeconds: 7 * 24 * 60 * 60,
+      };
+      await started().insert(QUEUES.replay, [job], await inTx(tx));
     },
   };
 }

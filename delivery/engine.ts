@@ -22,6 +22,11 @@ export interface DeliveryEngine {
    * claims a redelivery that was not queued. Rejects when the engine cannot take it.
    */
   redeliver(tx: Transaction, delivery: DeliveryRef): Promise<void>;
+  /**
+   * Queues a replay inside `tx`, the transaction that stores it; the engine then queues its deliveries
+   * in batches (queueReplayBatch) until none is left or it is cancelled.
+   */
+  startReplay(tx: Transaction, replayId: string): Promise<void>;
 }
 
 /** How the process page names the engine to an admin. */

@@ -1,7 +1,7 @@
 import "server-only";
 import type { DeliveryEngine } from "@/delivery/engine";
 import { inngest } from "./client";
-import { deliveryRequested, eventReceived } from "./events";
+import { deliveryRequested, eventReceived, replayRequested } from "./events";
 
 const SEND_TIMEOUT_MS = 3000;
 
@@ -33,9 +33,17 @@ export const inngestEngine: DeliveryEngine = {
       ),
     );
   },
+
+  // Sent before the transaction commits, as a redelivery is; the run retries until the replay is stored.
+  async startReplay(_tx, replayId) {
+    await withTimeout(
+      inngest.send(replayRequested.create({ replayId, part: 0 }, { id: `replay:${replayId}:0` })),
+    );
+  },
 };
 
-function withTimeout<T>(promise: Promise<T>): Promise<T> {
+/** Sends Inngest events, refusing after a few seconds so a transaction waiting on it is not held long. */
+export function withTimeout<T>(promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(

@@ -15,3 +15,10 @@ export const deliveryRequestedData = z.object({
   runStartedAt: z.iso.datetime(),
 });
 export const deliveryRequested = eventType("leadhook/delivery.requested", { schema: deliveryRequestedData });
+
+/**
+ * A stored replay should queue its deliveries. `part` counts the runs that continued it (a run queues a
+ * bounded number of batches, then hands on to the next part).
+ */
+export const replayRequestedData = z.object({ replayId: z.uuid(), part: z.number().int().min(0) });
+export const replayRequested = eventType("leadhook/replay.requested", { schema: replayRequestedData });

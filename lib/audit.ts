@@ -12,6 +12,8 @@ export const auditActions = {
   "secret.rotated": "Signing secret rotated",
   "test.sent": "Test sent",
   "delivery.redelivered": "Redelivered",
+  "replay.started": "Replay started",
+  "replay.cancelled": "Replay cancelled",
   "key.created": "API key created",
   "key.revoked": "API key revoked",
   "member.invited": "Member invited",

@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import { isUuid } from "@/lib/uuid";
 import { buildWebhookPayload, subscribes } from "@/lib/webhooks/payload";
-import { getDb, type Transaction } from "../index";
+import { type Executor, getDb, type Transaction } from "../index";
 import {
   deliveries,
   deliveryAttempts,
@@ -28,23 +28,56 @@ export async function createDeliveriesForEvent(eventId: string) {
  * recent activities.
  */
 export async function createDeliveriesForEvents(eventIds: string[]) {
-  if (!eventIds.length) return [];
   const db = await getDb();
-  const rows = await db
+  const values = await buildDeliveries(db, eventIds);
+  if (!values.length) return [];
+  await db
+    .insert(deliveries)
+    .values(values)
+    .onConflictDoNothing({ target: [deliveries.eventId, deliveries.callbackId] });
+  // The ones just made and any made before (a repeated hand-off): exactly the pairs built above.
+  const wanted = new Set(values.map((v) => `${v.eventId}|${v.callbackId}`));
+  const stored = await db
+    .select({ id: deliveries.id, callbackId: deliveries.callbackId, eventId: deliveries.eventId })
+    .from(deliveries)
+    .where(inArray(deliveries.eventId, [...new Set(values.map((v) => v.eventId as string))]));
+  return stored
+    .filter((row) => wanted.has(`${row.eventId}|${row.callbackId}`))
+    .map((row) => ({ id: row.id, callbackId: row.callbackId }));
+}
+
+/**
+ * The deliveries `eventIds` call for: one per enabled callback of each event's process (of `callbackIds`
+ * only, when given) whose Payload Format subscribes to the event's type, each with the payload it will
+ * always send. Nothing is written.
+ */
+export async function buildDeliveries(
+  exec: Executor,
+  eventIds: string[],
+  callbackIds?: string[],
+): Promise<(typeof deliveries.$inferInsert)[]> {
+  if (!eventIds.length) return [];
+  const rows = await exec
     .select({ event: events, processName: processes.name })
     .from(events)
     .innerJoin(processes, eq(processes.id, events.processId))
     .where(inArray(events.id, eventIds));
   const processIds = [...new Set(rows.map((r) => r.event.processId))];
   if (!processIds.length) return [];
-  const callbacks = await db
+  const callbacks = await exec
     .select({
       id: leadUpdateCallbacks.id,
       processId: leadUpdateCallbacks.processId,
       payloadFormat: leadUpdateCallbacks.payloadFormat,
     })
     .from(leadUpdateCallbacks)
-    .where(and(inArray(leadUpdateCallbacks.processId, processIds), eq(leadUpdateCallbacks.enabled, true)));
+    .where(
+      and(
+        inArray(leadUpdateCallbacks.processId, processIds),
+        eq(leadUpdateCallbacks.enabled, true),
+        callbackIds ? inArray(leadUpdateCallbacks.id, callbackIds) : undefined,
+      ),
+    );
 
   const values: (typeof deliveries.$inferInsert)[] = [];
   for (const { event, processName } of rows) {
@@ -55,7 +88,7 @@ export async function createDeliveriesForEvents(eventIds: string[]) {
     );
     if (!subscribed.length) continue;
     const recentActivities = subscribed.some((cb) => cb.payloadFormat === "full_lead")
-      ? await recentActivitiesOf(leadId, leadSequence)
+      ? await recentActivitiesOf(exec, leadId, leadSequence)
       : [];
     const activity = (event.payload as { activity?: Record<string, unknown> }).activity ?? null;
     for (const cb of subscribed) {
@@ -75,26 +108,12 @@ export async function createDeliveriesForEvents(eventIds: string[]) {
       });
     }
   }
-  if (!values.length) return [];
-  await db
-    .insert(deliveries)
-    .values(values)
-    .onConflictDoNothing({ target: [deliveries.eventId, deliveries.callbackId] });
-  // The ones just made and any made before (a repeated hand-off): exactly the pairs built above.
-  const wanted = new Set(values.map((v) => `${v.eventId}|${v.callbackId}`));
-  const stored = await db
-    .select({ id: deliveries.id, callbackId: deliveries.callbackId, eventId: deliveries.eventId })
-    .from(deliveries)
-    .where(inArray(deliveries.eventId, [...new Set(values.map((v) => v.eventId as string))]));
-  return stored
-    .filter((row) => wanted.has(`${row.eventId}|${row.callbackId}`))
-    .map((row) => ({ id: row.id, callbackId: row.callbackId }));
+  return values;
 }
 
 /** The lead's last 20 activities up to this event, newest first, for Full Lead payloads. */
-async function recentActivitiesOf(leadId: string, leadSequence: number) {
-  const db = await getDb();
-  const rows = await db
+async function recentActivitiesOf(exec: Executor, leadId: string, leadSequence: number) {
+  const rows = await exec
     .select({ activity: leadActivities.activity })
     .from(leadActivities)
     .innerJoin(events, eq(events.id, leadActivities.eventId))
@@ -147,7 +166,8 @@ export async function requeueDelivery(
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(deliveries)
-      .set({ status: "pending", updatedAt: sql`now()` })
+      // An admin's Redeliver belongs to no replay: a cancelled one must not stop it.
+      .set({ status: "pending", replayId: null, updatedAt: sql`now()` })
       .where(and(eq(deliveries.id, deliveryId), eq(deliveries.callbackId, callbackId)))
       .returning({ id: deliveries.id, callbackId: deliveries.callbackId });
     if (!row) return false;
@@ -178,6 +198,19 @@ export async function markDeliveryAbandoned(deliveryId: string, reason: string):
       lastError: `Delivery stopped: the delivery engine gave up (${reason.slice(0, 300)}). Use Redeliver to try again.`,
       updatedAt: sql`now()`,
     })
+    .where(and(eq(deliveries.id, deliveryId), inArray(deliveries.status, ["pending", "retrying"])));
+}
+
+/**
+ * Records that a queued run was not sent (its callback was turned off, or its replay cancelled): the row
+ * says failed, with why, instead of pending for ever. A run already settled is left as it is.
+ */
+export async function markDeliveryNotSent(deliveryId: string, reason: string): Promise<void> {
+  if (!isUuid(deliveryId)) return;
+  const db = await getDb();
+  await db
+    .update(deliveries)
+    .set({ status: "failed", lastError: reason, updatedAt: sql`now()` })
     .where(and(eq(deliveries.id, deliveryId), inArray(deliveries.status, ["pending", "retrying"])));
 }
 

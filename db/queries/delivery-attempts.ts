@@ -4,7 +4,7 @@ import { createBatcher } from "@/lib/batcher";
 import { isUuid } from "@/lib/uuid";
 import type { AttemptResult } from "@/lib/webhooks/deliver";
 import { type Database, getDb, sqlState } from "../index";
-import { deliveries, deliveryAttempts, leadUpdateCallbacks } from "../schema";
+import { deliveries, deliveryAttempts, leadUpdateCallbacks, replays } from "../schema";
 import { disableGoneCallback } from "./callback-disable";
 
 // Attempts running at the same time share their reads and writes: one query loads every delivery asked
@@ -21,6 +21,8 @@ function selectForAttempts(db: Database) {
         id: deliveries.id,
         isTest: deliveries.isTest,
         body: sql<string>`${deliveries.payload}::text`,
+        /** A cancelled replay's deliveries are not sent. */
+        replayCancelled: sql<boolean>`coalesce(${replays.status} = 'cancelled', false)`,
       },
       callback: {
         url: leadUpdateCallbacks.url,
@@ -37,6 +39,7 @@ function selectForAttempts(db: Database) {
     })
     .from(deliveries)
     .innerJoin(leadUpdateCallbacks, eq(leadUpdateCallbacks.id, deliveries.callbackId))
+    .leftJoin(replays, eq(replays.id, deliveries.replayId))
     .where(sql`${deliveries.id} = any(${sql.placeholder("ids")}::uuid[])`)
     .prepare("deliveries_for_attempts");
 }

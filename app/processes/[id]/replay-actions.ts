@@ -1,0 +1,113 @@
+"use server";
+
+import { auditContext, type Member, requireMember } from "@/auth/member";
+import { getProcess } from "@/db/queries/processes";
+import { listReplayCallbacks } from "@/db/queries/replay-list";
+import type { ReplayScope } from "@/db/queries/replay-targets";
+import { cancelReplay, previewReplay, startReplay } from "@/db/queries/replays";
+import { getEngine } from "@/delivery/engine";
+import { AppError, toFieldErrors } from "@/lib/errors";
+import { runAction } from "@/lib/run-action";
+import { parseUtcMinute, replaySchema } from "@/lib/validations/replay";
+
+/** The process (of the member's workspace) and the replay's scope, from the form's values. */
+async function scopeFrom(member: Member, processId: string, input: unknown) {
+  const process = await getProcess(member.workspace.id, String(processId));
+  if (!process) throw new AppError("not_found", "This process no longer exists.");
+  const parsed = replaySchema.safeParse(input);
+  if (!parsed.success) {
+    throw new AppError("invalid_request", "Fix the errors below.", {
+      fieldErrors: toFieldErrors(parsed.error.issues),
+    });
+  }
+  const values = parsed.data;
+  const callbacks = await listReplayCallbacks(process.id);
+  const callback =
+    values.callbackId === "all" ? undefined : callbacks.find((cb) => cb.id === values.callbackId);
+  if (values.callbackId !== "all" && !callback) {
+    throw new AppError("not_found", "This callback no longer exists. Reload the page.");
+  }
+  if (callback && !callback.enabled) {
+    throw new AppError("invalid_request", "Fix the errors below.", {
+      fieldErrors: { callbackId: "This callback is turned off: switch it on and save before replaying." },
+    });
+  }
+  if (!callback && !callbacks.some((cb) => cb.enabled)) {
+    throw new AppError("invalid_request", "Fix the errors below.", {
+      fieldErrors: {
+        callbackId: "Every callback of this process is turned off: there is nothing to replay to.",
+      },
+    });
+  }
+  const now = new Date();
+  const since = parseUtcMinute(values.from) as Date;
+  const to = parseUtcMinute(values.to);
+  if (since >= now) {
+    throw new AppError("invalid_request", "Fix the errors below.", {
+      fieldErrors: { from: "From must be in the past" },
+    });
+  }
+  const scope: ReplayScope = {
+    processId: process.id,
+    callbackId: callback?.id ?? null,
+    since,
+    until: to && to < now ? to : now,
+    eventTypes: values.eventTypes.length ? values.eventTypes : null,
+    leadStatus: values.leadStatus || null,
+    disposition: values.disposition || null,
+    includeSucceeded: values.include === "all",
+  };
+  const label = callback
+    ? `Callback ${callback.position + 1} (${callback.url}) of ${process.name}`
+    : `Every callback of ${process.name}`;
+  return { scope, label };
+}
+
+/** How many deliveries the form's replay would send: again, and for the first time (missed while off). */
+export async function previewReplayAction(workspaceId: string, processId: string, input: unknown) {
+  return runAction(async () => {
+    const member = await requireMember(workspaceId, "deliveries:redeliver");
+    const { scope } = await scopeFrom(member, processId, input);
+    return previewReplay(scope);
+  });
+}
+
+/** Starts a replay on the delivery engine; the Replays page follows its progress. */
+export async function startReplayAction(workspaceId: string, processId: string, input: unknown) {
+  return runAction(async () => {
+    const member = await requireMember(workspaceId, "deliveries:redeliver");
+    const { scope, label } = await scopeFrom(member, processId, input);
+    const engine = await getEngine();
+    try {
+      return await startReplay(
+        member.workspace.id,
+        scope,
+        member.user.name,
+        (tx, replayId) => engine.startReplay(tx, replayId),
+        { context: auditContext(member), targetLabel: label },
+      );
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError(
+        "unavailable",
+        "The delivery queue cannot be reached, so the replay was not started and nothing changed. Try again in a minute.",
+        { cause: error },
+      );
+    }
+  });
+}
+
+/** Cancels a running replay: nothing more is queued, and what it queued but has not sent is not sent. */
+export async function cancelReplayAction(workspaceId: string, processId: string, replayId: string) {
+  return runAction(async () => {
+    const member = await requireMember(workspaceId, "deliveries:redeliver");
+    const process = await getProcess(member.workspace.id, String(processId));
+    if (!process) throw new AppError("not_found", "This process no longer exists.");
+    const cancelled = await cancelReplay(process.id, String(replayId), {
+      context: auditContext(member),
+      targetLabel: `Replay of ${process.name}`,
+    });
+    if (!cancelled) throw new AppError("not_found", "This replay has already finished or was cancelled.");
+    return {};
+  });
+}

@@ -1,0 +1,84 @@
+import "server-only";
+import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
+import { isUuid } from "@/lib/uuid";
+import { type Executor, getDb } from "../index";
+import { deliveries, leads, leadUpdateCallbacks, replays } from "../schema";
+
+/**
+ * Replays of the process whose every delivery has settled get their final counts (later replays may take
+ * those deliveries over) and their end time; a delivering one becomes finished.
+ */
+export async function settleReplays(exec: Executor, processId: string): Promise<void> {
+  await exec.execute(sql`
+    update ${replays} r set
+      status = case when r.status = 'delivering' then 'finished'::replay_status else r.status end,
+      finished_at = now(),
+      succeeded = (select count(*) from ${deliveries} d where d.replay_id = r.id and d.status = 'succeeded'),
+      failed = (select count(*) from ${deliveries} d where d.replay_id = r.id and d.status = 'failed')
+    where r.process_id = ${processId}::uuid and r.finished_at is null
+      and r.status in ('delivering', 'cancelled')
+      and not exists (select 1 from ${deliveries} d
+        where d.replay_id = r.id and d.status in ('pending', 'retrying'))`);
+}
+
+export type ReplayProgress = Awaited<ReturnType<typeof listReplays>>[number];
+
+/** The process's latest replays, newest first, with their progress (live until they settle). */
+export async function listReplays(processId: string, limit = 20) {
+  if (!isUuid(processId)) return [];
+  const db = await getDb();
+  await settleReplays(db, processId);
+  const count = (status: string) =>
+    sql<number>`(select count(*)::int from ${deliveries} d where d.replay_id = ${replays.id} and d.status = ${status})`;
+  const rows = await db
+    .select({
+      replay: replays,
+      pending: sql<number>`(select count(*)::int from ${deliveries} d
+        where d.replay_id = ${replays.id} and d.status in ('pending', 'retrying'))`,
+      succeeded: count("succeeded"),
+      failed: count("failed"),
+    })
+    .from(replays)
+    .where(eq(replays.processId, processId))
+    .orderBy(desc(replays.createdAt), desc(replays.id))
+    .limit(limit);
+  return rows.map(({ replay, pending, succeeded, failed }) => ({
+    ...replay,
+    inFlight: replay.finishedAt ? 0 : Number(pending),
+    succeeded: replay.finishedAt ? (replay.succeeded ?? 0) : Number(succeeded),
+    failed: replay.finishedAt ? (replay.failed ?? 0) : Number(failed),
+  }));
+}
+
+/** The process's callbacks as the replay form lists them (no secrets). */
+export async function listReplayCallbacks(processId: string) {
+  if (!isUuid(processId)) return [];
+  const db = await getDb();
+  return db
+    .select({
+      id: leadUpdateCallbacks.id,
+      position: leadUpdateCallbacks.position,
+      url: leadUpdateCallbacks.url,
+      enabled: leadUpdateCallbacks.enabled,
+    })
+    .from(leadUpdateCallbacks)
+    .where(eq(leadUpdateCallbacks.processId, processId))
+    .orderBy(leadUpdateCallbacks.position);
+}
+
+/** The lead statuses and dispositions the process's leads have, for the form's suggestions. */
+export async function leadValuesOf(processId: string, limit = 50) {
+  if (!isUuid(processId)) return { statuses: [], dispositions: [] };
+  const db = await getDb();
+  const distinct = async (column: typeof leads.status | typeof leads.disposition) =>
+    (
+      await db
+        .selectDistinct({ value: column })
+        .from(leads)
+        .where(and(eq(leads.processId, processId), isNotNull(column)))
+        .orderBy(column)
+        .limit(limit)
+    ).map((r) => r.value as string);
+  const [statuses, dispositions] = await Promise.all([distinct(leads.status), distinct(leads.disposition)]);
+  return { statuses, dispositions };
+}
