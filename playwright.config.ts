@@ -70,7 +70,7 @@ export default defineConfig({
     // Deliveries go to receivers on 127.0.0.1, which only ALLOW_PRIVATE_CALLBACK_URLS=true permits.
     {
       name: "deliveries",
-      testMatch: ["deliveries.spec.ts", "events.spec.ts"],
+      testMatch: ["deliveries.spec.ts", "events.spec.ts", "failure-hints.spec.ts", "replays.spec.ts"],
       use: { ...devices["Desktop Chrome"], ...chromium, baseURL: `http://localhost:${deliveryPort}` },
     },
     // Sign-in, first run, invitations and roles, on a server of its own that starts with no accounts.
@@ -82,7 +82,7 @@ export default defineConfig({
     // The delivery contract against each engine; it starts app servers of its own from the build.
     {
       name: "contract",
-      testMatch: ["contract.spec.ts"],
+      testMatch: ["contract.spec.ts", "auto-disable.spec.ts"],
       use: { ...devices["Desktop Chrome"], ...chromium },
     },
   ],

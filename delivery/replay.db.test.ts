@@ -246,7 +246,16 @@ describe("replaying failed deliveries", () => {
     expect(summary).toMatchObject({ status: "skipped", errorMessage: replayCancelledReason });
     expect(receiver.received).toHaveLength(0);
     const replayRow = (await listReplays(w.process.id)).find((r) => r.id === started.id);
-    expect(replayRow).toMatchObject({ status: "cancelled", queued: 1, failed: 1 });
+    expect(replayRow).toMatchObject({ status: "cancelled", queued: 1, failed: 1, finishedAt: null });
+    // It ends once attempts in flight at the cancel have had the delivery timeout to finish.
+    const db = await getDb();
+    await db
+      .update(replays)
+      .set({ cancelledAt: sql`now() - interval '1 minute'` })
+      .where(eq(replays.id, started.id));
+    const ended = (await listReplays(w.process.id)).find((r) => r.id === started.id);
+    expect(ended).toMatchObject({ status: "cancelled", failed: 1, succeeded: 0 });
+    expect(ended?.finishedAt).toBeInstanceOf(Date);
 
     // An admin's Redeliver of that delivery is its own: the cancelled replay does not stop it.
     expect(

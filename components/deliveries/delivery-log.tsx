@@ -1,5 +1,7 @@
 "use client";
 
+import type { Route } from "next";
+import Link from "next/link";
 import { useCallback, useEffect, useState, useTransition } from "react";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -71,6 +73,14 @@ export function DeliveryLog({
     <section className="space-y-3 border-t border-slate-200 pt-4" aria-label="Recent deliveries">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h4 className="text-sm font-semibold text-slate-900">Recent deliveries</h4>
+        {actions.replaysPath ? (
+          <Link
+            href={`${actions.replaysPath}?${new URLSearchParams({ callback: callbackId })}` as Route}
+            className="ml-auto text-sm font-medium text-brand-700 underline-offset-2 hover:underline"
+          >
+            Replay failed deliveries…
+          </Link>
+        ) : null}
         {actions.sendTest ? (
           <SendTestButton
             busy={busy}

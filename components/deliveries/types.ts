@@ -57,4 +57,6 @@ export type DeliveryActions = {
   sendTest?: (callbackId: string) => Promise<ActionResult<{ summary: TestSummary }>>;
   /** Absent for a role that may not redeliver. */
   redeliver?: (callbackId: string, deliveryId: string) => Promise<ActionResult>;
+  /** The process's Replays page, for a role that may replay; absent otherwise. */
+  replaysPath?: string;
 };

@@ -24,6 +24,8 @@ export type CallbackDeliveryView = {
   url: string;
   status: "pending" | "retrying" | "succeeded" | "failed";
   attemptCount: number;
+  /** Why it stands as it does when no attempt says so: not sent (callback off, replay cancelled), or given up. */
+  note: string | null;
   /** `JSON.stringify` of the stored body: byte for byte what the callback received. */
   body: string;
   attempts: AttemptView[];
@@ -91,6 +93,7 @@ export function CallbackDelivery({ delivery }: { delivery: CallbackDeliveryView 
         </h3>
         <DeliveryStatusBadge status={delivery.status} attemptCount={delivery.attemptCount} />
       </div>
+      {delivery.note ? <p className="text-sm text-red-700">{delivery.note}</p> : null}
       <JsonBlock label="Body sent" text={delivery.body} />
       <div className="space-y-2">
         <h4 className="text-sm font-medium text-slate-800">Attempts</h4>

@@ -5,12 +5,14 @@ import { FormProvider, type Path, useForm, useWatch } from "react-hook-form";
 import type { ActionResult } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format-date";
 import type { ProcessSettingsInput, ProcessSettingsValues } from "@/lib/validations/process";
+import type { ReplayOffer } from "@/lib/validations/replay";
 import type { DeliveryActions } from "../deliveries/types";
 import { Button } from "../ui/button";
 import { AdvancedSettings } from "./advanced-settings";
 import { CallbackFormStateContext } from "./callback-form-state";
 import { focusFirstError } from "./focus-first-error";
 import { ProcessDetailsFields } from "./process-details-fields";
+import { ReplayOffers } from "./replay-offers";
 import type { RevealSecret, RotateSecret } from "./signing-secret";
 import { useSettingsValidation } from "./use-settings-validation";
 
@@ -19,7 +21,9 @@ import { useSettingsValidation } from "./use-settings-validation";
 const CallbackList = lazy(() => import("./callback-list").then((m) => ({ default: m.CallbackList })));
 
 export type SavedSettings = { values: ProcessSettingsInput; signingSecretHints: Record<string, string> };
-export type SaveSettings = (values: ProcessSettingsValues) => Promise<ActionResult<SavedSettings>>;
+export type SaveSettings = (
+  values: ProcessSettingsValues,
+) => Promise<ActionResult<SavedSettings & { replayOffers: ReplayOffer[] }>>;
 
 type Props = {
   initial: SavedSettings;
@@ -92,6 +96,7 @@ export function ProcessSettingsForm({
     invalid?: boolean;
   } | null>(null);
   const shownBanner = banner?.invalid && !hasErrors ? null : banner;
+  const [replayOffers, setReplayOffers] = useState<ReplayOffer[]>([]);
   const [saving, startSaving] = useTransition();
   const formRef = useRef<HTMLFormElement>(null);
 
@@ -109,6 +114,7 @@ export function ProcessSettingsForm({
       if (result.ok) {
         reset(result.values);
         setHints(result.signingSecretHints);
+        setReplayOffers(result.replayOffers);
         setBanner({ tone: "ok", text: `Saved at ${formatDateTime(new Date())}.` });
         return;
       }
@@ -163,6 +169,7 @@ export function ProcessSettingsForm({
           </CallbackFormStateContext>
         </AdvancedSettings>
 
+        <ReplayOffers offers={replayOffers} onDismiss={() => setReplayOffers([])} />
         {readOnly ? (
           <p className="border-t border-slate-200 py-4 text-sm text-slate-600">
             You have the viewer role in this workspace: you can read this process and its deliveries, but not

@@ -62,7 +62,7 @@ export async function saveProcessSettings(
   processId: string,
   values: ProcessSettingsValues,
   audit?: AuditContext,
-): Promise<{ version: number }> {
+): Promise<{ version: number; reenabled: { callbackId: string; position: number }[] }> {
   const db = await getDb();
   const key = getSecretsKey();
   return db.transaction(async (tx) => {
@@ -102,6 +102,8 @@ export async function saveProcessSettings(
       ),
     );
     const keptIds: string[] = [];
+    // Callbacks switched back on: the page offers to replay what they missed.
+    const reenabled: { callbackId: string; position: number }[] = [];
     const changes = processChanges(before, values);
     for (const [position, cb] of values.callbacks.entries()) {
       if (cb.id) {
@@ -113,6 +115,7 @@ export async function saveProcessSettings(
           );
         }
         keptIds.push(cb.id);
+        if (!previous.enabled && cb.enabled) reenabled.push({ callbackId: cb.id, position });
         changes.push(...callbackChanges(position, previous, cb, cb.id));
         await tx
           .update(leadUpdateCallbacks)
@@ -141,7 +144,7 @@ export async function saveProcessSettings(
       .returning();
     changes.push(...removedRows.map(callbackRemoved));
     if (audit) await recordAudit(tx, audit, ...changes);
-    return { version: updated.version };
+    return { version: updated.version, reenabled };
   });
 }
 

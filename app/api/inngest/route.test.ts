@@ -15,10 +15,10 @@ type FunctionConfig = {
 };
 
 describe("the Inngest serve route (dev mode)", () => {
-  it("answers GET with its introspection: dev mode, five functions", async () => {
+  it("answers GET with its introspection: dev mode, seven functions (onFailure handlers included)", async () => {
     const response = await GET(new Request("http://localhost:3000/api/inngest") as never, undefined as never);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ mode: "dev", function_count: 5 });
+    expect(await response.json()).toMatchObject({ mode: "dev", function_count: 7 });
   });
 
   it("lists each function with its triggers, concurrency and retries when Inngest syncs it", async () => {
@@ -39,6 +39,8 @@ describe("the Inngest serve route (dev mode)", () => {
       "deliver-failure",
       "disable-failing-callbacks",
       "fan-out",
+      "replay",
+      "replay-failure",
       "resend-pending-handoffs",
     ]);
     expect(byId["fan-out"]?.triggers).toEqual([{ event: "leadhook/event.received" }]);
@@ -47,5 +49,8 @@ describe("the Inngest serve route (dev mode)", () => {
     expect(Object.values(byId.deliver?.steps ?? {})[0]?.retries).toEqual({ attempts: ENGINE_RETRIES });
     expect(byId["resend-pending-handoffs"]?.triggers).toEqual([{ cron: "* * * * *" }]);
     expect(byId["disable-failing-callbacks"]?.triggers).toEqual([{ cron: "*/5 * * * *" }]);
+    // A replay queues its batches one run at a time.
+    expect(byId.replay?.triggers).toEqual([{ event: "leadhook/replay.requested" }]);
+    expect(byId.replay?.concurrency).toEqual([{ key: "event.data.replayId", limit: 1 }]);
   });
 });

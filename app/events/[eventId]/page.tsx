@@ -30,6 +30,9 @@ function deliveryViews(detail: Detail): CallbackDeliveryView[] {
     url,
     status: delivery.status,
     attemptCount: delivery.attemptCount,
+    // The delivery's last word when no attempt said it (not sent, or the engine gave up).
+    note:
+      delivery.lastError && delivery.lastError !== attempts.at(-1)?.errorMessage ? delivery.lastError : null,
     body: JSON.stringify(delivery.payload),
     attempts: attempts.map((a) => ({
       id: a.id,

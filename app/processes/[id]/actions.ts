@@ -2,19 +2,22 @@
 
 import { auditContext, requireMember } from "@/auth/member";
 import { getProcessSettings, saveProcessSettings } from "@/db/queries/callbacks";
+import { replaySinceFor } from "@/db/queries/replay-list";
 import { revealSigningSecret, rotateSigningSecret } from "@/db/queries/signing-secrets";
 import { getEnv } from "@/lib/env";
 import { type ActionResult, AppError, toFieldErrors } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { can } from "@/lib/roles";
 import { runAction } from "@/lib/run-action";
 import { withStoredHints } from "@/lib/validations/callback";
 import { createProcessSettingsSchema } from "@/lib/validations/process";
+import { type ReplayOffer, utcMinute } from "@/lib/validations/replay";
 import { resolvedHostProblem } from "@/lib/webhooks/resolve-check";
 
 type Saved = Pick<
   NonNullable<Awaited<ReturnType<typeof getProcessSettings>>>,
   "values" | "signingSecretHints"
->;
+> & { replayOffers: ReplayOffer[] };
 
 /**
  * Saves the process page. The input is untrusted: stored-secret hints are taken from the database, not
@@ -48,12 +51,34 @@ export async function saveProcessSettingsAction(
         throw new AppError("invalid_request", "Fix the errors below before saving.", { fieldErrors });
       }
     }
-    await saveProcessSettings(workspace.id, current.process.id, parsed.data, auditContext(member));
+    const { reenabled } = await saveProcessSettings(
+      workspace.id,
+      current.process.id,
+      parsed.data,
+      auditContext(member),
+    );
     const saved = await getProcessSettings(workspace.id, current.process.id);
     if (!saved) throw new AppError("not_found", "This process no longer exists.");
     logger.info({ processId, callbacks: saved.values.callbacks.length }, "process settings saved");
-    return { values: saved.values, signingSecretHints: saved.signingSecretHints };
+    const replayOffers = can(member.role, "deliveries:redeliver")
+      ? await Promise.all(reenabled.map((cb) => replayOffer(current.process.id, cb)))
+      : [];
+    return { values: saved.values, signingSecretHints: saved.signingSecretHints, replayOffers };
   });
+}
+
+/** A callback switched back on, and the Replays form set to send what it failed or missed since. */
+async function replayOffer(
+  processId: string,
+  cb: { callbackId: string; position: number },
+): Promise<ReplayOffer> {
+  const since = (await replaySinceFor(cb.callbackId)) ?? new Date(Date.now() - 24 * 60 * 60 * 1000);
+  const query = new URLSearchParams({ callback: cb.callbackId, from: utcMinute(since) });
+  return {
+    position: cb.position,
+    since: since.toISOString(),
+    href: `/processes/${processId}/replays?${query}`,
+  };
 }
 
 export async function revealSigningSecretAction(workspaceId: string, processId: string, callbackId: string) {

@@ -65,12 +65,14 @@ export default async function ProcessPage({ params }: Props) {
       </nav>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold tracking-tight">{process.name}</h1>
-        <Link
-          href={`/processes/${process.id}/events`}
-          className="text-sm font-medium text-brand-700 hover:underline"
-        >
-          Events
-        </Link>
+        <nav aria-label="Process" className="flex gap-4 text-sm font-medium">
+          <Link href={`/processes/${process.id}/events`} className="text-brand-700 hover:underline">
+            Events
+          </Link>
+          <Link href={`/processes/${process.id}/replays`} className="text-brand-700 hover:underline">
+            Replays
+          </Link>
+        </nav>
       </div>
       <DeliveryStatus engine={engine} engineDescription={engineDescriptions[engine]} {...backlog} />
       <AutoDisabledAlert health={health} order={settings.values.callbacks.map((cb) => cb.id ?? "")} />
@@ -96,6 +98,7 @@ export default async function ProcessPage({ params }: Props) {
             redeliver: allowed("deliveries:redeliver")
               ? redeliverAction.bind(null, member.workspace.id, process.id)
               : undefined,
+            replaysPath: allowed("deliveries:redeliver") ? `/processes/${process.id}/replays` : undefined,
           }}
           reveal={
             allowed("secrets:reveal")
