@@ -272,6 +272,11 @@ export const deliveryAttempts = pgTable(
     errorMessage: text("error_message"),
     responseExcerpt: text("response_excerpt"),
     requestHeaders: jsonb("request_headers").$type<Record<string, string>>().notNull(),
+    /**
+     * Whether the callback required a whitelisted source when this attempt was made: its failure hint
+     * speaks of that attempt, however the setting changed since (null: recorded before it was kept).
+     */
+    requiresWhitelisting: boolean("requires_whitelisting"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

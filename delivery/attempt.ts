@@ -96,7 +96,7 @@ export async function performDeliveryAttempt(
       egressProxyUrl: env.CALLBACK_EGRESS_PROXY_URL,
     },
   );
-  const status = await recordAttempt(deliveryId, attemptNumber, result, final);
+  const status = await recordAttempt(deliveryId, attemptNumber, result, final, callback.requiresWhitelisting);
   const { requestHeaders: _, startedAt: __, ...outcome } = result;
   return { deliveryId, status, ...outcome };
 }

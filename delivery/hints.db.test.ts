@@ -1,12 +1,15 @@
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   loadDeliveriesAction,
   loadDeliveryAction,
   sendTestAction,
 } from "@/app/processes/[id]/delivery-actions";
+import { getDb } from "@/db/index";
 import { processWithCallbacks } from "@/db/queries/test-fixtures";
+import { leadUpdateCallbacks } from "@/db/schema";
 import type { CallbackInput } from "@/lib/validations/callback";
 import { signInAs } from "@/testing/members";
 
@@ -129,6 +132,29 @@ describe("failure hints on real attempts", () => {
       hint: "Your server refused the connection: is it running and listening on that port?",
       detail: "The connection was refused",
     });
+  });
+
+  it("keeps an attempt's hint as it was made when the whitelisting setting changes later", async () => {
+    const setup = await processWithCallbacks("Hint kept", [{ url: `http://127.0.0.1:${closedPort}/hook` }]);
+    const [processId, callbackId] = [setup.process.id, setup.callbackIds[0] as string];
+    const refused = "Your server refused the connection: is it running and listening on that port?";
+    const test = await sendTestAction(workspaceId, processId, callbackId);
+    expect(test.ok && test.summary.hint?.hint).toBe(refused);
+    const db = await getDb();
+    await db
+      .update(leadUpdateCallbacks)
+      .set({ requiresWhitelisting: true })
+      .where(eq(leadUpdateCallbacks.id, callbackId));
+    const recent = await loadDeliveriesAction(workspaceId, processId, callbackId);
+    if (!recent.ok) throw new Error(recent.message);
+    expect(recent.recent[0]?.hint).toBe(refused);
+    const detail = await loadDeliveryAction(
+      workspaceId,
+      processId,
+      callbackId,
+      recent.recent[0]?.id as string,
+    );
+    expect(detail.ok && detail.attempts[0]?.hint?.hint).toBe(refused);
   });
 
   it("says a host name that does not resolve does not", async () => {

@@ -1,3 +1,4 @@
+import { Webhook } from "standardwebhooks";
 import { expect, test } from "./fixtures";
 import { ProcessPage } from "./pages/process-page";
 
@@ -129,4 +130,42 @@ test("the main job: a callback configured in the UI receives a POSTed event, and
   const log = cb.root.getByRole("table", { name: /Recent deliveries/ });
   await expect(log.getByRole("row").nth(1)).toContainText("Succeeded");
   await expect(log.getByRole("row").nth(1)).toContainText("lead.disposition_marked");
+});
+
+test("after Rotate, deliveries verify with the new secret and with the old one until the overlap ends", async ({
+  page,
+  receiver,
+}) => {
+  const process = await ProcessPage.createNew(page, "Rotation Overlap Check");
+  await process.expand();
+  const cb = await process.addCallback();
+  await cb.url.fill(`${receiver.url}/rotating`);
+  await process.save();
+  const secret = cb.root.getByTestId("signing-secret");
+  await cb.root.getByRole("button", { name: "Reveal" }).click();
+  await expect(secret).toHaveText(/^whsec_[A-Za-z0-9+/]{43}=$/);
+  const before = (await secret.textContent()) ?? "";
+
+  await cb.root.getByRole("button", { name: "Rotate" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Rotate secret" }).click();
+  await expect(cb.root.getByText("Signing secret rotated.")).toBeVisible();
+  // The page says when the old secret stops signing: 24 hours from now.
+  await expect(
+    cb.root.getByText(/Deliveries are also signed with the previous secret until .+ UTC/),
+  ).toBeVisible();
+  await cb.root.getByRole("button", { name: "Reveal" }).click();
+  await expect(secret).toHaveText(/^whsec_[A-Za-z0-9+/]{43}=$/);
+  const after = (await secret.textContent()) ?? "";
+  expect(after).not.toBe(before);
+
+  await cb.root.getByRole("button", { name: "Send test" }).click();
+  const webhook = await receiver.waitFor();
+  // Two signatures, space-separated; the standardwebhooks library accepts the request with either secret.
+  expect(webhook.headers["webhook-signature"]?.split(" ")).toHaveLength(2);
+  for (const key of [after, before]) {
+    expect(() => new Webhook(key).verify(webhook.rawBody, webhook.headers)).not.toThrow();
+  }
+  expect(() =>
+    new Webhook(`whsec_${Buffer.alloc(32, 7).toString("base64")}`).verify(webhook.rawBody, webhook.headers),
+  ).toThrow();
 });

@@ -49,7 +49,7 @@ export function DeliveryStatus({
           </p>
           <p>
             Open Advanced Settings and each callback's Recent deliveries to see what its endpoint answered,
-            fix the endpoint, then use Redeliver.
+            fix the endpoint, then use Redeliver, or Replays to send them all again.
           </p>
         </div>
       ) : null}

@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { lazy, Suspense, useRef, useState, useTransition } from "react";
 import { FormProvider, type Path, useForm, useWatch } from "react-hook-form";
 import type { ActionResult } from "@/lib/errors";
@@ -55,6 +56,7 @@ export function ProcessSettingsForm({
   reveal,
   rotate,
 }: Props) {
+  const router = useRouter();
   const validation = useSettingsValidation(allowPrivateUrls);
   const form = useForm<ProcessSettingsInput, unknown, ProcessSettingsValues>({
     resolver: validation.resolver,
@@ -115,6 +117,8 @@ export function ProcessSettingsForm({
         reset(result.values);
         setHints(result.signingSecretHints);
         setReplayOffers(result.replayOffers);
+        // The server-rendered parts (health, the turned-off banner, the backlog) follow the save.
+        router.refresh();
         setBanner({ tone: "ok", text: `Saved at ${formatDateTime(new Date())}.` });
         return;
       }
@@ -169,7 +173,6 @@ export function ProcessSettingsForm({
           </CallbackFormStateContext>
         </AdvancedSettings>
 
-        <ReplayOffers offers={replayOffers} onDismiss={() => setReplayOffers([])} />
         {readOnly ? (
           <p className="border-t border-slate-200 py-4 text-sm text-slate-600">
             You have the viewer role in this workspace: you can read this process and its deliveries, but not
@@ -199,6 +202,7 @@ export function ProcessSettingsForm({
               ) : null}
             </p>
           ) : null}
+          <ReplayOffers offers={replayOffers} onDismiss={() => setReplayOffers([])} />
         </div>
       </form>
     </FormProvider>

@@ -231,6 +231,8 @@ export async function listRecentDeliveries(callbackId: string, limit = 20) {
       // Column references inside a select's subquery render unqualified, so the names are spelled out.
       latencyMs: sql<number | null>`(select a.latency_ms from delivery_attempts a
         where a.delivery_id = "deliveries"."id" order by a.attempt_number desc limit 1)`,
+      requiresWhitelisting: sql<boolean | null>`(select a.requires_whitelisting from delivery_attempts a
+        where a.delivery_id = "deliveries"."id" order by a.attempt_number desc limit 1)`,
     })
     .from(deliveries)
     .where(eq(deliveries.callbackId, callbackId))

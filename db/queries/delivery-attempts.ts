@@ -78,6 +78,7 @@ type AttemptRecord = {
   attemptNumber: number;
   result: AttemptResult;
   status: DeliveryStatus;
+  requiresWhitelisting: boolean | null;
 };
 
 const recordAttempts = createBatcher(async (records: AttemptRecord[]) => {
@@ -154,9 +155,9 @@ async function insertAttempts(records: AttemptRecord[]): Promise<Set<string>> {
         ${column((r) => r.result.errorMessage)}::text[], ${column((r) => r.result.responseExcerpt)}::text[],
         ${column((r) => JSON.stringify(r.result.requestHeaders))}::jsonb[],
         ${column((r) => r.result.startedAt.toISOString())}::timestamptz[],
-        ${column((r) => r.status)}::text[]
+        ${column((r) => r.status)}::text[], ${column((r) => r.requiresWhitelisting)}::boolean[]
       ) as v (delivery_id, attempt_number, outcome, response_status, latency_ms, error_class, error_message,
-        response_excerpt, request_headers, started_at, status)
+        response_excerpt, request_headers, started_at, status, requires_whitelisting)
     ),
     moved as (
       update ${deliveries} d set status = v.status::delivery_status, attempt_count = d.attempt_count + 1,
@@ -166,9 +167,11 @@ async function insertAttempts(records: AttemptRecord[]): Promise<Set<string>> {
       returning d.id, d.callback_id
     )
     insert into ${deliveryAttempts} (delivery_id, callback_id, attempt_number, outcome, response_status,
-      latency_ms, error_class, error_message, response_excerpt, request_headers, started_at)
+      latency_ms, error_class, error_message, response_excerpt, request_headers, started_at,
+      requires_whitelisting)
     select v.delivery_id, moved.callback_id, v.attempt_number, v.outcome, v.response_status, v.latency_ms,
-      v.error_class, v.error_message, v.response_excerpt, v.request_headers, v.started_at
+      v.error_class, v.error_message, v.response_excerpt, v.request_headers, v.started_at,
+      v.requires_whitelisting
     from v join moved on moved.id = v.delivery_id
     returning delivery_id`);
   // node-postgres and PGlite both answer { rows }.
@@ -186,6 +189,8 @@ export async function recordAttempt(
   attemptNumber: number,
   result: AttemptResult,
   final: boolean,
+  /** The callback's "Requires source to be whitelisted" as this attempt was made (for its hint later). */
+  requiresWhitelisting: boolean | null = null,
 ): Promise<DeliveryStatus> {
   const status =
     result.outcome === "succeeded"
@@ -194,18 +199,20 @@ export async function recordAttempt(
         ? "failed"
         : "retrying";
   const id = deliveryId.toLowerCase();
-  if (result.outcome === "gone") await recordGone(id, attemptNumber, result, status);
-  else await recordAttempts({ deliveryId: id, attemptNumber, result, status });
+  const record: AttemptRecord = { deliveryId: id, attemptNumber, result, status, requiresWhitelisting };
+  if (result.outcome === "gone") await recordGone(record);
+  else await recordAttempts(record);
   return status;
 }
 
 /** The rare 410: the attempt, the delivery and turning the callback off, in one transaction. */
-async function recordGone(
-  deliveryId: string,
-  attemptNumber: number,
-  result: AttemptResult,
-  status: DeliveryStatus,
-) {
+async function recordGone({
+  deliveryId,
+  attemptNumber,
+  result,
+  status,
+  requiresWhitelisting,
+}: AttemptRecord) {
   const db = await getDb();
   await db.transaction(async (tx) => {
     const [delivery] = await tx
@@ -232,6 +239,7 @@ async function recordGone(
       errorMessage: result.errorMessage,
       responseExcerpt: result.responseExcerpt,
       requestHeaders: result.requestHeaders,
+      requiresWhitelisting,
       startedAt: result.startedAt,
     });
     await disableGoneCallback(tx, delivery.callbackId);

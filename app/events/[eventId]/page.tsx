@@ -42,7 +42,11 @@ function deliveryViews(detail: Detail): CallbackDeliveryView[] {
       responseStatus: a.responseStatus,
       latencyMs: a.latencyMs,
       errorMessage: a.errorMessage,
-      hint: failureHint(a, { requiresWhitelisting, egressIps }),
+      // As the attempt was made; attempts recorded before that was kept, as the callback is now.
+      hint: failureHint(a, {
+        requiresWhitelisting: a.requiresWhitelisting ?? requiresWhitelisting,
+        egressIps,
+      }),
     })),
   }));
 }

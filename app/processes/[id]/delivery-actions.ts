@@ -23,9 +23,18 @@ async function callbackOf(member: Member, processId: string, callbackId: string)
   return { ...found, label: `Callback ${found.callback.position + 1} (${found.callback.url})` };
 }
 
-/** What a failure hint needs to know, read here so the browser never sees the server's settings. */
-function hintContext(callback: { requiresWhitelisting: boolean }): HintContext {
-  return { requiresWhitelisting: callback.requiresWhitelisting, egressIps: getEnv().CALLBACK_EGRESS_IPS };
+/**
+ * What a failure hint needs to know, read here so the browser never sees the server's settings. The
+ * whitelisting setting is the attempt's, when it was recorded, else the callback's now.
+ */
+function hintContext(
+  callback: { requiresWhitelisting: boolean },
+  attempt?: { requiresWhitelisting: boolean | null },
+): HintContext {
+  return {
+    requiresWhitelisting: attempt?.requiresWhitelisting ?? callback.requiresWhitelisting,
+    egressIps: getEnv().CALLBACK_EGRESS_IPS,
+  };
 }
 
 /** A failing delivery's last failure in words. A delivery keeps its last status and message, not the class. */
@@ -51,12 +60,11 @@ export async function loadDeliveriesAction(workspaceId: string, processId: strin
       listRecentDeliveries(callback.id),
       hourlySuccess(callback.id),
     ]);
-    const context = hintContext(callback);
     return {
       disabledReason: callback.disabledReason,
-      recent: recent.map((d) => ({
+      recent: recent.map(({ requiresWhitelisting, ...d }) => ({
         ...d,
-        hint: lastFailureHint(d, context),
+        hint: lastFailureHint(d, hintContext(callback, { requiresWhitelisting })),
         lastAttemptAt: d.lastAttemptAt?.toISOString() ?? null,
         createdAt: d.createdAt.toISOString(),
       })),
@@ -76,7 +84,6 @@ export async function loadDeliveryAction(
     const { callback } = await callbackOf(await requireMember(workspaceId, "read"), processId, callbackId);
     const detail = await getDeliveryDetail(callback.id, String(deliveryId));
     if (!detail) throw new AppError("not_found", "This delivery no longer exists.");
-    const context = hintContext(callback);
     return {
       payload: detail.delivery.payload,
       status: detail.delivery.status,
@@ -91,7 +98,7 @@ export async function loadDeliveryAction(
         responseExcerpt: a.responseExcerpt,
         requestHeaders: a.requestHeaders,
         startedAt: a.startedAt.toISOString(),
-        hint: failureHint(a, context),
+        hint: failureHint(a, hintContext(callback, a)),
       })),
     };
   });

@@ -44,7 +44,12 @@ export default async function ProcessEventsPage({ params, searchParams }: Props)
       <div>
         <h1 className="text-2xl font-semibold tracking-tight break-words">Events · {process.name}</h1>
         <p className="mt-1 max-w-2xl text-sm text-slate-600">
-          Every lead event received for this process, newest first, with its delivery to each callback.
+          Every lead event received for this process, newest first, with its delivery to each callback. To
+          send failed deliveries again, use{" "}
+          <Link href={`/processes/${process.id}/replays` as Route} className="text-brand-700 hover:underline">
+            Replays
+          </Link>
+          .
         </p>
       </div>
       <EventLogView path={path} search={search} page={page} showProcess={false} />

@@ -1,0 +1,1 @@
+ALTER TABLE "delivery_attempts" ADD COLUMN "requires_whitelisting" boolean;
