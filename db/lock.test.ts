@@ -49,5 +49,6 @@ describe("lockDataDir", () => {
     } finally {
       parent.kill();
     }
-  });
+    // Spawning and waiting for the zombie can take seconds on a loaded machine (the poll allows 10 s).
+  }, 20_000);
 });

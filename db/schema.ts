@@ -251,6 +251,8 @@ export const deliveries = pgTable(
   (t) => [
     uniqueIndex("deliveries_event_callback_idx").on(t.eventId, t.callbackId),
     index("deliveries_callback_idx").on(t.callbackId, t.createdAt),
+    // The rare unsettled ones (failing, pending): the Events page's state filters and replays start here.
+    index("deliveries_unsettled_idx").on(t.eventId).where(sql`${t.status} <> 'succeeded'`),
     index("deliveries_replay_idx").on(t.replayId, t.status).where(sql`${t.replayId} is not null`),
   ],
 );

@@ -7,6 +7,7 @@ import { getEnv } from "@/lib/env";
 import { getSecretsKey } from "@/lib/secrets-key";
 import { type CallbackAuth, deliverWebhook } from "@/lib/webhooks/deliver";
 import { isFinalAttempt, nextStep, type RetryPolicy } from "@/lib/webhooks/retry-policy";
+import { disableIfFailing } from "./auto-disable";
 
 export type AttemptSummary = {
   deliveryId: string;
@@ -97,6 +98,8 @@ export async function performDeliveryAttempt(
     },
   );
   const status = await recordAttempt(deliveryId, attemptNumber, result, final, callback.requiresWhitelisting);
+  // Not awaited: the check is throttled per callback, never rejects, and must not hold the delivery job.
+  if (status !== "succeeded" && !delivery.isTest) void disableIfFailing(callback.id);
   const { requestHeaders: _, startedAt: __, ...outcome } = result;
   return { deliveryId, status, ...outcome };
 }

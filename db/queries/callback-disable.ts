@@ -33,10 +33,17 @@ const disabledRecord = (cb: { id: string; position: number; url: string }, reaso
  * URL, gives it a whole period again). One transaction: the callbacks (one UPDATE for all), their
  * processes' versions (a form opened before must not silently re-enable them) and an audit entry each.
  * Running it again changes nothing; callbacks a save is changing right now wait for the next run.
+ * `callbackIds` narrows the check to those callbacks (one that just failed), under the same rule.
  */
-export async function disableFailingCallbacks(period: Duration, now = new Date()): Promise<AutoDisabled[]> {
+export async function disableFailingCallbacks(
+  period: Duration,
+  now = new Date(),
+  { callbackIds }: { callbackIds?: string[] } = {},
+): Promise<AutoDisabled[]> {
+  if (callbackIds?.length === 0) return [];
   const db = await getDb();
   const cutoff = new Date(now.getTime() - period.ms).toISOString();
+  const only = callbackIds ? sql`and c.id = any(${sql.param(callbackIds)}::uuid[])` : sql.empty();
   return db.transaction(async (tx) => {
     // Per enabled callback, three probes of delivery_attempts_callback_idx (callback, time): its latest
     // attempt (which must be a failure within the period: a healthy callback drops out here), its last
@@ -65,7 +72,7 @@ export async function disableFailingCallbacks(period: Duration, now = new Date()
           and a.started_at > greatest(c.updated_at, success.at)
         order by a.started_at limit 1
       ) run
-      where c.enabled and latest.outcome <> 'succeeded' and latest.started_at > ${cutoff}::timestamptz
+      where c.enabled ${only} and latest.outcome <> 'succeeded' and latest.started_at > ${cutoff}::timestamptz
         and success.at <= ${cutoff}::timestamptz and run.since <= ${cutoff}::timestamptz
       for update of p, c skip locked`);
     const due = (found as unknown as { rows: Due[] }).rows;

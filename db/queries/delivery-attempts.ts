@@ -25,6 +25,7 @@ function selectForAttempts(db: Database) {
         replayCancelled: sql<boolean>`coalesce(${replays.status} = 'cancelled', false)`,
       },
       callback: {
+        id: leadUpdateCallbacks.id,
         url: leadUpdateCallbacks.url,
         enabled: leadUpdateCallbacks.enabled,
         requiresWhitelisting: leadUpdateCallbacks.requiresWhitelisting,

@@ -1,0 +1,1 @@
+CREATE INDEX "deliveries_unsettled_idx" ON "deliveries" USING btree ("event_id") WHERE "deliveries"."status" <> 'succeeded';
