@@ -77,6 +77,11 @@ async function scenarios() {
       receivers: { redeliver: await startReceiver() },
       callbacks: (r: Record<string, Receiver>) => [one(r.redeliver as Receiver)],
     },
+    replay: {
+      // Down (500) until the test fixes it.
+      receivers: { replay: await startReceiver({ respond: () => ({ status: 500 }) }) },
+      callbacks: (r: Record<string, Receiver>) => [one(r.replay as Receiver)],
+    },
   };
 }
 
@@ -249,6 +254,39 @@ for (const [index, config] of engineConfigs().entries()) {
       await expect.poll(() => redeliver.received.length, { timeout: 30_000 }).toBe(2);
       expect(redeliver.received[1]?.headers["webhook-id"]).toBe(first.headers["webhook-id"]);
       expect(redeliver.received[1]?.rawBody).toBe(first.rawBody);
+    });
+
+    test("Replay: failed deliveries go again, queued by the engine, with their webhook-ids", async ({
+      page,
+    }) => {
+      await page.context().addCookies((await signInState(world.app.url, CONTRACT_ADMIN)).cookies);
+      const replay = receiver("replay");
+      const callbackId = world.setup.processes.replay?.callbacks[0]?.id;
+      expect((await world.post({ events: [world.event("replay"), world.event("replay")] })).status).toBe(202);
+      // Each fails all its attempts (1 + DELIVERY_MAX_RETRIES).
+      const attempts = 2 * (1 + Number(CONTRACT_SETTINGS.DELIVERY_MAX_RETRIES));
+      await expect.poll(() => replay.received.length, { timeout: 30_000 }).toBe(attempts);
+      await expect
+        .poll(async () =>
+          (await world.inspect()).deliveries.filter((d) => d.callbackId === callbackId).map((d) => d.status),
+        )
+        .toEqual(["failed", "failed"]);
+      const failedIds = new Set(idsOf(replay));
+      expect(failedIds.size).toBe(2);
+      replay.clear();
+      replay.respondWith(() => ({ status: 200 }));
+
+      await page.goto(`${world.app.url}/processes/${world.setup.processes.replay?.id}/replays`);
+      const form = page.getByRole("region", { name: "Replay deliveries" });
+      await form.getByRole("button", { name: "Start replay" }).click();
+      await expect(form.getByRole("status")).toHaveText("Replay started: 2 deliveries to send.");
+      const started = page.getByRole("listitem").filter({ hasText: "Started" }).first();
+      await expect(started.getByText("Finished")).toBeVisible({ timeout: 60_000 });
+      await expect(started.getByTestId("replay-progress")).toContainText(
+        "Queued 2 of 2 · 2 succeeded · 0 failed",
+      );
+      expect(new Set(idsOf(replay))).toEqual(failedIds);
+      expect(replay.received).toHaveLength(2);
     });
 
     test("the delivery log records every attempt as it happened", async () => {
