@@ -38,7 +38,7 @@ export default defineConfig({
           include: dbTests,
           // In-memory PGlite shares the CPU with the other files running in parallel: allow slow machines.
           testTimeout: 20_000,
-          setupFiles: ["./testing/vitest-setup.ts", "./db/test-setup.ts"],
+          setupFiles: ["./testing/vitest-setup.ts", "./testing/db-setup.ts"],
           env: { ...shared, DATABASE_URL: "", PGLITE_DATA_DIR: "memory://" },
         },
       },
@@ -50,7 +50,7 @@ export default defineConfig({
               test: {
                 name: "postgres",
                 include: dbTests,
-                setupFiles: ["./testing/vitest-setup.ts", "./db/test-setup.ts"],
+                setupFiles: ["./testing/vitest-setup.ts", "./testing/db-setup.ts"],
                 env: shared,
                 testTimeout: 20_000,
               },

@@ -9,9 +9,9 @@ import { createApiKey } from "@/db/queries/api-keys";
 import { createTestDelivery } from "@/db/queries/deliveries";
 import { createInvitation } from "@/db/queries/invitations";
 import { insertWorkspace } from "@/db/queries/members";
-import { processWithCallbacks } from "@/db/queries/test-fixtures";
 import { replays } from "@/db/schema";
 import type { Permission } from "@/lib/roles";
+import { processWithCallbacks } from "@/testing/fixtures";
 import { actAs, addMember, makeUser, otherWorkspace } from "@/testing/members";
 import { resetRequest, setRequestCookies } from "@/testing/request-scope";
 

@@ -5,7 +5,7 @@ import { cache } from "react";
 import { type AuditContext, actorLabel } from "@/db/queries/audit-log";
 import { listWorkspacesOf, type WorkspaceOfUser } from "@/db/queries/members";
 import { hasAnyUser } from "@/db/queries/users";
-import { AppError } from "@/lib/errors";
+import { AppError, messages } from "@/lib/errors";
 import { can, type Permission, type Role } from "@/lib/roles";
 import { type RequestInfo, requestOrigin } from "./request-info";
 import { getAuth } from "./server";
@@ -66,7 +66,7 @@ async function memberIn(
  */
 export async function requireMember(workspaceId: string, permission: Permission): Promise<Member> {
   const user = await getSignedInUser();
-  if (!user) throw new AppError("unauthorized", "Your session has ended. Sign in again to continue.");
+  if (!user) throw new AppError("unauthorized", messages.sessionEnded);
   const workspaces = await listWorkspacesOf(user.id);
   const current = workspaces.find((w) => w.id === String(workspaceId));
   if (!current) {

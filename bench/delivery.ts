@@ -42,7 +42,7 @@ async function drive(seconds: number, op: (i: number) => Promise<void>) {
  * against a raw undici.request POST loop, same receiver, 50 in flight, alternating.
  */
 export async function benchDelivery(bench: Bench, seconds: number, rounds: number): Promise<Row> {
-  const { processWithCallbacks } = await import("@/db/queries/test-fixtures");
+  const { processWithCallbacks } = await import("@/testing/fixtures");
   const { getDb } = await import("@/db/index");
   const { deliveries } = await import("@/db/schema");
   const { sql } = await import("drizzle-orm");

@@ -16,7 +16,7 @@ const { sql } = await import("drizzle-orm");
 if (mode === "setup") {
   const { migrate } = await import("@/db/migrate");
   const { createApiKey } = await import("@/db/queries/api-keys");
-  const { processWithCallbacks } = await import("@/db/queries/test-fixtures");
+  const { processWithCallbacks } = await import("@/testing/fixtures");
   await migrate(await getDb());
   const { workspaceId, process, callbackIds } = await processWithCallbacks(
     "Bench end to end",

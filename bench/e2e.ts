@@ -6,8 +6,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { Pool } from "undici";
-import { createPostgresServer } from "@/db/postgres-server";
 import { inngestBinary } from "@/testing/inngest-server";
+import { createPostgresServer } from "@/testing/postgres-server";
 import { type Arrivals, clock, type E2eReceiver, startE2eReceiver } from "./e2e-receiver";
 import { fmt, sampleMemory, startServer } from "./harness";
 

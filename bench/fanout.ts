@@ -4,7 +4,7 @@ import type { Bench } from "./setup";
 
 /** One event to a process with 100 enabled callbacks, through the fan-out function: time to 100 emitted. */
 export async function benchFanOut(bench: Bench, runs = 10): Promise<Row> {
-  const { processWithCallbacks, sampleEvent } = await import("@/db/queries/test-fixtures");
+  const { processWithCallbacks, sampleEvent } = await import("@/testing/fixtures");
   const { storeEvents } = await import("@/db/queries/events");
   const { fanOut } = await import("@/inngest/functions/fan-out");
   const { workspaceId, process } = await processWithCallbacks(

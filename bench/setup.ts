@@ -3,8 +3,8 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { createPostgresServer } from "@/db/postgres-server";
 import { type Receiver, startReceiver } from "@/e2e/receiver";
+import { createPostgresServer } from "@/testing/postgres-server";
 import { type Row, startInngestSink, startServer } from "./harness";
 
 export const NEXT_PORT = 3400;

@@ -29,7 +29,7 @@ export async function runSoak(options: { seconds: number; rate: number; build: b
       }
     },
   });
-  const { processWithCallbacks } = await import("@/db/queries/test-fixtures");
+  const { processWithCallbacks } = await import("@/testing/fixtures");
   const { deliveryEventsFor } = await import("@/inngest/functions/fan-out");
   const { createDeliveriesForEvent } = await import("@/db/queries/deliveries");
   const { inngest } = await import("@/inngest/client");

@@ -13,18 +13,14 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { roles } from "../lib/roles";
-import { workspaces } from "./schema";
+import { timestamps } from "./columns";
+import { workspaces } from "./process-schema";
 
 /*
  * Who may use the admin side. users, sessions, accounts, verifications and rate_limits are Better Auth's
  * tables (its field names as the TypeScript keys, so its drizzle adapter finds them); memberships,
  * invitations and the audit log are leadhook's.
  */
-
-const timestamps = {
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-};
 
 export const users = pgTable("users", {
   id: uuid("id").primaryKey().defaultRandom(),

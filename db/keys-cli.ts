@@ -1,7 +1,7 @@
 import "server-only";
 import { parseArgs } from "node:util";
-import { closeDb, getDb } from "./index";
-import { migrate } from "./migrate";
+import { apiKeyNameSchema } from "../lib/validations/api-key";
+import { type Command, runCli } from "./cli";
 import { createApiKey, listApiKeys, revokeApiKey } from "./queries/api-keys";
 import { operatorContext } from "./queries/audit-log";
 import { getDefaultWorkspace } from "./queries/workspaces";
@@ -11,52 +11,50 @@ const usage = `Usage:
   npm run keys:list                      list keys (never the keys themselves)
   npm run keys:revoke -- --id <id>       revoke a key`;
 
-async function main(): Promise<number> {
-  const [command, ...rest] = process.argv.slice(2);
-  const { values } = parseArgs({ args: rest, options: { name: { type: "string" }, id: { type: "string" } } });
-  if (!command || !["create", "list", "revoke"].includes(command)) {
+type Flags = { name?: string; id?: string };
+
+/** A command reading the script's flags (an unknown flag is refused). */
+function withFlags(run: (flags: Flags) => Promise<number>): Command {
+  return (args) =>
+    run(parseArgs({ args, options: { name: { type: "string" }, id: { type: "string" } } }).values);
+}
+
+async function create(flags: Flags): Promise<number> {
+  const parsed = apiKeyNameSchema.safeParse({ name: flags.name ?? "" });
+  if (!parsed.success) {
+    console.error(`--name is required (at most ${apiKeyNameSchema.shape.name.maxLength} characters)\n`);
     console.error(usage);
     return 2;
   }
-  await migrate(await getDb());
   const workspace = await getDefaultWorkspace();
-  if (command === "create") {
-    const name = values.name?.trim();
-    if (!name || name.length > 60) {
-      console.error("--name is required (at most 60 characters)\n");
-      console.error(usage);
-      return 2;
-    }
-    const { key, record } = await createApiKey(workspace.id, name, operatorContext(workspace.id));
-    console.log(
-      `Created ingest key "${record.name}" (${record.id}). It will not be shown again:\n\n  ${key}\n`,
-    );
-    console.log(`Send it as: Authorization: Bearer ${key}`);
-  } else if (command === "list") {
-    for (const k of await listApiKeys(workspace.id)) {
-      console.log(`${k.id}  ${k.prefix}…  ${k.revokedAt ? "revoked" : "active "}  ${k.name}`);
-    }
-  } else {
-    if (!values.id) {
-      console.error(usage);
-      return 2;
-    }
-    if (!(await revokeApiKey(operatorContext(workspace.id), values.id))) {
-      console.error(`No active key with id ${values.id}`);
-      return 1;
-    }
-    console.log(`Revoked ${values.id}`);
+  const { key, record } = await createApiKey(workspace.id, parsed.data.name, operatorContext(workspace.id));
+  console.log(
+    `Created ingest key "${record.name}" (${record.id}). It will not be shown again:\n\n  ${key}\n`,
+  );
+  console.log(`Send it as: Authorization: Bearer ${key}`);
+  return 0;
+}
+
+async function list(): Promise<number> {
+  const workspace = await getDefaultWorkspace();
+  for (const k of await listApiKeys(workspace.id)) {
+    console.log(`${k.id}  ${k.prefix}…  ${k.revokedAt ? "revoked" : "active "}  ${k.name}`);
   }
   return 0;
 }
 
-main()
-  .then(async (code) => {
-    await closeDb();
-    process.exitCode = code;
-  })
-  .catch(async (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    await closeDb().catch(() => {});
-    process.exitCode = 1;
-  });
+async function revoke(flags: Flags): Promise<number> {
+  if (!flags.id) {
+    console.error(usage);
+    return 2;
+  }
+  const workspace = await getDefaultWorkspace();
+  if (!(await revokeApiKey(operatorContext(workspace.id), flags.id))) {
+    console.error(`No active key with id ${flags.id}`);
+    return 1;
+  }
+  console.log(`Revoked ${flags.id}`);
+  return 0;
+}
+
+runCli(usage, { create: withFlags(create), list: withFlags(list), revoke: withFlags(revoke) });

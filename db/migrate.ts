@@ -16,14 +16,22 @@ export async function migrate(db: Database): Promise<void> {
   }
 }
 
+/**
+ * The one database script: `npm run db:migrate` migrates; `db:prepare` (--seed-if-empty) also seeds a
+ * database without processes; `db:seed` (--seed) replaces the sample processes. The seed is imported only
+ * here, so the arrow runs one way: this script uses seed.ts, seed.ts never imports it.
+ */
 async function main() {
+  const reseed = process.argv.includes("--seed");
   const seedIfEmpty = process.argv.includes("--seed-if-empty");
   const db = await getDb();
   await migrate(db);
   console.log(`leadhook: database migrated (${await getDriver()})`);
-  if (seedIfEmpty) {
+  if (reseed || seedIfEmpty) {
     const { seed, isEmpty } = await import("./seed");
-    if (await isEmpty(db)) {
+    if (reseed) {
+      console.log(`leadhook: seeded ${await seed(db)} sample processes`);
+    } else if (await isEmpty(db)) {
       await seed(db);
       console.log("leadhook: fresh database seeded with sample processes");
     }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { LAST_USED_RESOLUTION_MS } from "@/lib/api-keys";
 
 // A committed migration never changes: a database that applied it keeps what it ran, so an edit
 // silently splits databases in two. Every migration's SHA-256 is recorded in checksums.sha256
@@ -37,5 +38,12 @@ describe("committed migrations", () => {
       `record each new migration: (cd db/migrations && sha256sum ${missing.join(" ")} >> checksums.sha256)`,
     ).toEqual([]);
     expect(recorded.map((r) => r.file)).toEqual(files);
+  });
+});
+
+describe("rules kept in a committed migration's SQL", () => {
+  it("the ingest function writes a key's last use as seldom as LAST_USED_RESOLUTION_MS says", () => {
+    const sql = readFileSync(path.join(folder, "0002_ingest_function.sql"), "utf8");
+    expect(sql).toContain(`last_used_at < now() - interval '${LAST_USED_RESOLUTION_MS / 1000} seconds'`);
   });
 });

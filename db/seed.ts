@@ -1,13 +1,14 @@
 import "server-only";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { count, eq } from "drizzle-orm";
-import { encrypt, generateSigningSecret } from "@/lib/crypto";
-import { getSecretsKey } from "@/lib/secrets-key";
-import { closeDb, type Database, getDb } from "./index";
+import { emptyCallback } from "@/lib/validations/callback";
+import { createProcessSettingsSchema } from "@/lib/validations/process";
+import type { Database } from "./index";
+import { saveProcessSettings } from "./queries/callbacks";
 import { createProcess } from "./queries/processes";
 import { getDefaultWorkspace } from "./queries/workspaces";
-import { leadUpdateCallbacks, processes } from "./schema";
+import { processes } from "./schema";
+
+// The sample data of a fresh database; `npm run db:seed` and `db:prepare` run it through db/migrate.ts.
 
 const samples = [
   {
@@ -41,41 +42,40 @@ export async function isEmpty(db: Database): Promise<boolean> {
   return (row?.n ?? 0) === 0;
 }
 
-/** Replaces the default workspace's processes with the samples; one of them has a callback configured. */
-export async function seed(db: Database): Promise<void> {
-  const key = getSecretsKey();
+/** The callback configured on "Loan Renewal Reminders", as the process page's form fills it in. */
+const sampleCallback = {
+  ...emptyCallback(),
+  url: "https://crm.example.com/api/lead-callback",
+  authType: "custom_header" as const,
+  authHeaderKey: "X-API-Key",
+  authHeaderValue: "sample-crm-api-key-1234",
+};
+
+/**
+ * Replaces the default workspace's processes with the samples, in one transaction; the sample callback is
+ * checked by the shared schema and saved the way the process page saves it (its secrets encrypted there).
+ * Returns how many processes were created.
+ */
+export async function seed(db: Database): Promise<number> {
+  const schema = createProcessSettingsSchema({ allowPrivateUrls: false });
   await db.transaction(async (tx) => {
     const workspace = await getDefaultWorkspace(tx);
     await tx.delete(processes).where(eq(processes.workspaceId, workspace.id));
     for (const sample of samples) {
       const process = await createProcess({ workspaceId: workspace.id, ...sample }, tx);
       if (sample.name === "Loan Renewal Reminders") {
-        await tx.insert(leadUpdateCallbacks).values({
-          processId: process.id,
-          position: 0,
-          url: "https://crm.example.com/api/lead-callback",
-          authType: "custom_header",
-          authHeaderKey: "X-API-Key",
-          authHeaderValueEncrypted: encrypt("sample-crm-api-key-1234", key),
-          signingSecretEncrypted: encrypt(generateSigningSecret(), key),
+        const { workspaceId, id, version, name, description, language, status } = process;
+        const values = schema.parse({
+          version,
+          name,
+          description,
+          language,
+          status,
+          callbacks: [sampleCallback],
         });
+        await saveProcessSettings(workspaceId, id, values, undefined, tx);
       }
     }
   });
-}
-
-async function main() {
-  const { migrate } = await import("./migrate");
-  const db = await getDb();
-  await migrate(db);
-  await seed(db);
-  console.log(`leadhook: seeded ${samples.length} sample processes`);
-  await closeDb();
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
+  return samples.length;
 }

@@ -2,10 +2,8 @@ import "server-only";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { hashPassword } from "better-auth/crypto";
-import { AppError } from "@/lib/errors";
 import { emailSchema, newPassword, operatorUserSchema } from "@/lib/validations/account";
-import { closeDb, getDb } from "./index";
-import { migrate } from "./migrate";
+import { type Command, runCli } from "./cli";
 import { addMemberAsOperator, findWorkspaceBySlug, resetPasswordAsOperator } from "./queries/operators";
 import { findUserByEmail } from "./queries/users";
 import { getDefaultWorkspace } from "./queries/workspaces";
@@ -144,32 +142,14 @@ async function resetPassword(args: string[]): Promise<string> {
   return `Password reset for ${reset.email}; ${sessionsText} ended, so they sign in again with the new password.`;
 }
 
-async function main(): Promise<number> {
-  const [command, ...rest] = process.argv.slice(2);
-  const run = command === "create" ? create : command === "reset-password" ? resetPassword : undefined;
-  if (!run) {
-    console.error(usage);
-    return 2;
-  }
-  await migrate(await getDb());
-  try {
-    console.log(await run(rest));
+/** A command that says what it did in one message. */
+function printing(run: (args: string[]) => Promise<string>): Command {
+  return async (args) => {
+    console.log(await run(args));
     return 0;
-  } catch (error) {
-    // AppError from the query functions is the operator's mistake too (already a member, removed meanwhile).
-    if (!(error instanceof UsageError || error instanceof AppError)) throw error;
-    console.error(error.message);
-    return 1;
-  }
+  };
 }
 
-main()
-  .then(async (code) => {
-    await closeDb();
-    process.exitCode = code;
-  })
-  .catch(async (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    await closeDb().catch(() => {});
-    process.exitCode = 1;
-  });
+// An AppError from the query functions is the operator's mistake too (already a member, removed meanwhile):
+// like a UsageError, runCli prints its message with exit code 1.
+runCli(usage, { create: printing(create), "reset-password": printing(resetPassword) });

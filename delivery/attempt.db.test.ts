@@ -3,9 +3,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { getDb } from "@/db/index";
 import { createTestDelivery } from "@/db/queries/deliveries";
 import { getSigningSecret } from "@/db/queries/signing-secrets";
-import { processWithCallbacks } from "@/db/queries/test-fixtures";
 import { deliveries, deliveryAttempts } from "@/db/schema";
 import { type ReceivedWebhook, type Receiver, startReceiver } from "@/e2e/receiver";
+import { processWithCallbacks } from "@/testing/fixtures";
 import { performDeliveryAttempt, webhookIdFor } from "./attempt";
 
 let receiver: Receiver;

@@ -2,10 +2,10 @@ import "server-only";
 import { markDeliveryNotSent } from "@/db/queries/deliveries";
 import { getDeliveryForAttempt, recordAttempt } from "@/db/queries/delivery-attempts";
 import { replayCancelledReason } from "@/db/queries/replays";
-import { decryptRemembered } from "@/lib/crypto";
+import { deliveryCredentials } from "@/lib/callback-secrets";
 import { getEnv } from "@/lib/env";
 import { getSecretsKey } from "@/lib/secrets-key";
-import { type CallbackAuth, deliverWebhook } from "@/lib/webhooks/deliver";
+import { deliverWebhook } from "@/lib/webhooks/deliver";
 import { isFinalAttempt, nextStep, type RetryPolicy } from "@/lib/webhooks/retry-policy";
 import { disableIfFailing } from "./auto-disable";
 
@@ -63,32 +63,12 @@ export async function performDeliveryAttempt(
   }
 
   const env = getEnv();
-  const key = getSecretsKey(env);
-  const auth: CallbackAuth =
-    callback.authType === "bearer" && callback.bearerTokenEncrypted
-      ? { type: "bearer", token: decryptRemembered(callback.bearerTokenEncrypted, key) }
-      : callback.authType === "custom_header" && callback.authHeaderKey && callback.authHeaderValueEncrypted
-        ? {
-            type: "custom_header",
-            key: callback.authHeaderKey,
-            value: decryptRemembered(callback.authHeaderValueEncrypted, key),
-          }
-        : { type: "none" };
-  // The previous secret signs too until its overlap ends; an expired one is never decrypted.
-  const previous =
-    callback.previousSigningSecretEncrypted &&
-    callback.previousSigningSecretExpiresAt &&
-    callback.previousSigningSecretExpiresAt.getTime() > Date.now()
-      ? decryptRemembered(callback.previousSigningSecretEncrypted, key)
-      : undefined;
   const result = await deliverWebhook(
     {
       url: callback.url,
       webhookId: webhookIdFor(delivery.id),
       body: delivery.body,
-      signingSecret: decryptRemembered(callback.signingSecretEncrypted, key),
-      previousSigningSecret: previous,
-      auth,
+      ...deliveryCredentials(callback, getSecretsKey(env)),
       requiresWhitelisting: callback.requiresWhitelisting,
     },
     {

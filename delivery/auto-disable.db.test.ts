@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog } from "@/db/access-schema";
 import { getDb } from "@/db/index";
@@ -7,10 +7,10 @@ import { listAutoDisabledCallbacks } from "@/db/queries/callback-health";
 import { getProcessSettings, saveProcessSettings } from "@/db/queries/callbacks";
 import { createTestDelivery } from "@/db/queries/deliveries";
 import { recordAttempt } from "@/db/queries/delivery-attempts";
-import { processWithCallbacks } from "@/db/queries/test-fixtures";
 import { leadUpdateCallbacks, processes } from "@/db/schema";
 import { formatDateTime } from "@/lib/format-date";
-import { hoursAgo, recordHistory } from "@/testing/attempt-history";
+import { hoursAgo, markSavedLongAgo, recordHistory } from "@/testing/attempt-history";
+import { processWithCallbacks } from "@/testing/fixtures";
 import { disableFailingCallbacksNow } from "./auto-disable";
 
 const DAY_HOURS = 24;
@@ -22,11 +22,7 @@ async function savedLongAgo(name: string, count: number) {
     name,
     Array.from({ length: count }, (_, i) => ({ url: `https://hooks.example.com/${i}` })),
   );
-  const db = await getDb();
-  await db
-    .update(leadUpdateCallbacks)
-    .set({ updatedAt: sql`now() - interval '30 days'` })
-    .where(inArray(leadUpdateCallbacks.id, setup.callbackIds));
+  await markSavedLongAgo(setup.callbackIds);
   return setup;
 }
 

@@ -80,7 +80,8 @@ export function startClaimLoop<T extends object>(
     else running.set(group, (running.get(group) ?? 1) - 1);
   }
 
-  function settle(job: Claimed<T>) {
+  /** Runs a claimed job in the background (its heartbeat, its group's turn), then completes or fails it. */
+  function runClaimed(job: Claimed<T>) {
     const attempt = { id: job.id, retryCount: job.retryCount };
     const group = job.groupId ?? "";
     held.set(group, (held.get(group) ?? 0) + 1);
@@ -133,7 +134,7 @@ export function startClaimLoop<T extends object>(
           batchSize: Math.min(room, 50),
           ignoreGroups: full.length ? full : null,
         });
-        for (const job of jobs) settle(job);
+        for (const job of jobs) runClaimed(job);
         if (jobs.length === 0) await nap(options.idlePollMs);
       } catch (error) {
         if (stopped) break;

@@ -1,17 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { auditLog } from "@/db/access-schema";
 import { getDb } from "@/db/index";
 import { disableFailingCallbacks } from "@/db/queries/callback-disable";
 import { createDeliveriesForEvent, createTestDelivery } from "@/db/queries/deliveries";
 import { storeEvents } from "@/db/queries/events";
-import { processWithCallbacks, sampleEvent } from "@/db/queries/test-fixtures";
 import { leadUpdateCallbacks } from "@/db/schema";
 import { type Receiver, startReceiver } from "@/e2e/receiver";
 import { formatDateTime } from "@/lib/format-date";
 import { logger } from "@/lib/logger";
-import { hoursAgo, recordHistory } from "@/testing/attempt-history";
+import { hoursAgo, markSavedLongAgo, recordHistory } from "@/testing/attempt-history";
+import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { performDeliveryAttempt } from "./attempt";
 import { checkIntervalMs, disableIfFailing } from "./auto-disable";
 
@@ -50,11 +50,7 @@ async function savedLongAgo(name: string, paths: string[]) {
     name,
     paths.map((path) => ({ url: `${receiver.url}${path}` })),
   );
-  const db = await getDb();
-  await db
-    .update(leadUpdateCallbacks)
-    .set({ updatedAt: sql`now() - interval '30 days'` })
-    .where(inArray(leadUpdateCallbacks.id, setup.callbackIds));
+  await markSavedLongAgo(setup.callbackIds);
   return setup;
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { ConstructorOptions, JobInsert, JobResult, PgBoss, WorkOptions } from "pg-boss";
+import type { ConstructorOptions, JobInsert, PgBoss } from "pg-boss";
 import type { Transaction } from "@/db/index";
 import { getHandle } from "@/db/index";
 import { createDeliveriesForEvents, markDeliveryAbandoned } from "@/db/queries/deliveries";
@@ -13,6 +13,7 @@ import { attemptUnderPolicy } from "./attempt";
 import { AUTO_DISABLE_CRON, disableFailingCallbacksNow } from "./auto-disable";
 import { type ClaimLoop, startClaimLoop } from "./claim-loop";
 import type { DeliveryEngine, DeliveryRef } from "./engine";
+import { workers } from "./job-workers";
 import { resendPendingHandoffs } from "./outbox";
 
 export const QUEUES = {
@@ -213,47 +214,4 @@ export function createEmbeddedEngine(): DeliveryEngine {
       await started().insert(QUEUES.replay, [job], await inTx(tx));
     },
   };
-}
-
-/**
- * `count` workers on a queue, each settling every job of its batch on its own. A worker that found jobs
- * fetches again at once instead of sleeping out its poll: more may be waiting than one batch holds.
- */
-async function workers<T extends object>(
-  boss: PgBoss,
-  queue: string,
-  count: number,
-  options: WorkOptions,
-  work: (data: T) => Promise<void>,
-): Promise<string[]> {
-  const ids: string[] = [];
-  for (let n = 0; n < count; n++) {
-    let id = "";
-    id = await boss.work<T>(queue, { ...options, perJobResults: true }, async (jobs) => {
-      const results = await settleEach(jobs, (job) => work(job.data));
-      if (jobs.length) boss.notifyWorker(id);
-      return results;
-    });
-    ids.push(id);
-  }
-  return ids;
-}
-
-/** Settles each job of a batch on its own: one failing job is retried without the others. */
-async function settleEach<T>(
-  jobs: { id: string; data: T }[],
-  work: (job: { id: string; data: T }) => Promise<void>,
-): Promise<JobResult[]> {
-  return Promise.all(
-    jobs.map(async (job): Promise<JobResult> => {
-      try {
-        await work(job);
-        return { id: job.id, status: "completed" };
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        logger.warn({ job: job.id, err: message }, "delivery job failed; pg-boss retries it");
-        return { id: job.id, status: "failed", output: { message } };
-      }
-    }),
-  );
 }

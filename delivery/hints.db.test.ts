@@ -8,9 +8,9 @@ import {
   sendTestAction,
 } from "@/app/processes/[id]/delivery-actions";
 import { getDb } from "@/db/index";
-import { processWithCallbacks } from "@/db/queries/test-fixtures";
 import { leadUpdateCallbacks } from "@/db/schema";
 import type { CallbackInput } from "@/lib/validations/callback";
+import { processWithCallbacks } from "@/testing/fixtures";
 import { signInAs } from "@/testing/members";
 
 // Real attempts (Send test runs performDeliveryAttempt) against receivers on 127.0.0.1 that misbehave,

@@ -13,10 +13,10 @@ import {
   replayCancelledReason,
   startReplay,
 } from "@/db/queries/replays";
-import { processWithCallbacks, sampleEvent } from "@/db/queries/test-fixtures";
 import { deliveries, deliveryAttempts, events, leadUpdateCallbacks, replays } from "@/db/schema";
 import { type Receiver, startReceiver } from "@/e2e/receiver";
 import type { LeadEvent } from "@/lib/validations/event";
+import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { performDeliveryAttempt, webhookIdFor } from "./attempt";
 import { type DeliveryEngine, getEngine, stopEngine } from "./engine";
 import { handOff } from "./outbox";

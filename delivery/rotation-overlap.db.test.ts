@@ -10,11 +10,11 @@ import {
   rotateSigningSecret,
   SIGNING_SECRET_OVERLAP_HOURS,
 } from "@/db/queries/signing-secrets";
-import { processWithCallbacks } from "@/db/queries/test-fixtures";
 import { leadUpdateCallbacks } from "@/db/schema";
 import { type Receiver, startReceiver } from "@/e2e/receiver";
 import { generateSigningSecret } from "@/lib/crypto";
 import { signatureHeader } from "@/lib/webhooks/deliver";
+import { processWithCallbacks } from "@/testing/fixtures";
 import { performDeliveryAttempt } from "./attempt";
 
 let receiver: Receiver;

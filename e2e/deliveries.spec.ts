@@ -1,5 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { expect, test } from "./fixtures";
+import { createIngestKey } from "./pages/api-keys";
 import { ProcessPage } from "./pages/process-page";
 
 test.use({ role: "admin" });
@@ -79,10 +80,7 @@ test("the main job: a callback configured in the UI receives a POSTed event, and
   request,
   receiver,
 }) => {
-  await page.goto("/settings/api-keys");
-  await page.getByLabel("Key name").fill(`dialer ${Date.now()}`);
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.getByTestId("new-api-key").textContent()) ?? "";
+  const key = await createIngestKey(page, "dialer");
 
   const process = await ProcessPage.createNew(page, "Main Job Check");
   const processId = page.url().split("/").pop() ?? "";

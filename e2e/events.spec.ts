@@ -1,4 +1,5 @@
 import { expect, type ReceivedWebhook, test } from "./fixtures";
+import { createIngestKey } from "./pages/api-keys";
 import { ProcessPage } from "./pages/process-page";
 
 test.use({ role: "admin" });
@@ -12,10 +13,7 @@ test("the Events pages list received events with their deliveries, filter them, 
   request,
   receiver,
 }) => {
-  await page.goto("/settings/api-keys");
-  await page.getByLabel("Key name").fill(`events ${Date.now()}`);
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.getByTestId("new-api-key").textContent()) ?? "";
+  const key = await createIngestKey(page, "events");
 
   const process = await ProcessPage.createNew(page, "Events Log Check");
   const processId = page.url().split("/").pop() ?? "";

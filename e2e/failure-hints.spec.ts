@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { expect, type ReceivedWebhook, test } from "./fixtures";
+import { createIngestKey } from "./pages/api-keys";
 import { type CallbackBlock, ProcessPage } from "./pages/process-page";
 import { type Receiver, startReceiver } from "./receiver";
 
@@ -278,10 +279,7 @@ test("an ingested event's background delivery shows the hint in the log and on t
   page,
   request,
 }) => {
-  await page.goto("/settings/api-keys");
-  await page.getByLabel("Key name").fill(`hints ${Date.now()}`);
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = (await page.getByTestId("new-api-key").textContent()) ?? "";
+  const key = await createIngestKey(page, "hints");
 
   const url = `${rejectingReceiver.url}/hook`;
   const cb = await callbackTo(page, "Hint background 403", url, async (cb) => {

@@ -1,18 +1,12 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { expect, type ReceivedWebhook, test } from "./fixtures";
+import { createIngestKey } from "./pages/api-keys";
 import { ProcessPage } from "./pages/process-page";
 
 test.use({ role: "admin" });
 
 function leadIdOf(webhook: ReceivedWebhook): unknown {
   return (webhook.json as { data?: { lead?: { id?: unknown } } } | null)?.data?.lead?.id;
-}
-
-async function apiKey(page: Page): Promise<string> {
-  await page.goto("/settings/api-keys");
-  await page.getByLabel("Key name").fill(`replays ${Date.now()}`);
-  await page.getByRole("button", { name: "Create key" }).click();
-  return (await page.getByTestId("new-api-key").textContent()) ?? "";
 }
 
 /** A process with one callback at `url`, saved; its id. */
@@ -49,7 +43,7 @@ test("switching a turned-off callback back on offers a replay of what it failed 
   request,
   receiver,
 }) => {
-  const key = await apiKey(page);
+  const key = await createIngestKey(page, "replays");
   // The endpoint is gone at first: the first event's delivery fails, and leadhook turns the callback off.
   let gone = true;
   receiver.respondWith(() => ({ status: gone ? 410 : 200 }));
@@ -121,7 +115,7 @@ test("a process-wide replay sends only the events its filters match, again, with
   request,
   receiver,
 }) => {
-  const key = await apiKey(page);
+  const key = await createIngestKey(page, "replays");
   const run = Date.now();
   const { processId } = await processWithCallback(page, "Replay Filter Check", `${receiver.url}/all`);
   const leads = [
@@ -171,7 +165,7 @@ test("a process-wide replay sends only the events its filters match, again, with
 });
 
 test("cancelling a replay stops what it has not sent yet", async ({ page, request, receiver }) => {
-  const key = await apiKey(page);
+  const key = await createIngestKey(page, "replays");
   const run = Date.now();
   const { processId } = await processWithCallback(page, "Replay Cancel Check", `${receiver.url}/slow`);
   const count = 15;

@@ -1,6 +1,14 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { AppError } from "./errors";
 
+/**
+ * A key's last use is advisory: it is written at most once in this long, so busy producers do not write
+ * the key's row on every request. The ingest function in SQL (leadhook_ingest, migration 0002) keeps the
+ * same rule as `interval '60 seconds'`; committed migrations never change, so changing this value takes a
+ * new migration replacing that function (db/migrations.test.ts checks the two agree).
+ */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
 const PREFIX = "lh_";
 const BODY_LENGTH = 32;
 const CHECKSUM_LENGTH = 6;

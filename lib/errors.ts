@@ -11,6 +11,19 @@ export const errorStatus = {
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
+
+/** What leadhook says in more than one place, written once. */
+export const messages = {
+  fixErrors: "Fix the errors below.",
+  fixErrorsBeforeSaving: "Fix the errors below before saving.",
+  sessionEnded: "Your session has ended. Sign in again to continue.",
+  processGone: "This process no longer exists.",
+  callbackGone: "This callback no longer exists. Reload the page.",
+  notAMember: "This person is not a member of this workspace.",
+  invitationSpent: "This invitation was already used or withdrawn.",
+  invitationLinkInvalid: "This invitation link is not valid.",
+  ownerExists: "The owner account already exists. Sign in instead.",
+} as const;
 export type FieldErrors = Record<string, string>;
 
 /** The one error type of leadhook: a code mapped to an HTTP status, a message a person can act on. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import pkg from "../package.json";
+import { type ErrorCode, errorStatus } from "./errors";
 import { eventBatchSchema, leadEventSchema, MAX_BATCH } from "./validations/event";
 
 const schema = (s: z.ZodType) => {
@@ -10,6 +11,12 @@ const schema = (s: z.ZodType) => {
   return rest;
 };
 
+/** Codes only the admin side answers with (roles, optimistic saves); the ingest API answers with the rest. */
+const adminOnlyCodes: ReadonlySet<ErrorCode> = new Set(["forbidden", "conflict"]);
+const ingestErrorCodes = (Object.keys(errorStatus) as ErrorCode[]).filter(
+  (code) => !adminOnlyCodes.has(code),
+);
+
 const errorBody = {
   type: "object",
   required: ["error"],
@@ -18,18 +25,7 @@ const errorBody = {
       type: "object",
       required: ["code", "message"],
       properties: {
-        code: {
-          type: "string",
-          enum: [
-            "invalid_request",
-            "unauthorized",
-            "not_found",
-            "method_not_allowed",
-            "payload_too_large",
-            "unsupported_media_type",
-            "unavailable",
-          ],
-        },
+        code: { type: "string", enum: ingestErrorCodes },
         message: { type: "string" },
         issues: {
           type: "array",

@@ -1,5 +1,5 @@
 import "server-only";
-import { type ActionResult, AppError } from "./errors";
+import { type ActionResult, AppError, messages, toFieldErrors } from "./errors";
 import { logger } from "./logger";
 
 /**
@@ -21,4 +21,29 @@ export async function runAction<T extends object>(work: () => Promise<T>): Promi
       fieldErrors: {},
     };
   }
+}
+
+/** What parseInput needs of a schema: zod's and zod/mini's both have it. */
+type InputSchema<T> = {
+  safeParse(
+    input: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+};
+
+/**
+ * A server action's input parsed with the schema its form uses, or an `invalid_request` AppError whose
+ * field errors the form shows beside each field (and `message` above them).
+ */
+export function parseInput<T>(
+  schema: InputSchema<T>,
+  input: unknown,
+  message: string = messages.fixErrors,
+): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new AppError("invalid_request", message, { fieldErrors: toFieldErrors(parsed.error.issues) });
+  }
+  return parsed.data;
 }

@@ -1,6 +1,7 @@
+import { inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db/index";
 import { createTestDelivery } from "@/db/queries/deliveries";
-import { deliveryAttempts } from "@/db/schema";
+import { deliveryAttempts, leadUpdateCallbacks } from "@/db/schema";
 
 export type PastAttempt = { ok: boolean; at: Date; latencyMs?: number };
 
@@ -9,6 +10,18 @@ const HOUR = 60 * 60 * 1000;
 /** A point `hours` before `from` (now by default). */
 export function hoursAgo(hours: number, from = new Date()): Date {
   return new Date(from.getTime() - hours * HOUR);
+}
+
+/**
+ * Marks callbacks as last saved 30 days ago: a failing run is counted from a callback's last save, so
+ * their history alone decides whether they are turned off.
+ */
+export async function markSavedLongAgo(callbackIds: string[]): Promise<void> {
+  const db = await getDb();
+  await db
+    .update(leadUpdateCallbacks)
+    .set({ updatedAt: sql`now() - interval '30 days'` })
+    .where(inArray(leadUpdateCallbacks.id, callbackIds));
 }
 
 /**

@@ -18,12 +18,12 @@ import { migrate } from "@/db/migrate";
 import { createApiKey } from "@/db/queries/api-keys";
 import { storeEvents } from "@/db/queries/events";
 import { getSigningSecret } from "@/db/queries/signing-secrets";
-import { processWithCallbacks } from "@/db/queries/test-fixtures";
 import { insertUser } from "@/db/queries/users";
 import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { deliveries, deliveryAttempts, events, leadUpdateCallbacks } from "@/db/schema";
 import type { CallbackInput } from "@/lib/validations/callback";
 import type { LeadEvent } from "@/lib/validations/event";
+import { processWithCallbacks } from "@/testing/fixtures";
 import { CONTRACT_ADMIN } from "./contract-account";
 
 export type SetupRequest = { processes: Record<string, Partial<CallbackInput>[]> };

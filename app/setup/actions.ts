@@ -6,24 +6,17 @@ import { chooseWorkspace, signInAfterSignUp } from "@/auth/member";
 import { requestOrigin } from "@/auth/request-info";
 import { createOwnerAccount } from "@/db/queries/members";
 import { hasAnyUser } from "@/db/queries/users";
-import { AppError, toFieldErrors } from "@/lib/errors";
+import { AppError, messages } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { runAction } from "@/lib/run-action";
+import { parseInput, runAction } from "@/lib/run-action";
 import { ownerSetupSchema } from "@/lib/validations/account";
 
 /** "Create the owner account": only while nobody has an account (checked again inside the transaction). */
 export async function createOwnerAction(input: unknown) {
   return runAction(async () => {
-    const parsed = ownerSetupSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new AppError("invalid_request", "Fix the errors below.", {
-        fieldErrors: toFieldErrors(parsed.error.issues),
-      });
-    }
-    const { password, ...owner } = parsed.data;
+    const { password, ...owner } = parseInput(ownerSetupSchema, input);
     // Refused before the (deliberately slow) hashing once the owner exists; checked again in the transaction.
-    if (await hasAnyUser())
-      throw new AppError("conflict", "The owner account already exists. Sign in instead.");
+    if (await hasAnyUser()) throw new AppError("conflict", messages.ownerExists);
     const { user, workspace } = await createOwnerAccount(
       { ...owner, passwordHash: await hashPassword(password) },
       requestOrigin(await headers()),

@@ -1,11 +1,12 @@
 import type { ActionResult } from "@/lib/errors";
+import type { DeliveryStatus } from "@/lib/validations/delivery-status";
 import type { FailureHint } from "@/lib/webhooks/hints";
 
 export type DeliveryRow = {
   id: string;
   eventType: string;
   isTest: boolean;
-  status: "pending" | "retrying" | "succeeded" | "failed";
+  status: DeliveryStatus;
   attemptCount: number;
   lastResponseStatus: number | null;
   lastError: string | null;

@@ -1,3 +1,4 @@
+import type { DeliveryStatus } from "@/lib/validations/delivery-status";
 import type { FailureHint } from "@/lib/webhooks/hints";
 import { FailureHintText } from "../deliveries/failure-hint";
 import { DateTime } from "../ui/date-time";
@@ -22,7 +23,7 @@ export type CallbackDeliveryView = {
   deliveryId: string;
   position: number;
   url: string;
-  status: "pending" | "retrying" | "succeeded" | "failed";
+  status: DeliveryStatus;
   attemptCount: number;
   /** Why it stands as it does when no attempt says so: not sent (callback off, replay cancelled), or given up. */
   note: string | null;

@@ -1,7 +1,6 @@
 import { plural } from "@/lib/plural";
+import type { DeliveryStatus } from "@/lib/validations/delivery-status";
 import { Badge } from "../ui/badge";
-
-type DeliveryStatus = "pending" | "retrying" | "succeeded" | "failed";
 
 /** What the Events pages need to know of one event's delivery to one callback. */
 export type DeliverySummary = {

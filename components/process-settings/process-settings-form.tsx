@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { lazy, Suspense, useRef, useState, useTransition } from "react";
 import { FormProvider, type Path, useForm, useWatch } from "react-hook-form";
-import type { ActionResult } from "@/lib/errors";
+import { type ActionResult, messages } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format-date";
 import type { ProcessSettingsInput, ProcessSettingsValues } from "@/lib/validations/process";
 import type { ReplayOffer } from "@/lib/validations/replay";
@@ -142,7 +142,7 @@ export function ProcessSettingsForm({
         className="space-y-6"
         onFocus={() => void validation.load()}
         onSubmit={handleSubmit(onValid, (errors) => {
-          setBanner({ tone: "error", text: "Fix the errors below before saving.", invalid: true });
+          setBanner({ tone: "error", text: messages.fixErrorsBeforeSaving, invalid: true });
           focusErrors(Boolean(errors.callbacks));
         })}
       >

@@ -1,6 +1,12 @@
 import "server-only";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import { generateApiKey, hashApiKey, isWellFormedApiKey, safeEqual } from "@/lib/api-keys";
+import {
+  generateApiKey,
+  hashApiKey,
+  isWellFormedApiKey,
+  LAST_USED_RESOLUTION_MS,
+  safeEqual,
+} from "@/lib/api-keys";
 import { isUuid } from "@/lib/uuid";
 import { getDb } from "../index";
 import { type ApiKey, apiKeys } from "../schema";
@@ -76,8 +82,7 @@ export async function authenticateApiKey(presented: string): Promise<ApiKeyView 
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)));
   if (!row || !safeEqual(row.keyHash, hash)) return undefined;
-  // Last use is advisory: at most one write a minute per key.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, row.id));
   }
   const { keyHash: _, ...view } = row;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { hoursAgo, recordHistory } from "@/testing/attempt-history";
+import { processWithCallbacks } from "@/testing/fixtures";
 import { getCallbackHealth, listAutoDisabledCallbacks } from "./callback-health";
-import { processWithCallbacks } from "./test-fixtures";
 
 const now = new Date();
 

@@ -1,14 +1,13 @@
 import "server-only";
 import { and, asc, eq, notInArray, sql } from "drizzle-orm";
-import { decrypt, encrypt, generateSigningSecret, secretHint } from "@/lib/crypto";
-import { AppError } from "@/lib/errors";
+import { encryptedAuthColumns, newSigningSecret, secretHints } from "@/lib/callback-secrets";
+import { AppError, messages } from "@/lib/errors";
 import { getSecretsKey } from "@/lib/secrets-key";
 import { isUuid } from "@/lib/uuid";
 import type { CallbackInput, CallbackValues } from "@/lib/validations/callback";
-import { isSameOrigin, secretMovedMessage, urlOrigin } from "@/lib/validations/callback-origin";
 import type { ProcessSettingsInput, ProcessSettingsValues } from "@/lib/validations/process";
 import { type Executor, getDb } from "../index";
-import { type LeadUpdateCallback, leadUpdateCallbacks, processes } from "../schema";
+import { type LeadUpdateCallback, leadUpdateCallbacks, type Process, processes } from "../schema";
 import { type AuditContext, recordAudit } from "./audit-log";
 import { getProcess } from "./processes";
 import { callbackChanges, callbackRemoved, processChanges } from "./settings-audit";
@@ -32,40 +31,47 @@ export async function listCallbacks(processId: string, db?: Executor): Promise<C
     .where(eq(leadUpdateCallbacks.processId, processId))
     .orderBy(asc(leadUpdateCallbacks.position));
   const key = getSecretsKey();
-  const hint = (value: string | null) => (value ? secretHint(decrypt(value, key)) : null);
-  return rows.map((row) => ({
+  return rows.map((row) => callbackView(row, key));
+}
+
+function callbackView(row: LeadUpdateCallback, key: Buffer): CallbackView {
+  const { storedBearerTokenHint, storedAuthHeaderValueHint, signingSecretHint } = secretHints(row, key);
+  return {
     id: row.id,
     url: row.url,
     payloadFormat: row.payloadFormat,
     requiresWhitelisting: row.requiresWhitelisting,
     authType: row.authType,
     bearerToken: "",
-    storedBearerTokenHint: hint(row.bearerTokenEncrypted),
+    storedBearerTokenHint,
     authHeaderKey: row.authHeaderKey ?? "",
     authHeaderValue: "",
-    storedAuthHeaderValueHint: hint(row.authHeaderValueEncrypted),
+    storedAuthHeaderValueHint,
     storedUrl: row.url,
     enabled: row.enabled,
-    signingSecretHint: secretHint(decrypt(row.signingSecretEncrypted, key)),
+    signingSecretHint,
     previousSigningSecretExpiresAt: row.previousSigningSecretExpiresAt,
-  }));
+  };
 }
 
 /**
  * Saves a process's details and its whole callback list in one transaction, only if the process is still
  * at `values.version`. Callbacks with an id are updated (an empty secret keeps the stored one while the
  * URL's origin is unchanged), new ones get a signing secret, and stored ones missing from the list are
- * removed. Returns the new version.
+ * removed. Secrets are encrypted by lib/callback-secrets before any statement sees them. Returns what was
+ * saved, as getProcessSettings would read it (form values and signing secret hints), with the new version
+ * and the callbacks switched back on. `db` lets a caller's transaction (the seed's) hold the save.
  */
 export async function saveProcessSettings(
   workspaceId: string,
   processId: string,
   values: ProcessSettingsValues,
   audit?: AuditContext,
-): Promise<{ version: number; reenabled: { callbackId: string; position: number }[] }> {
-  const db = await getDb();
+  db?: Executor,
+): Promise<SavedProcessSettings> {
+  const exec = db ?? (await getDb());
   const key = getSecretsKey();
-  return db.transaction(async (tx) => {
+  return exec.transaction(async (tx) => {
     const [before] = await tx
       .select()
       .from(processes)
@@ -87,9 +93,9 @@ export async function saveProcessSettings(
           eq(processes.version, values.version),
         ),
       )
-      .returning({ version: processes.version });
+      .returning();
     if (!updated || !before) {
-      if (!before) throw new AppError("not_found", "This process no longer exists.");
+      if (!before) throw new AppError("not_found", messages.processGone);
       throw new AppError(
         "conflict",
         "This process was changed elsewhere since you opened it. Reload to see the latest version, then make your changes again.",
@@ -102,6 +108,7 @@ export async function saveProcessSettings(
       ),
     );
     const keptIds: string[] = [];
+    const saved: LeadUpdateCallback[] = [];
     // Callbacks switched back on: the page offers to replay what they missed.
     const reenabled: { callbackId: string; position: number }[] = [];
     const changes = processChanges(before, values);
@@ -117,10 +124,12 @@ export async function saveProcessSettings(
         keptIds.push(cb.id);
         if (!previous.enabled && cb.enabled) reenabled.push({ callbackId: cb.id, position });
         changes.push(...callbackChanges(position, previous, cb, cb.id));
-        await tx
+        const [row] = await tx
           .update(leadUpdateCallbacks)
           .set({ ...columnsFor(cb, previous, key, position), position, updatedAt: sql`now()` })
-          .where(eq(leadUpdateCallbacks.id, cb.id));
+          .where(eq(leadUpdateCallbacks.id, cb.id))
+          .returning();
+        if (row) saved.push(row);
       } else {
         const [inserted] = await tx
           .insert(leadUpdateCallbacks)
@@ -128,11 +137,12 @@ export async function saveProcessSettings(
             ...columnsFor(cb, undefined, key, position),
             processId,
             position,
-            signingSecretEncrypted: encrypt(generateSigningSecret(), key),
+            signingSecretEncrypted: newSigningSecret(key).signingSecretEncrypted,
           })
-          .returning({ id: leadUpdateCallbacks.id });
+          .returning();
         if (inserted) {
           keptIds.push(inserted.id);
+          saved.push(inserted);
           changes.push(...callbackChanges(position, undefined, cb, inserted.id));
         }
       }
@@ -144,42 +154,28 @@ export async function saveProcessSettings(
       .returning();
     changes.push(...removedRows.map(callbackRemoved));
     if (audit) await recordAudit(tx, audit, ...changes);
-    return { version: updated.version, reenabled };
+    const views = saved.map((row) => callbackView(row, key));
+    return { version: updated.version, reenabled, ...settingsOf(updated, views) };
   });
 }
 
+export type SavedProcessSettings = ReturnType<typeof settingsOf> & {
+  version: number;
+  reenabled: { callbackId: string; position: number }[];
+};
+
+/** The columns a callback is stored with: the form's values, its secrets encrypted by lib/callback-secrets. */
 function columnsFor(
   cb: CallbackValues,
   previous: LeadUpdateCallback | undefined,
   key: Buffer,
   position: number,
 ) {
-  // A stored secret is only ever sent to the origin it was entered for, whatever the input claims.
-  const movedFrom =
-    previous && !isSameOrigin(previous.url, cb.url) ? (urlOrigin(previous.url) ?? previous.url) : null;
-  const secret = (field: "bearerToken" | "authHeaderValue", stored: string | null | undefined) => {
-    if (cb[field]) return encrypt(cb[field], key);
-    if (stored && !movedFrom) return stored;
-    // Validation refuses this first: refuse here too rather than save a callback without its credentials.
-    const name = field === "bearerToken" ? "Bearer Token" : "Auth Value";
-    const message =
-      stored && movedFrom
-        ? secretMovedMessage(name, movedFrom)
-        : `${field === "bearerToken" ? "Token" : name} is required`;
-    throw new AppError("invalid_request", "Fix the errors below before saving.", {
-      fieldErrors: { [`callbacks.${position}.${field}`]: message },
-    });
-  };
   return {
     url: cb.url,
     payloadFormat: cb.payloadFormat,
     requiresWhitelisting: cb.requiresWhitelisting,
-    authType: cb.authType,
-    bearerTokenEncrypted:
-      cb.authType === "bearer" ? secret("bearerToken", previous?.bearerTokenEncrypted) : null,
-    authHeaderKey: cb.authType === "custom_header" ? cb.authHeaderKey : null,
-    authHeaderValueEncrypted:
-      cb.authType === "custom_header" ? secret("authHeaderValue", previous?.authHeaderValueEncrypted) : null,
+    ...encryptedAuthColumns(cb, previous, key, position),
     enabled: cb.enabled,
     ...(cb.enabled ? { disabledReason: null, disabledAt: null } : {}),
   };
@@ -195,6 +191,18 @@ export async function getProcessSettings(workspaceId: string, processId: string)
   const callbacks = await listCallbacks(process.id);
   return {
     process,
+    ...settingsOf(process, callbacks),
+    previousSecretExpiry: Object.fromEntries(
+      callbacks.flatMap(({ id, previousSigningSecretExpiresAt: at }): [string, string][] =>
+        at && at.getTime() > Date.now() ? [[id, at.toISOString()]] : [],
+      ),
+    ),
+  };
+}
+
+/** A process and its callbacks as the form holds them, and each callback's signing secret hint by id. */
+function settingsOf(process: Process, callbacks: CallbackView[]) {
+  return {
     values: {
       version: process.version,
       name: process.name,
@@ -204,11 +212,6 @@ export async function getProcessSettings(workspaceId: string, processId: string)
       callbacks: callbacks.map(({ signingSecretHint: _, previousSigningSecretExpiresAt: __, ...cb }) => cb),
     } satisfies ProcessSettingsInput,
     signingSecretHints: Object.fromEntries(callbacks.map((cb) => [cb.id, cb.signingSecretHint])),
-    previousSecretExpiry: Object.fromEntries(
-      callbacks.flatMap(({ id, previousSigningSecretExpiresAt: at }): [string, string][] =>
-        at && at.getTime() > Date.now() ? [[id, at.toISOString()]] : [],
-      ),
-    ),
   };
 }
 

@@ -1,11 +1,11 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { AttemptResult } from "@/lib/webhooks/deliver";
+import { processWithCallbacks } from "@/testing/fixtures";
 import { getDb } from "../index";
 import { deliveries, deliveryAttempts } from "../schema";
 import { createTestDelivery } from "./deliveries";
 import { getDeliveryForAttempt, recordAttempt } from "./delivery-attempts";
-import { processWithCallbacks } from "./test-fixtures";
 
 function result(overrides: Partial<AttemptResult> = {}): AttemptResult {
   return {

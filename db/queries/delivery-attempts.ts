@@ -4,14 +4,15 @@ import { createBatcher } from "@/lib/batcher";
 import { isUuid } from "@/lib/uuid";
 import type { AttemptResult } from "@/lib/webhooks/deliver";
 import { type Database, getDb, sqlState } from "../index";
-import { deliveries, deliveryAttempts, leadUpdateCallbacks, replays } from "../schema";
+import { type Delivery, deliveries, deliveryAttempts, leadUpdateCallbacks, replays } from "../schema";
 import { disableGoneCallback } from "./callback-disable";
 
 // Attempts running at the same time share their reads and writes: one query loads every delivery asked
 // for in one turn of the event loop, and one statement records every attempt that finished in one turn.
 const BATCH = { maxSize: 100, maxConcurrent: 2 };
 
-export type DeliveryStatus = "succeeded" | "retrying" | "failed";
+/** Where an attempt leaves its delivery: never pending. */
+export type DeliveryStatus = Exclude<Delivery["status"], "pending">;
 
 function selectForAttempts(db: Database) {
   return db
@@ -91,13 +92,13 @@ const recordAttempts = createBatcher(async (records: AttemptRecord[]) => {
     const round = rest.filter(({ record }) => !seen.has(record.deliveryId) && seen.add(record.deliveryId));
     rest = rest.filter((entry) => !round.includes(entry));
     try {
-      settle(round, await insertAttempts(round.map((entry) => entry.record)), outcomes);
+      fillOutcomes(round, await insertAttempts(round.map((entry) => entry.record)), outcomes);
     } catch (error) {
       if (round.length > 1 && isDataError(error)) {
         // One attempt's bad value (a NUL byte in an excerpt, say) must not cost the others their record.
         for (const entry of round) {
           try {
-            settle([entry], await insertAttempts([entry.record]), outcomes);
+            fillOutcomes([entry], await insertAttempts([entry.record]), outcomes);
           } catch (alone) {
             outcomes[entry.index] = notRecorded(alone);
           }
@@ -111,7 +112,8 @@ const recordAttempts = createBatcher(async (records: AttemptRecord[]) => {
   return outcomes;
 }, BATCH);
 
-function settle(
+/** Sets each round entry's outcome: its status when its attempt was recorded, else why it was not. */
+function fillOutcomes(
   round: { record: AttemptRecord; index: number }[],
   recorded: Set<string>,
   outcomes: (DeliveryStatus | Error)[],

@@ -1,12 +1,12 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { getDb } from "../index";
 import { deliveries, events } from "../schema";
 import { createDeliveriesForEvents } from "./deliveries";
 import { type EventLogFilters, getEventDetail, listEventLog } from "./event-log";
 import { storeEvents } from "./events";
 import { insertWorkspace } from "./members";
-import { processWithCallbacks, sampleEvent } from "./test-fixtures";
 import { insertUser } from "./users";
 
 // Two processes of one workspace (one with two callbacks, one with none) and an event in another

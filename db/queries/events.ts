@@ -51,7 +51,7 @@ async function store(query: SQL, batch: LeadEvent[]): Promise<StoreResult> {
       const result = (await db.execute(query)) as unknown as { rows: { r: Stored | string }[] };
       const r = result.rows[0]?.r;
       if (!r) throw new Error("The ingest function returned no row");
-      return settle(typeof r === "string" ? (JSON.parse(r) as Stored) : r, batch);
+      return toStoreResult(typeof r === "string" ? (JSON.parse(r) as Stored) : r, batch);
     } catch (error) {
       if (attempt >= 3 || !RETRYABLE.has(sqlState(error) ?? "")) throw error;
     }
@@ -59,7 +59,7 @@ async function store(query: SQL, batch: LeadEvent[]): Promise<StoreResult> {
 }
 
 /** The function's answer as the route reports it: accepted and duplicate ids, each in batch order. */
-function settle(stored: Stored, batch: LeadEvent[]): StoreResult {
+function toStoreResult(stored: Stored, batch: LeadEvent[]): StoreResult {
   if ("error" in stored) {
     if (stored.error === "unauthorized") throw unknownApiKeyError();
     const where = batch.length > 1 ? `events[${stored.index}]: ` : "";

@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { AppError } from "@/lib/errors";
+import { AppError, messages } from "@/lib/errors";
 import { type Invitation, invitations, memberships, users } from "../access-schema";
 import { getDb } from "../index";
 import { workspaces } from "../schema";
@@ -60,7 +60,7 @@ export async function acceptInvitation(
       .from(invitations)
       .where(eq(invitations.tokenHash, hashToken(token)))
       .for("update");
-    if (!invitation) throw new AppError("not_found", "This invitation link is not valid.");
+    if (!invitation) throw new AppError("not_found", messages.invitationLinkInvalid);
     const { row } = invitation;
     const state = stateOf(row, invitation.expired);
     if (state !== "valid") throw new AppError("conflict", refusals[state]);

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull, notInArray, sql } from "drizzle-orm";
-import { AppError } from "@/lib/errors";
+import { AppError, messages } from "@/lib/errors";
 import { invitableRoles, type Role, roles } from "@/lib/roles";
 import { invitations, memberships, users } from "../access-schema";
 import { type Executor, getDb } from "../index";
@@ -121,7 +121,7 @@ export async function revokeInvitation(context: AuditContext, invitationId: stri
         ),
       )
       .returning();
-    if (!revoked) throw new AppError("not_found", "This invitation was already used or withdrawn.");
+    if (!revoked) throw new AppError("not_found", messages.invitationSpent);
     await recordAudit(tx, context, {
       action: "invitation.revoked",
       targetType: "invitation",

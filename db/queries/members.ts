@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { and, asc, count, eq, sql } from "drizzle-orm";
-import { AppError } from "@/lib/errors";
+import { AppError, messages } from "@/lib/errors";
 import type { Role } from "@/lib/roles";
 import { memberships, users } from "../access-schema";
 import { type Executor, getDb } from "../index";
@@ -56,7 +56,7 @@ export async function createOwnerAccount(
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('leadhook:first-run'))`);
     const [existing] = await tx.select({ n: count() }).from(users);
     if ((existing?.n ?? 0) > 0) {
-      throw new AppError("conflict", "The owner account already exists. Sign in instead.");
+      throw new AppError("conflict", messages.ownerExists);
     }
     const user = await insertUser(tx, input);
     const [unclaimed] = await tx
@@ -170,7 +170,7 @@ async function lockMembership(tx: Executor, workspaceId: string, userId: string)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)))
     .for("update", { of: memberships });
-  if (!target) throw new AppError("not_found", "This person is not a member of this workspace.");
+  if (!target) throw new AppError("not_found", messages.notAMember);
   const isLastOwner = target.role === "owner" && owners.length === 1;
   return { target, isLastOwner };
 }

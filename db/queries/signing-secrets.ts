@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
-import { decrypt, encrypt, generateSigningSecret, secretHint } from "@/lib/crypto";
-import { AppError } from "@/lib/errors";
+import { newSigningSecret, signingSecretOf } from "@/lib/callback-secrets";
+import { AppError, messages } from "@/lib/errors";
 import { getSecretsKey } from "@/lib/secrets-key";
 import { getDb } from "../index";
 import { type LeadUpdateCallback, leadUpdateCallbacks } from "../schema";
@@ -18,17 +18,17 @@ async function findCallback(workspaceId: string, processId: string, callbackId: 
 /** The plaintext signing secret, for an admin who asked to reveal or copy it. */
 export async function revealSigningSecret(audit: AuditContext, processId: string, callbackId: string) {
   const row = await findCallback(audit.workspaceId, processId, callbackId);
-  if (!row) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
+  if (!row) throw new AppError("not_found", messages.callbackGone);
   // Recorded before the secret leaves: a reveal that cannot be recorded does not happen.
   await recordAudit(await getDb(), audit, { action: "secret.revealed", ...callbackTarget(row) });
-  return decrypt(row.signingSecretEncrypted, getSecretsKey());
+  return signingSecretOf(row, getSecretsKey());
 }
 
 /** The plaintext signing secret for code that verifies deliveries (fixtures, scripts); not audited. */
 export async function getSigningSecret(workspaceId: string, processId: string, callbackId: string) {
   const row = await findCallback(workspaceId, processId, callbackId);
   if (!row) throw new AppError("not_found", "This callback no longer exists.");
-  return decrypt(row.signingSecretEncrypted, getSecretsKey());
+  return signingSecretOf(row, getSecretsKey());
 }
 
 function callbackTarget(row: LeadUpdateCallback) {
@@ -50,8 +50,8 @@ export const SIGNING_SECRET_OVERLAP_HOURS = 24;
  */
 export async function rotateSigningSecret(audit: AuditContext, processId: string, callbackId: string) {
   const row = await findCallback(audit.workspaceId, processId, callbackId);
-  if (!row) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
-  const secret = generateSigningSecret();
+  if (!row) throw new AppError("not_found", messages.callbackGone);
+  const { signingSecretEncrypted, hint } = newSigningSecret(getSecretsKey());
   const db = await getDb();
   const previousExpiresAt = await db.transaction(async (tx) => {
     // The secret in the row at update time becomes the previous one, so two rotations racing each other
@@ -59,7 +59,7 @@ export async function rotateSigningSecret(audit: AuditContext, processId: string
     const [rotated] = await tx
       .update(leadUpdateCallbacks)
       .set({
-        signingSecretEncrypted: encrypt(secret, getSecretsKey()),
+        signingSecretEncrypted,
         previousSigningSecretEncrypted: sql`${leadUpdateCallbacks.signingSecretEncrypted}`,
         previousSigningSecretExpiresAt: sql`now() + make_interval(hours => ${SIGNING_SECRET_OVERLAP_HOURS}::int)`,
         updatedAt: sql`now()`,
@@ -67,10 +67,10 @@ export async function rotateSigningSecret(audit: AuditContext, processId: string
       .where(and(eq(leadUpdateCallbacks.id, row.id), eq(leadUpdateCallbacks.processId, row.processId)))
       .returning({ previousExpiresAt: leadUpdateCallbacks.previousSigningSecretExpiresAt });
     if (!rotated?.previousExpiresAt) {
-      throw new AppError("not_found", "This callback no longer exists. Reload the page.");
+      throw new AppError("not_found", messages.callbackGone);
     }
     await recordAudit(tx, audit, { action: "secret.rotated", ...callbackTarget(row) });
     return rotated.previousExpiresAt;
   });
-  return { hint: secretHint(secret), previousExpiresAt: previousExpiresAt.toISOString() };
+  return { hint, previousExpiresAt: previousExpiresAt.toISOString() };
 }

@@ -5,12 +5,12 @@ import { getDb } from "@/db/index";
 import { createDeliveriesForEvent } from "@/db/queries/deliveries";
 import { storeEvents } from "@/db/queries/events";
 import { getSigningSecret } from "@/db/queries/signing-secrets";
-import { processWithCallbacks, sampleEvent } from "@/db/queries/test-fixtures";
 import { deliveries, deliveryAttempts, leadUpdateCallbacks } from "@/db/schema";
 import { webhookIdFor } from "@/delivery/attempt";
 import { type Receiver, startReceiver } from "@/e2e/receiver";
 import { getEnv } from "@/lib/env";
 import type { CallbackInput } from "@/lib/validations/callback";
+import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { deliver } from "./deliver";
 import { fanOut } from "./fan-out";
 

@@ -1,13 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
-import {
-  createTestDelivery,
-  getDeliveryDetail,
-  hourlySuccess,
-  listRecentDeliveries,
-} from "@/db/queries/deliveries";
-import { processWithCallbacks } from "@/db/queries/test-fixtures";
+import { createTestDelivery } from "@/db/queries/deliveries";
+import { getDeliveryDetail, hourlySuccess, listRecentDeliveries } from "@/db/queries/delivery-log";
 import { performDeliveryAttempt } from "@/delivery/attempt";
 import { startReceiver } from "@/e2e/receiver";
+import { processWithCallbacks } from "@/testing/fixtures";
 
 describe("the delivery log", () => {
   it("lists deliveries newest first with code and latency, and counts attempts per hour", async () => {

@@ -1,6 +1,7 @@
 import { en } from "zod/locales";
 import { z } from "zod/mini";
-import { forbiddenHostReason, PRIVATE_URL_HINT } from "@/lib/webhooks/url-safety";
+import { forbiddenHostReason, PRIVATE_URL_HINT } from "@/lib/url-safety";
+import { authTypes, payloadFormats } from "./callback-options";
 import { movedFromOrigin, secretMovedMessage } from "./callback-origin";
 
 // zod/mini so the browser only loads the checks used here. Its default messages (for input of the wrong
@@ -10,11 +11,6 @@ z.config(en());
 export const MAX_CALLBACKS = 10;
 export const MAX_URL_LENGTH = 2048;
 export const MAX_SECRET_LENGTH = 4096;
-
-export const payloadFormats = ["activity_update", "full_lead"] as const;
-export const authTypes = ["none", "bearer", "custom_header"] as const;
-export type PayloadFormat = (typeof payloadFormats)[number];
-export type AuthType = (typeof authTypes)[number];
 
 /** Headers leadhook sets on every delivery, which a custom auth header may not replace. */
 export const RESERVED_HEADERS = [

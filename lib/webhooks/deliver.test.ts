@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ForbiddenAddressError, guardedLookup, parseRetryAfter } from "./deliver";
+import { parseRetryAfter } from "./deliver";
+import { ForbiddenAddressError, guardedLookup } from "./egress";
 import { classifyError } from "./errors";
 import { buildWebhookPayload, subscribes } from "./payload";
 

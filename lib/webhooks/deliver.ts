@@ -1,11 +1,9 @@
-import type { LookupAddress } from "node:dns";
 import { Webhook } from "standardwebhooks";
-import { Agent, type Dispatcher, ProxyAgent, request } from "undici";
+import { type Dispatcher, request } from "undici";
 import pkg from "../../package.json";
+import { dispatcherFor, type EgressOptions } from "./egress";
 import { classifyError, type ErrorClass } from "./errors";
-import { resolveHost } from "./resolve";
-import { MAX_RETRY_DELAY_MS } from "./retry-policy";
-import { forbiddenAddressReason, forbiddenHostReason } from "./url-safety";
+import { type AttemptOutcome, MAX_RETRY_DELAY_MS } from "./retry-policy";
 
 export const USER_AGENT = `leadhook/${pkg.version}`;
 export const RESPONSE_EXCERPT_BYTES = 2048;
@@ -27,17 +25,14 @@ export type WebhookRequest = {
   requiresWhitelisting: boolean;
 };
 
-export type DeliveryOptions = {
+export type DeliveryOptions = EgressOptions & {
   timeoutMs: number;
-  allowPrivateUrls: boolean;
-  /** The forward proxy whitelisted callbacks leave through (CALLBACK_EGRESS_PROXY_URL). */
-  egressProxyUrl?: string;
   now?: Date;
 };
 
 /** What happened to one attempt. `retry` may carry the delay the receiver asked for (Retry-After). */
 export type AttemptResult = {
-  outcome: "succeeded" | "retry" | "gone" | "refused";
+  outcome: AttemptOutcome;
   responseStatus: number | null;
   latencyMs: number;
   errorClass: ErrorClass | null;
@@ -48,14 +43,6 @@ export type AttemptResult = {
   requestHeaders: Record<string, string>;
   startedAt: Date;
 };
-
-export class ForbiddenAddressError extends Error {
-  readonly code = "LEADHOOK_FORBIDDEN_ADDRESS";
-}
-
-export class NoEgressError extends Error {
-  readonly code = "LEADHOOK_NO_EGRESS";
-}
 
 /**
  * Sends one signed, authenticated webhook POST and judges the answer: 2xx succeeds; 410 is gone (turn the
@@ -85,7 +72,7 @@ export async function deliverWebhook(req: WebhookRequest, options: DeliveryOptio
   );
   timer.unref();
   try {
-    const dispatcher = await dispatcherFor(req, options);
+    const dispatcher = await dispatcherFor(req.url, req.requiresWhitelisting, options);
     const response = await request(req.url, {
       method: "POST",
       headers,
@@ -210,94 +197,4 @@ export function parseRetryAfter(value: string | string[] | undefined, now: Date)
   const seconds = /^\d+$/.test(text.trim()) ? Number(text.trim()) * 1000 : Date.parse(text) - now.getTime();
   if (!Number.isFinite(seconds)) return null;
   return Math.min(Math.max(seconds, 0), MAX_RETRY_DELAY_MS);
-}
-
-const agents = new Map<string, Dispatcher>();
-
-async function dispatcherFor(req: WebhookRequest, options: DeliveryOptions): Promise<Dispatcher> {
-  const { hostname } = new URL(req.url);
-  if (!options.allowPrivateUrls) {
-    const reason = forbiddenHostReason(hostname);
-    if (reason) throw new ForbiddenAddressError(`${hostname} is ${reason}; leadhook does not deliver there`);
-  }
-  if (req.requiresWhitelisting) {
-    if (!options.egressProxyUrl) {
-      throw new NoEgressError(
-        "No static egress configured: this callback requires a whitelisted source, but CALLBACK_EGRESS_PROXY_URL is not set",
-      );
-    }
-    // The proxy makes the connection, so the address check happens here, on the name's current answers.
-    if (!options.allowPrivateUrls) await assertPublicName(hostname);
-    return cached(
-      `proxy:${options.egressProxyUrl}`,
-      () => new ProxyAgent({ uri: options.egressProxyUrl as string }),
-    );
-  }
-  return cached(
-    `direct:${options.allowPrivateUrls}`,
-    () => new Agent({ connect: { lookup: options.allowPrivateUrls ? plainLookup : guardedLookup } }),
-  );
-}
-
-function cached(key: string, make: () => Dispatcher): Dispatcher {
-  let agent = agents.get(key);
-  if (!agent) {
-    agent = make();
-    agents.set(key, agent);
-  }
-  return agent;
-}
-
-type LookupCallback = (
-  err: NodeJS.ErrnoException | null,
-  address: string | LookupAddress[],
-  family?: number,
-) => void;
-
-/**
- * A dns.lookup for sockets that refuses forbidden addresses, so the address connected to is the one
- * checked (a name that was public when saved and points inside the network now is still refused).
- */
-export function guardedLookup(
-  hostname: string,
-  options: { all?: boolean; family?: number | string },
-  callback: LookupCallback,
-) {
-  resolveHost(hostname).then(
-    (addresses) => {
-      for (const { address } of addresses) {
-        const reason = forbiddenAddressReason(address);
-        if (reason) {
-          const message = `${hostname} resolves to ${address}, ${reason}; leadhook does not deliver there`;
-          return callback(new ForbiddenAddressError(message), []);
-        }
-      }
-      if (options.all) return callback(null, addresses);
-      const first = addresses[0];
-      if (!first) {
-        return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
-      }
-      callback(null, first.address, first.family);
-    },
-    (error: NodeJS.ErrnoException) => callback(error, []),
-  );
-}
-
-/** The same resolution without the address check, for ALLOW_PRIVATE_CALLBACK_URLS=true. */
-function plainLookup(hostname: string, options: { all?: boolean }, callback: LookupCallback) {
-  resolveHost(hostname).then(
-    (addresses) => {
-      const first = addresses[0];
-      if (options.all) callback(null, addresses);
-      else if (first) callback(null, first.address, first.family);
-      else callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
-    },
-    (error: NodeJS.ErrnoException) => callback(error, []),
-  );
-}
-
-async function assertPublicName(hostname: string): Promise<void> {
-  await new Promise<void>((resolve, reject) =>
-    guardedLookup(hostname, { all: true }, (err) => (err ? reject(err) : resolve())),
-  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ForbiddenAddressError, NoEgressError } from "./deliver";
+import { ForbiddenAddressError, NoEgressError } from "./egress";
 import { classifyError } from "./errors";
 import { failureHint, type HintedAttempt, shortHint } from "./hints";
 

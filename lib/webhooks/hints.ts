@@ -169,7 +169,7 @@ function tlsHint(message: string): string {
   return "The secure (TLS) connection to your endpoint failed: check its certificate and TLS setup";
 }
 
-/** The class of a failure known only by its recorded words (errors.ts and deliver.ts write them). */
+/** The class of a failure known only by its recorded words (errors.ts, deliver.ts and egress.ts write them). */
 function classFromWords({ responseStatus, errorMessage }: HintedAttempt): string | null {
   if (responseStatus !== null)
     return responseStatus >= 300 && responseStatus < 400 ? "redirect" : "http_status";

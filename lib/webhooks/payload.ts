@@ -1,21 +1,13 @@
-import type { PayloadFormat } from "../validations/callback";
-import type { EventType, LeadSnapshot } from "../validations/event";
+import type { PayloadFormat } from "../validations/callback-options";
+import { type EventType, eventTypes, type LeadSnapshot } from "../validations/event";
 
-/** The event types each Payload Format subscribes to. */
+/**
+ * The event types each Payload Format subscribes to: Full Lead to every one, Activity Update to all but
+ * lead.updated.
+ */
 export const subscriptions: Record<PayloadFormat, readonly EventType[]> = {
-  activity_update: [
-    "call.completed",
-    "lead.status_changed",
-    "lead.disposition_marked",
-    "lead.activity_changed",
-  ],
-  full_lead: [
-    "call.completed",
-    "lead.status_changed",
-    "lead.disposition_marked",
-    "lead.activity_changed",
-    "lead.updated",
-  ],
+  activity_update: eventTypes.filter((type) => type !== "lead.updated"),
+  full_lead: eventTypes,
 };
 
 export function subscribes(format: PayloadFormat, type: string): boolean {

@@ -1,6 +1,6 @@
 import "server-only";
+import { forbiddenAddressReason, isIpLiteral, PRIVATE_URL_HINT } from "../url-safety";
 import { resolveHost } from "./resolve";
-import { forbiddenAddressReason, isIpLiteral, PRIVATE_URL_HINT } from "./url-safety";
 
 const LOOKUP_TIMEOUT_MS = 3000;
 

@@ -1,10 +1,12 @@
 import type { Env } from "../env";
-import type { AttemptResult } from "./deliver";
 
 /** The longest any retry waits, whether the receiver asked for it (Retry-After) or backoff chose it. */
 export const MAX_RETRY_DELAY_MS = 24 * 60 * 60 * 1000;
 /** Backoff stops growing here; only a receiver's Retry-After may ask for longer (up to the cap above). */
 export const MAX_BACKOFF_MS = 2 * 60 * 60 * 1000;
+
+/** How an attempt ended, as the delivery client judges it (deliver.ts) and the policy reads it. */
+export type AttemptOutcome = "succeeded" | "retry" | "gone" | "refused";
 
 export type RetryPolicy = {
   /** Retries after the first attempt (DELIVERY_MAX_RETRIES). */
@@ -49,7 +51,7 @@ export function backoffDelayMs(
  * exponential backoff, until the final attempt.
  */
 export function nextStep(
-  attempt: { outcome: AttemptResult["outcome"] | "skipped"; retryAfterMs: number | null },
+  attempt: { outcome: AttemptOutcome | "skipped"; retryAfterMs: number | null },
   attemptNumber: number,
   policy: RetryPolicy,
   random?: () => number,

@@ -1,4 +1,4 @@
-import type { PayloadFormat } from "../validations/callback";
+import type { PayloadFormat } from "../validations/callback-options";
 import { buildWebhookPayload, type WebhookPayload } from "./payload";
 
 /** The body "Send test" delivers: a realistic call.completed for a made-up lead, marked as a test. */

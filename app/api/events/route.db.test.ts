@@ -1,58 +1,22 @@
-import { createServer, type Server } from "node:http";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/index";
 import { createApiKey, revokeApiKey } from "@/db/queries/api-keys";
 import { operatorContext } from "@/db/queries/audit-log";
 import { createProcess } from "@/db/queries/processes";
-import { sampleEvent } from "@/db/queries/test-fixtures";
 import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { events, leadActivities, leads, workspaces } from "@/db/schema";
 import { resendPendingHandoffs } from "@/delivery/outbox";
-import { settleAfter } from "@/lib/testing/next-after";
+import { sampleEvent } from "@/testing/fixtures";
+import { settleAfter } from "@/testing/next-after";
 import { POST } from "./route";
 
-// Route handlers run here without the request scope `after()` needs; see lib/testing/next-after.ts.
-vi.mock("next/server", async (original) => ({
-  ...(await original<typeof import("next/server")>()),
-  after: (await import("@/lib/testing/next-after")).runAfter,
-}));
+// Route handlers run here without the request scope `after()` needs; see testing/next-after.ts.
+vi.mock("next/server", async (original) => (await import("@/testing/next-after")).withRunAfter(original));
 
 // The Inngest client reads its settings once, at import: point it at a local stand-in for Inngest's
 // event API, which each test turns on or off.
-const sinkPort = vi.hoisted(() => {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  process.env.INNGEST_DEV = "1";
-  process.env.INNGEST_BASE_URL = `http://127.0.0.1:${port}`;
-  return port;
-});
-
-const sink = {
-  server: undefined as Server | undefined,
-  received: [] as { id: string; name: string; data: { eventId: string } }[],
-  /** Holds each answer until the returned function is called (to see who waits for Inngest). */
-  hold: undefined as Promise<void> | undefined,
-  async up() {
-    if (this.server) return;
-    this.server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c) => (body += c));
-      req.on("end", async () => {
-        const sent = JSON.parse(body) as typeof this.received;
-        await this.hold;
-        this.received.push(...sent);
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ ids: sent.map((e) => e.id), status: 200 }));
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(sinkPort, "127.0.0.1", resolve));
-  },
-  async down() {
-    const server = this.server;
-    this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  },
-};
+const sink = await vi.hoisted(async () => (await import("@/testing/inngest-sink")).inngestSink());
 
 let key: string;
 let keyId: string;

@@ -4,17 +4,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/index";
 import { createApiKey } from "@/db/queries/api-keys";
 import { createProcess } from "@/db/queries/processes";
-import { sampleEvent } from "@/db/queries/test-fixtures";
 import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { events, leads } from "@/db/schema";
-import { settleAfter } from "@/lib/testing/next-after";
+import { sampleEvent } from "@/testing/fixtures";
+import { settleAfter } from "@/testing/next-after";
 import { POST } from "./route";
 
-// Route handlers run here without the request scope `after()` needs; see lib/testing/next-after.ts.
-vi.mock("next/server", async (original) => ({
-  ...(await original<typeof import("next/server")>()),
-  after: (await import("@/lib/testing/next-after")).runAfter,
-}));
+// Route handlers run here without the request scope `after()` needs; see testing/next-after.ts.
+vi.mock("next/server", async (original) => (await import("@/testing/next-after")).withRunAfter(original));
 
 // Property-based: whatever a producer sends, the route answers with a JSON body and never a 5xx, and a
 // rejected request stores nothing. 10,000 generated bodies per database driver.

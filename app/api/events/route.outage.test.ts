@@ -1,43 +1,20 @@
-import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createPostgresServer } from "@/db/postgres-server";
-import { settleAfter } from "@/lib/testing/next-after";
+import { settleAfter } from "@/testing/next-after";
+import { createPostgresServer } from "@/testing/postgres-server";
 
-// Route handlers run here without the request scope `after()` needs; see lib/testing/next-after.ts.
-vi.mock("next/server", async (original) => ({
-  ...(await original<typeof import("next/server")>()),
-  after: (await import("@/lib/testing/next-after")).runAfter,
-}));
+// Route handlers run here without the request scope `after()` needs; see testing/next-after.ts.
+vi.mock("next/server", async (original) => (await import("@/testing/next-after")).withRunAfter(original));
 
 // Outage test (npm run test:faults): a real PostgreSQL server is stopped in the middle of ingest traffic.
 // Producers must get 202 or 503 within 5 s, never a 500 or a hang; after the database returns and they
 // retry the same ids, the ledger shows every event stored once and handed off once, nothing half-written.
-const sinkPort = vi.hoisted(() => {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  process.env.INNGEST_DEV = "1";
-  process.env.INNGEST_BASE_URL = `http://127.0.0.1:${port}`;
-  return port;
-});
+const sink = await vi.hoisted(async () => (await import("@/testing/inngest-sink")).inngestSink());
 
 const postgres = createPostgresServer();
 
-const sinkIds = new Set<string>();
-let sink: Server;
-
 beforeAll(async () => {
   process.env.DATABASE_URL = postgres.url;
-  sink = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      const sent = JSON.parse(body) as { id: string }[];
-      for (const e of sent) sinkIds.add(e.id);
-      res
-        .writeHead(200, { "content-type": "application/json" })
-        .end(JSON.stringify({ ids: sent.map((e) => e.id), status: 200 }));
-    });
-  });
-  await new Promise<void>((resolve) => sink.listen(sinkPort, "127.0.0.1", resolve));
+  await sink.up();
   const { getDb } = await import("@/db/index");
   const { migrate } = await import("@/db/migrate");
   await migrate(await getDb());
@@ -46,7 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const { closeDb } = await import("@/db/index");
   await closeDb().catch(() => {});
-  await new Promise((resolve) => sink?.close(resolve));
+  await sink.down();
   postgres.destroy();
 });
 
@@ -55,7 +32,7 @@ describe("PostgreSQL stops during ingest", () => {
     const { createApiKey } = await import("@/db/queries/api-keys");
     const { createProcess } = await import("@/db/queries/processes");
     const { getDefaultWorkspace } = await import("@/db/queries/workspaces");
-    const { sampleEvent } = await import("@/db/queries/test-fixtures");
+    const { sampleEvent } = await import("@/testing/fixtures");
     const { POST } = await import("./route");
     const workspace = await getDefaultWorkspace();
     const key = (await createApiKey(workspace.id, "faults")).key;
@@ -114,6 +91,7 @@ describe("PostgreSQL stops during ingest", () => {
     const db = await getDb();
     const rows = await db.select().from(events);
     const ids = rows.map((r) => r.externalId);
+    const sinkIds = new Set(sink.received.map((e) => e.id));
     expect(ids.sort()).toEqual(all.map((e) => e.id).sort());
     for (const row of rows) {
       expect(row.leadId).not.toBeNull();

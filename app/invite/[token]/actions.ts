@@ -6,24 +6,18 @@ import { chooseWorkspace, getSignedInUser, signInAfterSignUp } from "@/auth/memb
 import { requestOrigin } from "@/auth/request-info";
 import { acceptInvitation, findInvitation } from "@/db/queries/invitation-links";
 import { findUserByEmail } from "@/db/queries/users";
-import { AppError, toFieldErrors } from "@/lib/errors";
+import { AppError, messages } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { runAction } from "@/lib/run-action";
+import { parseInput, runAction } from "@/lib/run-action";
 import { newMemberSchema } from "@/lib/validations/account";
 
 /** "Create account and join": the account, its membership and the spent link land together. */
 export async function acceptInvitationAction(token: string, input: unknown) {
   return runAction(async () => {
-    const parsed = newMemberSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new AppError("invalid_request", "Fix the errors below.", {
-        fieldErrors: toFieldErrors(parsed.error.issues),
-      });
-    }
-    const { name, password } = parsed.data;
+    const { name, password } = parseInput(newMemberSchema, input);
     // Checked before the (deliberately slow) hashing, so a made-up token costs the server nothing.
     const link = await findInvitation(String(token));
-    if (!link) throw new AppError("not_found", "This invitation link is not valid.");
+    if (!link) throw new AppError("not_found", messages.invitationLinkInvalid);
     if (link.state !== "valid") throw new AppError("conflict", "This invitation can no longer be used.");
     if (await findUserByEmail(link.invitation.email)) {
       throw new AppError("conflict", "An account with this email already exists: sign in to accept.");

@@ -8,6 +8,7 @@ import { SwitchAccountButton } from "@/components/members/switch-account-button"
 import { findInvitation, type InvitationState } from "@/db/queries/invitation-links";
 import { INVITATION_DAYS } from "@/db/queries/invitations";
 import { findUserByEmail } from "@/db/queries/users";
+import { messages } from "@/lib/errors";
 import { roleLabels } from "@/lib/roles";
 import { MIN_PASSWORD_LENGTH } from "@/lib/validations/account";
 import { acceptInvitationAction, joinWorkspaceAction } from "./actions";
@@ -36,7 +37,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
     return (
       <AuthCard title="Invitation">
         <p role="alert" className="text-sm text-slate-700">
-          This invitation link is not valid.
+          {messages.invitationLinkInvalid}
         </p>
         <p className="text-sm text-slate-600">Check that you copied the whole link, or ask for a new one.</p>
       </AuthCard>

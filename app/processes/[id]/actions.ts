@@ -1,23 +1,20 @@
 "use server";
 
 import { auditContext, requireMember } from "@/auth/member";
-import { getProcessSettings, saveProcessSettings } from "@/db/queries/callbacks";
+import { getProcessSettings, type SavedProcessSettings, saveProcessSettings } from "@/db/queries/callbacks";
 import { replaySinceFor } from "@/db/queries/replay-list";
 import { revealSigningSecret, rotateSigningSecret } from "@/db/queries/signing-secrets";
 import { getEnv } from "@/lib/env";
-import { type ActionResult, AppError, toFieldErrors } from "@/lib/errors";
+import { type ActionResult, AppError, messages } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { can } from "@/lib/roles";
-import { runAction } from "@/lib/run-action";
+import { parseInput, runAction } from "@/lib/run-action";
 import { withStoredHints } from "@/lib/validations/callback";
 import { createProcessSettingsSchema } from "@/lib/validations/process";
 import { type ReplayOffer, utcMinute } from "@/lib/validations/replay";
 import { resolvedHostProblem } from "@/lib/webhooks/resolve-check";
 
-type Saved = Pick<
-  NonNullable<Awaited<ReturnType<typeof getProcessSettings>>>,
-  "values" | "signingSecretHints"
-> & { replayOffers: ReplayOffer[] };
+type Saved = Pick<SavedProcessSettings, "values" | "signingSecretHints"> & { replayOffers: ReplayOffer[] };
 
 /**
  * Saves the process page. The input is untrusted: stored-secret hints are taken from the database, not
@@ -32,36 +29,27 @@ export async function saveProcessSettingsAction(
     const member = await requireMember(workspaceId, "processes:write");
     const workspace = member.workspace;
     const current = await getProcessSettings(workspace.id, String(processId));
-    if (!current) throw new AppError("not_found", "This process no longer exists.");
+    if (!current) throw new AppError("not_found", messages.processGone);
     const { ALLOW_PRIVATE_CALLBACK_URLS: allowPrivateUrls } = getEnv();
-    const parsed = createProcessSettingsSchema({ allowPrivateUrls }).safeParse(
+    const values = parseInput(
+      createProcessSettingsSchema({ allowPrivateUrls }),
       withStoredHints(input, current.values.callbacks),
+      messages.fixErrorsBeforeSaving,
     );
-    if (!parsed.success) {
-      throw new AppError("invalid_request", "Fix the errors below before saving.", {
-        fieldErrors: toFieldErrors(parsed.error.issues),
-      });
-    }
     if (!allowPrivateUrls) {
-      const problems = await Promise.all(parsed.data.callbacks.map((cb) => resolvedHostProblem(cb.url)));
+      const problems = await Promise.all(values.callbacks.map((cb) => resolvedHostProblem(cb.url)));
       const fieldErrors = Object.fromEntries(
         problems.flatMap((problem, i) => (problem ? [[`callbacks.${i}.url`, problem]] : [])),
       );
       if (Object.keys(fieldErrors).length) {
-        throw new AppError("invalid_request", "Fix the errors below before saving.", { fieldErrors });
+        throw new AppError("invalid_request", messages.fixErrorsBeforeSaving, { fieldErrors });
       }
     }
-    const { reenabled } = await saveProcessSettings(
-      workspace.id,
-      current.process.id,
-      parsed.data,
-      auditContext(member),
-    );
-    const saved = await getProcessSettings(workspace.id, current.process.id);
-    if (!saved) throw new AppError("not_found", "This process no longer exists.");
+    // The save hands back what its transaction wrote, hints included: the process is not read again.
+    const saved = await saveProcessSettings(workspace.id, current.process.id, values, auditContext(member));
     logger.info({ processId, callbacks: saved.values.callbacks.length }, "process settings saved");
     const replayOffers = can(member.role, "deliveries:redeliver")
-      ? await Promise.all(reenabled.map((cb) => replayOffer(current.process.id, cb)))
+      ? await Promise.all(saved.reenabled.map((cb) => replayOffer(current.process.id, cb)))
       : [];
     return { values: saved.values, signingSecretHints: saved.signingSecretHints, replayOffers };
   });

@@ -2,24 +2,19 @@
 
 import { auditContext, type Member, requireMember } from "@/auth/member";
 import { getCallbackOfProcess } from "@/db/queries/callbacks";
-import {
-  createTestDelivery,
-  getDeliveryDetail,
-  hourlySuccess,
-  listRecentDeliveries,
-  requeueDelivery,
-} from "@/db/queries/deliveries";
+import { createTestDelivery, requeueDelivery } from "@/db/queries/deliveries";
+import { getDeliveryDetail, hourlySuccess, listRecentDeliveries } from "@/db/queries/delivery-log";
 import { performDeliveryAttempt } from "@/delivery/attempt";
 import { getEngine } from "@/delivery/engine";
 import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { AppError, messages } from "@/lib/errors";
 import { runAction } from "@/lib/run-action";
 import { failureHint, type HintContext } from "@/lib/webhooks/hints";
 import { buildSamplePayload } from "@/lib/webhooks/sample";
 
 async function callbackOf(member: Member, processId: string, callbackId: string) {
   const found = await getCallbackOfProcess(member.workspace.id, String(processId), String(callbackId));
-  if (!found) throw new AppError("not_found", "This callback no longer exists. Reload the page.");
+  if (!found) throw new AppError("not_found", messages.callbackGone);
   return { ...found, label: `Callback ${found.callback.position + 1} (${found.callback.url})` };
 }
 

@@ -4,14 +4,12 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { getMember, requirePageMember } from "@/auth/member";
 import { DeliveryStatus } from "@/components/deliveries/delivery-status";
+import { ProcessBreadcrumb } from "@/components/process-breadcrumb";
 import { AutoDisabledAlert } from "@/components/process-settings/auto-disabled-alert";
 import { CallbackHealthProvider } from "@/components/process-settings/callback-health";
 import { ProcessSettingsForm } from "@/components/process-settings/process-settings-form";
 import { getCallbackHealth } from "@/db/queries/callback-health";
 import { getProcessSettings } from "@/db/queries/callbacks";
-
-// generateMetadata and the page render in one request: load (and decrypt) the process once.
-const loadSettings = cache(getProcessSettings);
 
 import { getDeliveryBacklog } from "@/db/queries/events";
 import { engineDescriptions } from "@/delivery/engine";
@@ -27,6 +25,9 @@ import {
 } from "./delivery-actions";
 
 export const dynamic = "force-dynamic";
+
+// generateMetadata and the page render in one request: load (and decrypt) the process once.
+const loadSettings = cache(getProcessSettings);
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -57,12 +58,7 @@ export default async function ProcessPage({ params }: Props) {
 
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/processes" className="hover:underline">
-          Processes
-        </Link>{" "}
-        / <span aria-current="page">{process.name}</span>
-      </nav>
+      <ProcessBreadcrumb process={process} />
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold tracking-tight">{process.name}</h1>
         <nav aria-label="Process" className="flex gap-4 text-sm font-medium">

@@ -6,34 +6,28 @@ import { listReplayCallbacks } from "@/db/queries/replay-list";
 import type { ReplayScope } from "@/db/queries/replay-targets";
 import { cancelReplay, previewReplay, startReplay } from "@/db/queries/replays";
 import { getEngine } from "@/delivery/engine";
-import { AppError, toFieldErrors } from "@/lib/errors";
-import { runAction } from "@/lib/run-action";
+import { AppError, messages } from "@/lib/errors";
+import { parseInput, runAction } from "@/lib/run-action";
 import { parseUtcMinute, replaySchema } from "@/lib/validations/replay";
 
 /** The process (of the member's workspace) and the replay's scope, from the form's values. */
 async function scopeFrom(member: Member, processId: string, input: unknown) {
   const process = await getProcess(member.workspace.id, String(processId));
-  if (!process) throw new AppError("not_found", "This process no longer exists.");
-  const parsed = replaySchema.safeParse(input);
-  if (!parsed.success) {
-    throw new AppError("invalid_request", "Fix the errors below.", {
-      fieldErrors: toFieldErrors(parsed.error.issues),
-    });
-  }
-  const values = parsed.data;
+  if (!process) throw new AppError("not_found", messages.processGone);
+  const values = parseInput(replaySchema, input);
   const callbacks = await listReplayCallbacks(process.id);
   const callback =
     values.callbackId === "all" ? undefined : callbacks.find((cb) => cb.id === values.callbackId);
   if (values.callbackId !== "all" && !callback) {
-    throw new AppError("not_found", "This callback no longer exists. Reload the page.");
+    throw new AppError("not_found", messages.callbackGone);
   }
   if (callback && !callback.enabled) {
-    throw new AppError("invalid_request", "Fix the errors below.", {
+    throw new AppError("invalid_request", messages.fixErrors, {
       fieldErrors: { callbackId: "This callback is turned off: switch it on and save before replaying." },
     });
   }
   if (!callback && !callbacks.some((cb) => cb.enabled)) {
-    throw new AppError("invalid_request", "Fix the errors below.", {
+    throw new AppError("invalid_request", messages.fixErrors, {
       fieldErrors: {
         callbackId: "Every callback of this process is turned off: there is nothing to replay to.",
       },
@@ -43,7 +37,7 @@ async function scopeFrom(member: Member, processId: string, input: unknown) {
   const since = parseUtcMinute(values.from) as Date;
   const to = parseUtcMinute(values.to);
   if (since >= now) {
-    throw new AppError("invalid_request", "Fix the errors below.", {
+    throw new AppError("invalid_request", messages.fixErrors, {
       fieldErrors: { from: "From must be in the past" },
     });
   }
@@ -102,7 +96,7 @@ export async function cancelReplayAction(workspaceId: string, processId: string,
   return runAction(async () => {
     const member = await requireMember(workspaceId, "deliveries:redeliver");
     const process = await getProcess(member.workspace.id, String(processId));
-    if (!process) throw new AppError("not_found", "This process no longer exists.");
+    if (!process) throw new AppError("not_found", messages.processGone);
     const cancelled = await cancelReplay(process.id, String(replayId), {
       context: auditContext(member),
       targetLabel: `Replay of ${process.name}`,

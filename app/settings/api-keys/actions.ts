@@ -2,22 +2,17 @@
 
 import { auditContext, requireMember } from "@/auth/member";
 import { createApiKey, revokeApiKey } from "@/db/queries/api-keys";
-import { AppError, toFieldErrors } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { runAction } from "@/lib/run-action";
+import { parseInput, runAction } from "@/lib/run-action";
 import { apiKeyNameSchema } from "@/lib/validations/api-key";
 
 /** Creates an ingest key and returns it in full: the only time anyone sees it. */
 export async function createApiKeyAction(workspaceId: string, input: unknown) {
   return runAction(async () => {
     const member = await requireMember(workspaceId, "keys:manage");
-    const parsed = apiKeyNameSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new AppError("invalid_request", "Fix the errors below.", {
-        fieldErrors: toFieldErrors(parsed.error.issues),
-      });
-    }
-    const { key, record } = await createApiKey(member.workspace.id, parsed.data.name, auditContext(member));
+    const { name } = parseInput(apiKeyNameSchema, input);
+    const { key, record } = await createApiKey(member.workspace.id, name, auditContext(member));
     logger.info({ apiKeyId: record.id, keyName: record.name }, "ingest key created");
     return { key, id: record.id };
   });

@@ -5,18 +5,14 @@ import { auditContext, requireMember } from "@/auth/member";
 import { createInvitation, listPendingInvitations, revokeInvitation } from "@/db/queries/invitations";
 import { changeMemberRole, removeMember, renameWorkspace } from "@/db/queries/members";
 import { getEnv } from "@/lib/env";
-import { AppError, toFieldErrors } from "@/lib/errors";
+import { AppError, messages } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { invitableRoles, roleLabels } from "@/lib/roles";
-import { runAction } from "@/lib/run-action";
+import { parseInput, runAction } from "@/lib/run-action";
 import { isUuid } from "@/lib/uuid";
 import { invitationSchema, workspaceSchema } from "@/lib/validations/account";
 
-const roleSchema = invitationSchema.shape.role;
-
-function invalid(issues: Parameters<typeof toFieldErrors>[0]): AppError {
-  return new AppError("invalid_request", "Fix the errors below.", { fieldErrors: toFieldErrors(issues) });
-}
+const roleInput = invitationSchema.pick({ role: true });
 
 /** The origin invitation links point at: BETTER_AUTH_URL when set, else the one this request came to. */
 async function appOrigin(): Promise<string> {
@@ -32,9 +28,7 @@ async function appOrigin(): Promise<string> {
 export async function inviteMemberAction(workspaceId: string, input: unknown) {
   return runAction(async () => {
     const member = await requireMember(workspaceId, "members:invite");
-    const parsed = invitationSchema.safeParse(input);
-    if (!parsed.success) throw invalid(parsed.error.issues);
-    const { email, role } = parsed.data;
+    const { email, role } = parseInput(invitationSchema, input);
     if (!invitableRoles(member.role).includes(role)) {
       throw new AppError("forbidden", `Your role (${member.role}) cannot invite ${roleLabels[role]}s.`, {
         fieldErrors: { role: "Choose a role no higher than your own" },
@@ -58,7 +52,7 @@ export async function revokeInvitationAction(workspaceId: string, id: string) {
     const pending = isUuid(invitationId)
       ? (await listPendingInvitations(member.workspace.id)).find((i) => i.id === invitationId)
       : undefined;
-    if (!pending) throw new AppError("not_found", "This invitation was already used or withdrawn.");
+    if (!pending) throw new AppError("not_found", messages.invitationSpent);
     if (!invitableRoles(member.role).includes(pending.role)) {
       throw new AppError(
         "forbidden",
@@ -74,13 +68,12 @@ export async function revokeInvitationAction(workspaceId: string, id: string) {
 export async function changeRoleAction(workspaceId: string, userId: string, role: unknown) {
   return runAction(async () => {
     const member = await requireMember(workspaceId, "members:manage");
-    const parsed = roleSchema.safeParse(role);
-    if (!parsed.success) throw invalid(parsed.error.issues.map((i) => ({ ...i, path: ["role"] })));
+    const parsed = parseInput(roleInput, { role });
     const id = String(userId);
-    if (!isUuid(id)) throw new AppError("not_found", "This person is not a member of this workspace.");
-    await changeMemberRole(auditContext(member), id, parsed.data);
-    logger.info({ userId: id, role: parsed.data }, "member role changed");
-    return { role: parsed.data };
+    if (!isUuid(id)) throw new AppError("not_found", messages.notAMember);
+    await changeMemberRole(auditContext(member), id, parsed.role);
+    logger.info({ userId: id, role: parsed.role }, "member role changed");
+    return { role: parsed.role };
   });
 }
 
@@ -88,7 +81,7 @@ export async function removeMemberAction(workspaceId: string, userId: string) {
   return runAction(async () => {
     const member = await requireMember(workspaceId, "members:manage");
     const id = String(userId);
-    if (!isUuid(id)) throw new AppError("not_found", "This person is not a member of this workspace.");
+    if (!isUuid(id)) throw new AppError("not_found", messages.notAMember);
     await removeMember(auditContext(member), id);
     logger.info({ userId: id }, "member removed");
     return {};
@@ -98,10 +91,9 @@ export async function removeMemberAction(workspaceId: string, userId: string) {
 export async function renameWorkspaceAction(workspaceId: string, input: unknown) {
   return runAction(async () => {
     const member = await requireMember(workspaceId, "workspace:manage");
-    const parsed = workspaceSchema.safeParse(input);
-    if (!parsed.success) throw invalid(parsed.error.issues);
-    await renameWorkspace(auditContext(member), parsed.data.name);
+    const { name } = parseInput(workspaceSchema, input);
+    await renameWorkspace(auditContext(member), name);
     logger.info({ workspaceId: member.workspace.id }, "workspace renamed");
-    return { name: parsed.data.name };
+    return { name };
   });
 }

@@ -5,25 +5,20 @@ import { chooseWorkspace, getMember, getSignedInUser } from "@/auth/member";
 import { requestOrigin } from "@/auth/request-info";
 import { actorLabel } from "@/db/queries/audit-log";
 import { createWorkspace } from "@/db/queries/members";
-import { AppError, toFieldErrors } from "@/lib/errors";
-import { runAction } from "@/lib/run-action";
+import { AppError, messages } from "@/lib/errors";
+import { parseInput, runAction } from "@/lib/run-action";
 import { workspaceSchema } from "@/lib/validations/account";
 
 /** "New workspace": anyone signed in may start one, and owns it. */
 export async function createWorkspaceAction(input: unknown) {
   return runAction(async () => {
     const user = await getSignedInUser();
-    if (!user) throw new AppError("unauthorized", "Your session has ended. Sign in again to continue.");
-    const parsed = workspaceSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new AppError("invalid_request", "Fix the errors below.", {
-        fieldErrors: toFieldErrors(parsed.error.issues),
-      });
-    }
+    if (!user) throw new AppError("unauthorized", messages.sessionEnded);
+    const { name } = parseInput(workspaceSchema, input);
     const request = (await getMember())?.request ?? requestOrigin(await headers());
     const workspace = await createWorkspace(
       { actorId: user.id, actorLabel: actorLabel(user), ...request },
-      parsed.data.name,
+      name,
     );
     await chooseWorkspace(workspace.id);
     return { id: workspace.id };

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { getMember, requirePageMember } from "@/auth/member";
 import { EventLogView } from "@/components/events/event-log-view";
 import { eventsHref, parseEventSearch, processEventsPath } from "@/components/events/event-search-params";
+import { ProcessBreadcrumb } from "@/components/process-breadcrumb";
 import { listEventLog } from "@/db/queries/event-log";
 import { getProcess } from "@/db/queries/processes";
 
@@ -31,16 +32,7 @@ export default async function ProcessEventsPage({ params, searchParams }: Props)
 
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/processes" className="hover:underline">
-          Processes
-        </Link>{" "}
-        /{" "}
-        <Link href={`/processes/${process.id}` as Route} className="break-words hover:underline">
-          {process.name}
-        </Link>{" "}
-        / <span aria-current="page">Events</span>
-      </nav>
+      <ProcessBreadcrumb process={process} section="Events" />
       <div>
         <h1 className="text-2xl font-semibold tracking-tight break-words">Events · {process.name}</h1>
         <p className="mt-1 max-w-2xl text-sm text-slate-600">

@@ -1,7 +1,7 @@
-import type { Metadata, Route } from "next";
-import Link from "next/link";
+import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getMember, requirePageMember } from "@/auth/member";
+import { ProcessBreadcrumb } from "@/components/process-breadcrumb";
 import { RefreshWhile } from "@/components/replays/refresh-while";
 import { ReplayForm } from "@/components/replays/replay-form";
 import { ReplayList } from "@/components/replays/replay-list";
@@ -58,16 +58,7 @@ export default async function ReplaysPage({ params, searchParams }: Props) {
 
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/processes" className="hover:underline">
-          Processes
-        </Link>{" "}
-        /{" "}
-        <Link href={`/processes/${process.id}` as Route} className="break-words hover:underline">
-          {process.name}
-        </Link>{" "}
-        / <span aria-current="page">Replays</span>
-      </nav>
+      <ProcessBreadcrumb process={process} section="Replays" />
       <div>
         <h1 className="text-2xl font-semibold tracking-tight break-words">Replays · {process.name}</h1>
         <p className="mt-1 max-w-2xl text-sm text-slate-600">

@@ -24,8 +24,8 @@ beforeAll(async () => {
     url.pathname = `/${databaseName}`;
     process.env.DATABASE_URL = url.toString();
   }
-  const { getDb } = await import("./index");
-  const { migrate } = await import("./migrate");
+  const { getDb } = await import("@/db/index");
+  const { migrate } = await import("@/db/migrate");
   await migrate(await getDb());
 });
 
@@ -33,7 +33,7 @@ afterAll(async () => {
   // A test that handed events off started the embedded engine on this database: stop it first.
   const { stopEngine } = await import("@/delivery/engine");
   await stopEngine();
-  const { closeDb } = await import("./index");
+  const { closeDb } = await import("@/db/index");
   await closeDb();
   (await import("@/auth/server")).resetAuth();
   if (serverUrl) {

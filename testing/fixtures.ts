@@ -1,9 +1,8 @@
-import "server-only";
+import { getProcessSettings, saveProcessSettings } from "@/db/queries/callbacks";
+import { createProcess } from "@/db/queries/processes";
+import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { type CallbackInput, emptyCallback } from "@/lib/validations/callback";
 import type { LeadEvent } from "@/lib/validations/event";
-import { getProcessSettings, saveProcessSettings } from "./callbacks";
-import { createProcess } from "./processes";
-import { getDefaultWorkspace } from "./workspaces";
 
 /** Test helper: a process with the given callbacks saved as an admin would (validation aside). */
 export async function processWithCallbacks(name: string, callbacks: Partial<CallbackInput>[]) {
