@@ -14,7 +14,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { roles } from "../lib/roles";
 import { timestamps } from "./columns";
-import { workspaces } from "./process-schema";
+import { workspaceRef, workspaces } from "./process-schema";
 
 /*
  * Who may use the admin side. users, sessions, accounts, verifications and rate_limits are Better Auth's
@@ -94,9 +94,7 @@ export const memberRole = pgEnum("member_role", roles);
 export const memberships = pgTable(
   "memberships",
   {
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -111,9 +109,7 @@ export const invitations = pgTable(
   "invitations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
     email: text("email").notNull(),
     role: memberRole("role").notNull(),
     tokenHash: text("token_hash").notNull().unique(),

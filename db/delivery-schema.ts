@@ -15,7 +15,7 @@ import {
 import { deliveryStatuses, replayStatuses } from "../lib/validations/delivery-status";
 import { timestamps } from "./columns";
 import { events } from "./event-schema";
-import { leadUpdateCallbacks, processes, workspaces } from "./process-schema";
+import { leadUpdateCallbacks, processRef, workspaceRef } from "./process-schema";
 
 export const deliveryStatus = pgEnum("delivery_status", deliveryStatuses);
 
@@ -30,12 +30,8 @@ export const replays = pgTable(
   "replays",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    processId: uuid("process_id")
-      .notNull()
-      .references(() => processes.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
+    processId: processRef(),
     /** One callback, or null for every callback of the process that is on. */
     callbackId: uuid("callback_id").references(() => leadUpdateCallbacks.id, { onDelete: "cascade" }),
     /** Events received in [since, until); until is when the replay started unless an earlier end was chosen. */

@@ -2,16 +2,14 @@ import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { LeadSnapshot } from "../lib/validations/event";
 import { timestamps } from "./columns";
-import { processes, workspaces } from "./process-schema";
+import { processRef, workspaceRef } from "./process-schema";
 
 /** The latest known state of each lead, merged from every event the producer sent about it. */
 export const leads = pgTable(
   "leads",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    processId: uuid("process_id")
-      .notNull()
-      .references(() => processes.id, { onDelete: "cascade" }),
+    processId: processRef(),
     externalId: text("external_id").notNull(),
     name: text("name"),
     phone: text("phone"),
@@ -50,12 +48,8 @@ export const events = pgTable(
   "events",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    processId: uuid("process_id")
-      .notNull()
-      .references(() => processes.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
+    processId: processRef(),
     externalId: text("external_id").notNull(),
     type: text("type").notNull(),
     occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),

@@ -9,6 +9,20 @@ export const processStatus = pgEnum("process_status", processStatuses);
 export const payloadFormat = pgEnum("payload_format", payloadFormats);
 export const callbackAuthType = pgEnum("callback_auth_type", authTypes);
 
+/** The owning workspace: its rows go with it. */
+export function workspaceRef() {
+  return uuid("workspace_id")
+    .notNull()
+    .references(() => workspaces.id, { onDelete: "cascade" });
+}
+
+/** The owning process: its rows go with it. */
+export function processRef() {
+  return uuid("process_id")
+    .notNull()
+    .references(() => processes.id, { onDelete: "cascade" });
+}
+
 export const workspaces = pgTable("workspaces", {
   id: uuid("id").primaryKey().defaultRandom(),
   slug: text("slug").notNull().unique(),
@@ -20,9 +34,7 @@ export const processes = pgTable(
   "processes",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
     language: text("language").notNull().default("English"),
@@ -38,9 +50,7 @@ export const leadUpdateCallbacks = pgTable(
   "lead_update_callbacks",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    processId: uuid("process_id")
-      .notNull()
-      .references(() => processes.id, { onDelete: "cascade" }),
+    processId: processRef(),
     position: integer("position").notNull(),
     url: text("url").notNull(),
     payloadFormat: payloadFormat("payload_format").notNull().default("activity_update"),
@@ -68,9 +78,7 @@ export const apiKeys = pgTable(
   "api_keys",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    workspaceId: uuid("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
     name: text("name").notNull(),
     /** The first characters of the key, shown so admins can tell keys apart. */
     prefix: text("prefix").notNull(),

@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { getDb } from "@/db/index";
+import { getDb, type Transaction } from "@/db/index";
 import { requeueDelivery } from "@/db/queries/deliveries";
 import { storeEvents } from "@/db/queries/events";
 import { listReplays } from "@/db/queries/replay-list";
@@ -96,14 +96,13 @@ function scope(processId: string, overrides: Partial<ReplayScope> = {}): ReplayS
   };
 }
 
-async function replay(workspaceId: string, s: ReplayScope) {
-  return startReplay(
-    workspaceId,
-    s,
-    "Test Person",
-    (tx, id) => engine.startReplay(tx, id),
-    auditIn(workspaceId),
-  );
+/** Starts a replay of `s` in the workspace, handing it to `queue` (the engine by default). */
+function replay(
+  workspaceId: string,
+  s: ReplayScope,
+  queue: (tx: Transaction, id: string) => Promise<void> = (tx, id) => engine.startReplay(tx, id),
+) {
+  return startReplay(workspaceId, s, "Test Person", queue, auditIn(workspaceId));
 }
 
 async function finished(processId: string, replayId: string) {
@@ -223,13 +222,7 @@ describe("replaying failed deliveries", () => {
     const w = await world("cancel", (p) => [sampleEvent(p), sampleEvent(p)]);
     failing = false;
     receiver.clear();
-    const started = await startReplay(
-      w.workspaceId,
-      scope(w.process.id),
-      "Test Person",
-      noQueue,
-      auditIn(w.workspaceId),
-    );
+    const started = await replay(w.workspaceId, scope(w.process.id), noQueue);
     const queued: ReplayRun[] = [];
     const record = async (_tx: unknown, runs: ReplayRun[]) => void queued.push(...runs);
     expect(await queueReplayBatch(started.id, record, 1)).toBe("more");
@@ -266,27 +259,13 @@ describe("replaying failed deliveries", () => {
 
   it("lets one replay of a process queue at a time, and refuses one that matches nothing", async () => {
     const w = await world("one", (p) => [sampleEvent(p)]);
-    const first = await startReplay(
-      w.workspaceId,
-      scope(w.process.id),
-      "Test Person",
-      noQueue,
-      auditIn(w.workspaceId),
-    );
-    await expect(
-      startReplay(w.workspaceId, scope(w.process.id), "Test Person", noQueue, auditIn(w.workspaceId)),
-    ).rejects.toMatchObject({
+    const first = await replay(w.workspaceId, scope(w.process.id), noQueue);
+    await expect(replay(w.workspaceId, scope(w.process.id), noQueue)).rejects.toMatchObject({
       code: "conflict",
     });
     await cancelReplay(w.process.id, first.id, auditIn(w.workspaceId));
     await expect(
-      startReplay(
-        w.workspaceId,
-        scope(w.process.id, { leadStatus: "Nobody" }),
-        "Test Person",
-        noQueue,
-        auditIn(w.workspaceId),
-      ),
+      replay(w.workspaceId, scope(w.process.id, { leadStatus: "Nobody" }), noQueue),
     ).rejects.toMatchObject({ code: "invalid_request" });
     const db = await getDb();
     expect(await db.select().from(replays).where(eq(replays.processId, w.process.id))).toHaveLength(1);
@@ -297,19 +276,11 @@ describe("replaying failed deliveries", () => {
     const refuse = async () => {
       throw new Error("queue down");
     };
-    await expect(
-      startReplay(w.workspaceId, scope(w.process.id), "Test Person", refuse, auditIn(w.workspaceId)),
-    ).rejects.toThrow("queue down");
+    await expect(replay(w.workspaceId, scope(w.process.id), refuse)).rejects.toThrow("queue down");
     const db = await getDb();
     expect(await db.select().from(replays).where(eq(replays.processId, w.process.id))).toEqual([]);
 
-    const started = await startReplay(
-      w.workspaceId,
-      scope(w.process.id),
-      "Test Person",
-      noQueue,
-      auditIn(w.workspaceId),
-    );
+    const started = await replay(w.workspaceId, scope(w.process.id), noQueue);
     await expect(queueReplayBatch(started.id, refuse)).rejects.toThrow("queue down");
     const [untouched] = await deliveriesOf(w.eventIds);
     expect(untouched).toMatchObject({ status: "failed", replayId: null });

@@ -135,52 +135,38 @@ export function ReplayForm({
               <input {...control} {...register("to")} type="datetime-local" className={inputClass} />
             )}
           </Field>
-          <Field
-            id={id("status")}
-            label="Lead status"
-            error={errors.leadStatus?.message}
-            hint="Any, when empty."
-          >
-            {(control) => (
-              <>
-                <input
-                  {...control}
-                  {...register("leadStatus")}
-                  list={id("statuses")}
-                  autoComplete="off"
-                  className={inputClass}
-                />
-                <datalist id={id("statuses")}>
-                  {leadValues.statuses.map((v) => (
-                    <option key={v} value={v} />
-                  ))}
-                </datalist>
-              </>
-            )}
-          </Field>
-          <Field
-            id={id("disposition")}
-            label="Disposition"
-            error={errors.disposition?.message}
-            hint="Any, when empty."
-          >
-            {(control) => (
-              <>
-                <input
-                  {...control}
-                  {...register("disposition")}
-                  list={id("dispositions")}
-                  autoComplete="off"
-                  className={inputClass}
-                />
-                <datalist id={id("dispositions")}>
-                  {leadValues.dispositions.map((v) => (
-                    <option key={v} value={v} />
-                  ))}
-                </datalist>
-              </>
-            )}
-          </Field>
+          {(
+            [
+              ["leadStatus", "Lead status", leadValues.statuses],
+              ["disposition", "Disposition", leadValues.dispositions],
+            ] as const
+          ).map(([name, label, suggestions]) => (
+            <Field
+              key={name}
+              id={id(name)}
+              label={label}
+              error={errors[name]?.message}
+              hint="Any, when empty."
+            >
+              {(control) => (
+                <>
+                  <input
+                    {...control}
+                    {...register(name)}
+                    list={id(`${name}-values`)}
+                    autoComplete="off"
+                    className={inputClass}
+                  />
+                  {/* The values the process's leads have: suggestions, any text is accepted. */}
+                  <datalist id={id(`${name}-values`)}>
+                    {suggestions.map((v) => (
+                      <option key={v} value={v} />
+                    ))}
+                  </datalist>
+                </>
+              )}
+            </Field>
+          ))}
         </div>
         <fieldset className="space-y-1">
           <legend className="text-sm font-medium text-slate-800">Event types</legend>

@@ -1,12 +1,13 @@
 import type { Metadata, Route } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getMember, requirePageMember } from "@/auth/member";
+import { requirePageMember } from "@/auth/member";
 import { EventLogView } from "@/components/events/event-log-view";
 import { eventsHref, parseEventSearch, processEventsPath } from "@/components/events/event-search-params";
 import { ProcessBreadcrumb } from "@/components/process-breadcrumb";
 import { listEventLog } from "@/db/queries/event-log";
 import { getProcess } from "@/db/queries/processes";
+import { processPageTitle } from "../page-title";
 
 export const dynamic = "force-dynamic";
 
@@ -16,9 +17,7 @@ type Props = {
 };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const member = await getMember();
-  const process = member ? await getProcess(member.workspace.id, (await params).id) : undefined;
-  return { title: process ? `Events · ${process.name}` : "Events" };
+  return processPageTitle((await params).id, "Events");
 }
 
 export default async function ProcessEventsPage({ params, searchParams }: Props) {

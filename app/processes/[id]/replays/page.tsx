@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { getMember, requirePageMember } from "@/auth/member";
+import { requirePageMember } from "@/auth/member";
 import { ProcessBreadcrumb } from "@/components/process-breadcrumb";
 import { RefreshWhile } from "@/components/replays/refresh-while";
 import { ReplayForm } from "@/components/replays/replay-form";
@@ -9,6 +9,7 @@ import { getProcess } from "@/db/queries/processes";
 import { leadValuesOf, listReplayCallbacks, listReplays, replaySinceFor } from "@/db/queries/replay-list";
 import { can } from "@/lib/roles";
 import { parseUtcMinute, type ReplayInput, utcMinute } from "@/lib/validations/replay";
+import { processPageTitle } from "../page-title";
 import { cancelReplayAction, previewReplayAction, startReplayAction } from "../replay-actions";
 
 export const dynamic = "force-dynamic";
@@ -19,9 +20,7 @@ type Props = {
 };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const member = await getMember();
-  const process = member ? await getProcess(member.workspace.id, (await params).id) : undefined;
-  return { title: process ? `Replays · ${process.name}` : "Replays" };
+  return processPageTitle((await params).id, "Replays");
 }
 
 const one = (value: string | string[] | undefined) => (typeof value === "string" ? value : undefined);

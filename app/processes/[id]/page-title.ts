@@ -1,0 +1,13 @@
+import type { Metadata } from "next";
+import { getMember } from "@/auth/member";
+import { getProcess } from "@/db/queries/processes";
+
+/**
+ * The title of one of a process's pages: "Events · <process>". Just the section when the process is not
+ * the member's (the page itself answers 404 or sends them to sign in).
+ */
+export async function processPageTitle(processId: string, section: string): Promise<Metadata> {
+  const member = await getMember();
+  const process = member ? await getProcess(member.workspace.id, processId) : undefined;
+  return { title: process ? `${section} · ${process.name}` : section };
+}
