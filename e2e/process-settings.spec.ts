@@ -68,7 +68,11 @@ test("an admin adds, saves, reloads and removes Lead Update Callbacks", async ({
 
   // The README's screenshot, refreshed on request (`npm run screenshots`) so a test run changes no file.
   if (globalThis.process.env.UPDATE_SCREENSHOTS === "1") {
-    await page.setViewportSize({ width: 1280, height: 2150 });
+    // The whole page from its top (header, process details, both callbacks) in one window as tall as the
+    // page, so the sticky Save bar sits at its foot.
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: 1280, height });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: "docs/process-settings.png" });
     await page.setViewportSize({ width: 1280, height: 720 });
   }
