@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { requirePageMember } from "@/auth/member";
 import { AutoDisabledBanner } from "@/components/auto-disabled-banner";
+import { EmptyList } from "@/components/filters/list-parts";
 import { NewProcessForm } from "@/components/new-process-form";
 import { ProcessSearch } from "@/components/process-search";
 import { Badge } from "@/components/ui/badge";
@@ -63,7 +64,7 @@ export default async function ProcessesPage({
         <ProcessSearch />
       </Suspense>
       {rows.length === 0 ? (
-        <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+        <EmptyList>
           {search ? (
             <p className="text-slate-700">
               No process matches “{search}”. Clear the search to see all processes.
@@ -78,7 +79,7 @@ export default async function ProcessesPage({
               </p>
             </>
           )}
-        </div>
+        </EmptyList>
       ) : (
         <DataTable caption="Processes" columns={["Name", "Status", "Lead Update Callbacks", "Last update"]}>
           {rows.map((row) => {

@@ -1,10 +1,8 @@
 import Form from "next/form";
 import { DateRangeFields } from "../filters/date-range-fields";
-import { inputClass } from "../ui/field";
+import { FilterSelect } from "../filters/filter-fields";
 import { AUDIT_LOG_PATH, type AuditSearchValues, actionOptions } from "./audit-search-params";
 import type { AuditActorOption } from "./types";
-
-const labelClass = "block text-sm font-medium text-slate-800";
 
 /** One option per person: someone renamed since appears in the log under more than one label. */
 function personOptions(actors: { id: string | null; label: string }[]): AuditActorOption[] {
@@ -29,32 +27,22 @@ export function AuditFilters({
         aria-label="Filter the audit log"
         className="grid grid-cols-1 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_auto_auto_auto] lg:items-end"
       >
-        <div className="space-y-1">
-          <label htmlFor="audit-person" className={labelClass}>
-            Person
-          </label>
-          <select id="audit-person" name="person" defaultValue={values.person} className={inputClass}>
-            <option value="">Everyone</option>
-            {personOptions(actors).map((actor) => (
-              <option key={actor.id} value={actor.id}>
-                {actor.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="audit-action" className={labelClass}>
-            Action
-          </label>
-          <select id="audit-action" name="action" defaultValue={values.action} className={inputClass}>
-            <option value="">All actions</option>
-            {actionOptions.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="audit-person"
+          name="person"
+          label="Person"
+          value={values.person}
+          anyLabel="Everyone"
+          options={personOptions(actors).map((actor) => ({ value: actor.id, label: actor.label }))}
+        />
+        <FilterSelect
+          id="audit-action"
+          name="action"
+          label="Action"
+          value={values.action}
+          anyLabel="All actions"
+          options={actionOptions}
+        />
         <DateRangeFields
           idPrefix="audit"
           values={values}

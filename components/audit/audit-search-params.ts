@@ -1,6 +1,9 @@
 import { type AuditAction, auditActions, isAuditAction } from "@/lib/audit";
 import { isUuid } from "@/lib/uuid";
-import { parseDateRange, queryValue } from "../filters/date-range";
+import { parseDateRange } from "../filters/date-range";
+import { checkedValue, filterHref, queryValue, type SearchParams } from "../filters/search-params";
+
+export { hasFilters } from "../filters/search-params";
 
 export const AUDIT_LOG_PATH = "/settings/audit-log";
 
@@ -15,29 +18,28 @@ export type AuditSearch = {
   problems: string[];
 };
 
-type Params = Record<string, string | string[] | undefined>;
-
 /** Reads the page's query string; a value that fails its check is dropped and explained, never fatal. */
-export function parseAuditSearch(params: Params): AuditSearch {
+export function parseAuditSearch(params: SearchParams): AuditSearch {
   const problems: string[] = [];
   const values: AuditSearchValues = { person: "", action: "", from: "", to: "" };
   const filters: AuditSearch["filters"] = {};
 
-  const person = queryValue(params, "person");
-  if (person && isUuid(person)) {
-    values.person = person;
-    filters.actorId = person;
-  } else if (person) {
-    problems.push("The Person in this link is not valid, so entries by everyone are shown.");
-  }
-
-  const action = queryValue(params, "action");
-  if (action && isAuditAction(action)) {
-    values.action = action;
-    filters.action = action;
-  } else if (action) {
-    problems.push(`“${action}” is not an action the log records, so all actions are shown.`);
-  }
+  const person = checkedValue(
+    params,
+    "person",
+    (v): v is string => isUuid(v),
+    () => "The Person in this link is not valid, so entries by everyone are shown.",
+    problems,
+  );
+  if (person) values.person = filters.actorId = person;
+  const action = checkedValue(
+    params,
+    "action",
+    isAuditAction,
+    (v) => `“${v}” is not an action the log records, so all actions are shown.`,
+    problems,
+  );
+  if (action) values.action = filters.action = action;
 
   const range = parseDateRange(params, "entry");
   Object.assign(values, range.values);
@@ -51,15 +53,7 @@ export function parseAuditSearch(params: Params): AuditSearch {
 
 /** The page's address with these filters (empty ones left out) and, for an older page, its cursor. */
 export function auditLogHref(values: AuditSearchValues, cursor?: string): string {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(values)) if (value) query.set(name, value);
-  if (cursor) query.set("cursor", cursor);
-  const text = query.toString();
-  return text ? `${AUDIT_LOG_PATH}?${text}` : AUDIT_LOG_PATH;
-}
-
-export function hasFilters(values: AuditSearchValues): boolean {
-  return Object.values(values).some(Boolean);
+  return filterHref(AUDIT_LOG_PATH, values, cursor);
 }
 
 export const actionOptions = Object.entries(auditActions).map(([value, label]) => ({ value, label }));

@@ -2,10 +2,9 @@ import type { Route } from "next";
 import Form from "next/form";
 import { eventTypes } from "@/lib/validations/event";
 import { DateRangeFields } from "../filters/date-range-fields";
+import { FilterField, FilterSelect } from "../filters/filter-fields";
 import { inputClass } from "../ui/field";
 import { type EventSearchValues, stateOptions } from "./event-search-params";
-
-const labelClass = "block text-sm font-medium text-slate-800";
 
 /**
  * Lead / Event type / Delivery state / From / To, sent as a GET form to `path` (the workspace's or a
@@ -19,10 +18,7 @@ export function EventFilters({ path, values }: { path: string; values: EventSear
         aria-label="Filter the events"
         className="grid grid-cols-1 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-[minmax(0,1.4fr)_minmax(0,1fr)_minmax(0,1fr)_auto_auto] lg:items-end"
       >
-        <div className="space-y-1">
-          <label htmlFor="events-lead" className={labelClass}>
-            Lead id or phone
-          </label>
+        <FilterField id="events-lead" label="Lead id or phone">
           <input
             id="events-lead"
             name="lead"
@@ -32,33 +28,23 @@ export function EventFilters({ path, values }: { path: string; values: EventSear
             placeholder="lead_123 or +919812345678"
             className={inputClass}
           />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="events-type" className={labelClass}>
-            Event type
-          </label>
-          <select id="events-type" name="type" defaultValue={values.type} className={inputClass}>
-            <option value="">All types</option>
-            {eventTypes.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="events-state" className={labelClass}>
-            Delivery state
-          </label>
-          <select id="events-state" name="state" defaultValue={values.state} className={inputClass}>
-            <option value="">Any</option>
-            {stateOptions.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        </FilterField>
+        <FilterSelect
+          id="events-type"
+          name="type"
+          label="Event type"
+          value={values.type}
+          anyLabel="All types"
+          options={eventTypes.map((type) => ({ value: type, label: type }))}
+        />
+        <FilterSelect
+          id="events-state"
+          name="state"
+          label="Delivery state"
+          value={values.state}
+          anyLabel="Any"
+          options={stateOptions}
+        />
         <DateRangeFields
           idPrefix="events"
           values={values}

@@ -1,6 +1,9 @@
 import type { DeliveryState, EventLogFilters } from "@/db/queries/event-log";
 import { type EventType, eventTypes } from "@/lib/validations/event";
-import { parseDateRange, queryValue } from "../filters/date-range";
+import { parseDateRange } from "../filters/date-range";
+import { checkedValue, filterHref, queryValue, type SearchParams } from "../filters/search-params";
+
+export { hasFilters } from "../filters/search-params";
 
 export const EVENTS_PATH = "/events";
 
@@ -42,42 +45,45 @@ function isEventType(value: string): value is EventType {
   return (eventTypes as readonly string[]).includes(value);
 }
 
-type Params = Record<string, string | string[] | undefined>;
-
 /** As long as a producer's lead id may be (lib/validations/event.ts); a phone number is shorter. */
 const MAX_LEAD = 128;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a lead id or phone is printable text
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+function isLeadQuery(value: string): value is string {
+  return value.length <= MAX_LEAD && !CONTROL.test(value);
+}
+
 /** Reads the page's query string; a value that fails its check is dropped and explained, never fatal. */
-export function parseEventSearch(params: Params): EventSearch {
+export function parseEventSearch(params: SearchParams): EventSearch {
   const problems: string[] = [];
   const values: EventSearchValues = { lead: "", type: "", state: "", from: "", to: "" };
   const filters: EventSearch["filters"] = {};
 
-  const lead = queryValue(params, "lead");
-  if (lead && lead.length <= MAX_LEAD && !CONTROL.test(lead)) {
-    values.lead = lead;
-    filters.lead = lead;
-  } else if (lead) {
-    problems.push("The Lead id or phone in this link is not valid, so events of every lead are shown.");
-  }
-
-  const type = queryValue(params, "type");
-  if (type && isEventType(type)) {
-    values.type = type;
-    filters.type = type;
-  } else if (type) {
-    problems.push(`“${type}” is not an event type, so all types are shown.`);
-  }
-
-  const state = queryValue(params, "state");
-  if (state && isDeliveryState(state)) {
-    values.state = state;
-    filters.state = state;
-  } else if (state) {
-    problems.push(`“${state}” is not a delivery state, so events in any state are shown.`);
-  }
+  const lead = checkedValue(
+    params,
+    "lead",
+    isLeadQuery,
+    () => "The Lead id or phone in this link is not valid, so events of every lead are shown.",
+    problems,
+  );
+  if (lead) values.lead = filters.lead = lead;
+  const type = checkedValue(
+    params,
+    "type",
+    isEventType,
+    (v) => `“${v}” is not an event type, so all types are shown.`,
+    problems,
+  );
+  if (type) values.type = filters.type = type;
+  const state = checkedValue(
+    params,
+    "state",
+    isDeliveryState,
+    (v) => `“${v}” is not a delivery state, so events in any state are shown.`,
+    problems,
+  );
+  if (state) values.state = filters.state = state;
 
   const range = parseDateRange(params, "event");
   Object.assign(values, range.values);
@@ -91,13 +97,5 @@ export function parseEventSearch(params: Params): EventSearch {
 
 /** `path` (the workspace's or a process's Events page) with these filters, empty ones left out, and a cursor. */
 export function eventsHref(path: string, values: EventSearchValues, cursor?: string): string {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(values)) if (value) query.set(name, value);
-  if (cursor) query.set("cursor", cursor);
-  const text = query.toString();
-  return text ? `${path}?${text}` : path;
-}
-
-export function hasFilters(values: EventSearchValues): boolean {
-  return Object.values(values).some(Boolean);
+  return filterHref(path, values, cursor);
 }

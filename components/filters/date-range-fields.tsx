@@ -2,8 +2,7 @@ import type { Route } from "next";
 import Link from "next/link";
 import { Button } from "../ui/button";
 import { inputClass } from "../ui/field";
-
-const labelClass = "block text-sm font-medium text-slate-800";
+import { FilterField } from "./filter-fields";
 
 /** From / To date inputs and Apply / Clear, the end of every list page's filter form. */
 export function DateRangeFields({
@@ -20,10 +19,7 @@ export function DateRangeFields({
   return (
     <>
       {(["from", "to"] as const).map((name) => (
-        <div key={name} className="space-y-1">
-          <label htmlFor={`${idPrefix}-${name}`} className={labelClass}>
-            {name === "from" ? "From" : "To"}
-          </label>
+        <FilterField key={name} id={`${idPrefix}-${name}`} label={name === "from" ? "From" : "To"}>
           <input
             id={`${idPrefix}-${name}`}
             name={name}
@@ -31,7 +27,7 @@ export function DateRangeFields({
             defaultValue={values[name]}
             className={inputClass}
           />
-        </div>
+        </FilterField>
       ))}
       <div className={`flex items-center gap-3 ${actionsClassName}`}>
         <Button type="submit">Apply</Button>

@@ -1,12 +1,6 @@
+import { queryValue, type SearchParams } from "./search-params";
+
 const DAY_MS = 86_400_000;
-
-type Params = Record<string, string | string[] | undefined>;
-
-/** One query-string value, trimmed; "" when absent. */
-export function queryValue(params: Params, name: string): string {
-  const value = params[name];
-  return (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
-}
 
 /** A YYYY-MM-DD date input as the start of that day in UTC, or undefined if it names no real day. */
 export function utcDay(text: string): Date | undefined {
@@ -23,7 +17,7 @@ export function utcDay(text: string): Date | undefined {
  * The From / To filters of a list page, as UTC days with both ends included: the values the form shows
  * again (only ones that passed), the bounds to query with, and a sentence per value that was dropped.
  */
-export function parseDateRange(params: Params, what: string) {
+export function parseDateRange(params: SearchParams, what: string) {
   const values = { from: "", to: "" };
   const bounds: { from?: Date; to?: Date } = {};
   const problems: string[] = [];

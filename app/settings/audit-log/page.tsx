@@ -1,17 +1,15 @@
-import type { Metadata, Route } from "next";
-import Link from "next/link";
+import type { Metadata } from "next";
 import { requirePageMember } from "@/auth/member";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { auditLogHref, hasFilters, parseAuditSearch } from "@/components/audit/audit-search-params";
 import { AuditTable } from "@/components/audit/audit-table";
 import { FilterProblems } from "@/components/filters/date-range-fields";
+import { EmptyListText, ListPager } from "@/components/filters/list-parts";
 import { listAuditActors, listAuditEntries } from "@/db/queries/audit-log";
 import { can } from "@/lib/roles";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Audit log" };
-
-const linkClass = "text-sm font-medium text-brand-700 hover:underline";
 
 function Heading() {
   return (
@@ -56,37 +54,29 @@ export default async function AuditLogPage({
       {/* Keyed by the query so that Clear or a back navigation resets the form's uncontrolled fields. */}
       <AuditFilters key={auditLogHref(search.values)} values={search.values} actors={actors} />
       {page.entries.length === 0 ? (
-        <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
-          <p className="font-medium text-slate-800">
-            {filtered
+        <EmptyListText
+          title={
+            filtered
               ? "No entries match these filters"
               : search.cursor
                 ? "No older entries"
-                : "Nothing recorded yet"}
-          </p>
-          <p className="mt-1 text-sm text-slate-600">
-            {filtered
+                : "Nothing recorded yet"
+          }
+          detail={
+            filtered
               ? "Widen the dates or choose Everyone and All actions."
-              : "Changes to processes, callbacks, keys and members, and every sign-in, will appear here."}
-          </p>
-        </div>
+              : "Changes to processes, callbacks, keys and members, and every sign-in, will appear here."
+          }
+        />
       ) : (
         <AuditTable rows={page.entries} />
       )}
-      {page.nextCursor || search.cursor ? (
-        <nav aria-label="Audit log pages" className="flex flex-wrap items-center gap-4">
-          {search.cursor ? (
-            <Link href={auditLogHref(search.values) as Route} className={linkClass}>
-              Newest
-            </Link>
-          ) : null}
-          {page.nextCursor ? (
-            <Link href={auditLogHref(search.values, page.nextCursor) as Route} className={linkClass}>
-              Older entries
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <ListPager
+        label="Audit log pages"
+        newestHref={search.cursor ? auditLogHref(search.values) : undefined}
+        olderHref={page.nextCursor ? auditLogHref(search.values, page.nextCursor) : undefined}
+        olderLabel="Older entries"
+      />
     </div>
   );
 }
