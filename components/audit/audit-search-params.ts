@@ -1,7 +1,7 @@
 import { type AuditAction, auditActions, isAuditAction } from "@/lib/audit";
 import { isUuid } from "@/lib/uuid";
-import { parseDateRange } from "../filters/date-range";
-import { checkedValue, filterHref, queryValue, type SearchParams } from "../filters/search-params";
+import { withRangeAndCursor } from "../filters/date-range";
+import { checkedValue, filterHref, type SearchParams } from "../filters/search-params";
 
 export { hasFilters } from "../filters/search-params";
 
@@ -41,14 +41,7 @@ export function parseAuditSearch(params: SearchParams): AuditSearch {
   );
   if (action) values.action = filters.action = action;
 
-  const range = parseDateRange(params, "entry");
-  Object.assign(values, range.values);
-  Object.assign(filters, range.bounds);
-  problems.push(...range.problems);
-
-  const cursor = queryValue(params, "cursor") || undefined;
-  if (cursor) filters.cursor = cursor;
-  return { values, cursor, filters, problems };
+  return withRangeAndCursor(params, "entry", { values, filters, problems });
 }
 
 /** The page's address with these filters (empty ones left out) and, for an older page, its cursor. */

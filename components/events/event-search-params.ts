@@ -1,7 +1,7 @@
 import type { DeliveryState, EventLogFilters } from "@/db/queries/event-log";
 import { type EventType, eventTypes } from "@/lib/validations/event";
-import { parseDateRange } from "../filters/date-range";
-import { checkedValue, filterHref, queryValue, type SearchParams } from "../filters/search-params";
+import { withRangeAndCursor } from "../filters/date-range";
+import { checkedValue, filterHref, type SearchParams } from "../filters/search-params";
 
 export { hasFilters } from "../filters/search-params";
 
@@ -85,14 +85,7 @@ export function parseEventSearch(params: SearchParams): EventSearch {
   );
   if (state) values.state = filters.state = state;
 
-  const range = parseDateRange(params, "event");
-  Object.assign(values, range.values);
-  Object.assign(filters, range.bounds);
-  problems.push(...range.problems);
-
-  const cursor = queryValue(params, "cursor") || undefined;
-  if (cursor) filters.cursor = cursor;
-  return { values, cursor, filters, problems };
+  return withRangeAndCursor(params, "event", { values, filters, problems });
 }
 
 /** `path` (the workspace's or a process's Events page) with these filters, empty ones left out, and a cursor. */

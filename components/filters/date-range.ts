@@ -39,3 +39,22 @@ export function parseDateRange(params: SearchParams, what: string) {
   }
   return { values, bounds, problems };
 }
+
+/**
+ * A list page's search, completed with what every list takes: the From/To days (parseDateRange) and the
+ * cursor of an older page. `values`, `filters` and `problems` are what the page's own filters gave.
+ */
+export function withRangeAndCursor<V extends { from: string; to: string }, F extends object>(
+  params: SearchParams,
+  what: string,
+  { values, filters, problems }: { values: V; filters: F; problems: string[] },
+) {
+  const range = parseDateRange(params, what);
+  const cursor = queryValue(params, "cursor") || undefined;
+  return {
+    values: { ...values, ...range.values },
+    cursor,
+    filters: { ...filters, ...range.bounds, ...(cursor ? { cursor } : {}) },
+    problems: [...problems, ...range.problems],
+  };
+}
