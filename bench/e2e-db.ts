@@ -33,29 +33,16 @@ if (mode === "setup") {
 } else if (mode === "timings") {
   const db = await getDb();
   const ms = (column: string) => sql.raw(`extract(epoch from ${column}) * 1000`);
-  const hasQueue = (await db.execute(
-    sql`select to_regclass('pgboss.job') is not null as present`,
-  )) as unknown as {
-    rows: { present: boolean }[];
-  };
-  const queue = hasQueue.rows[0]?.present === true;
-  // pg-boss keeps completed jobs for a day, so each stage of the embedded engine can be read back.
+  // Each stage from the rows themselves: the built-in queue is the deliveries table (no job rows).
   const result = (await db.execute(sql`
     select e.external_id as "eventId", c.url as "url",
       ${ms("e.received_at")} as "received", ${ms("e.handed_off_at")} as "handedOff",
-      ${queue ? ms("fj.created_on") : sql`null`} as "fanOutQueued",
-      ${queue ? ms("fj.started_on") : sql`null`} as "fanOutStarted",
-      ${queue ? ms("fj.completed_on") : sql`null`} as "fanOutDone",
       ${ms("d.created_at")} as "deliveryCreated",
-      ${queue ? ms("dj.created_on") : sql`null`} as "deliverQueued",
-      ${queue ? ms("dj.started_on") : sql`null`} as "deliverStarted",
-      ${queue ? ms("dj.completed_on") : sql`null`} as "deliverDone",
       ${ms("a.started_at")} as "attemptStarted", ${ms("a.created_at")} as "attemptRecorded"
     from events e
     join deliveries d on d.event_id = e.id
     join lead_update_callbacks c on c.id = d.callback_id
     left join delivery_attempts a on a.delivery_id = d.id and a.attempt_number = 1
-    ${queue ? sql`left join pgboss.job fj on fj.name = 'leadhook-fan-out' and fj.id = e.id left join pgboss.job dj on dj.name = 'leadhook-deliver' and dj.id = d.id` : sql``}
     where e.external_id like ${`${rest[0] ?? ""}%`}
   `)) as unknown as { rows: Record<string, string | number | null>[] };
   writeFileSync(

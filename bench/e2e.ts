@@ -1,6 +1,14 @@
 import { type ChildProcess, execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, homedir, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -29,7 +37,8 @@ import { fmt, sampleMemory, startServer } from "./harness";
 
 const run = promisify(execFile);
 const NEXT_PORT = 3410;
-const LATENCY_RATE = 200;
+/** Single events per second in the latency run, unless --e2e-latency-rate says otherwise. */
+export const LATENCY_RATE = 200;
 const BATCH = 50;
 const WARM_UP_SECONDS = 3;
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -45,6 +54,8 @@ export type E2eOptions = {
   seconds: number;
   /** Events/s offered in the saturation run (batches of 50). */
   saturationRate: number;
+  /** Single events/s offered in the latency run (default (options.latencyRate ?? LATENCY_RATE)). */
+  latencyRate?: number;
   /** Which configurations to run: postgres, pglite, inngest (when its binary exists). */
   engines: string[];
   /** The Inngest server binary (`inngest dev` is run from it); default DEFAULT_INNGEST_BIN. */
@@ -350,13 +361,13 @@ function throwawayPostgres(env: Record<string, string>): Config["prepare"] {
 const CONFIGS: Config[] = [
   {
     config: "postgres",
-    label: "Embedded engine (pg-boss) on PostgreSQL 15",
+    label: "Embedded engine (deliveries table as its queue) on PostgreSQL 15",
     engine: "embedded",
     prepare: throwawayPostgres({}),
   },
   {
     config: "pglite",
-    label: "Embedded engine (pg-boss) on PGlite",
+    label: "Embedded engine (deliveries table as its queue) on PGlite",
     engine: "embedded",
     prepare: async () => {
       const dir = mkdtempSync(path.join(tmpdir(), "leadhook-bench-pglite-"));
@@ -509,16 +520,24 @@ async function runConfig(config: Config, receiver: E2eReceiver, options: E2eOpti
     const keysOf = (ids: string[]) => ids.flatMap((id) => [`/a|${id}`, `/b|${id}`]);
 
     // Warm-up: JIT, connection pools, the queue's first fetches.
-    const warm = Array.from({ length: WARM_UP_SECONDS * LATENCY_RATE }, (_, i) => `warm-${i}`);
-    await openLoop(LATENCY_RATE, warm.length, (i) => send([warm[i] as string], i));
+    const warm = Array.from(
+      { length: WARM_UP_SECONDS * (options.latencyRate ?? LATENCY_RATE) },
+      (_, i) => `warm-${i}`,
+    );
+    await openLoop(options.latencyRate ?? LATENCY_RATE, warm.length, (i) => send([warm[i] as string], i));
     await book.waitFor(keysOf(warm), DRAIN_TIMEOUT_MS);
     postLatency.length = 0;
 
     // Latency at a fixed rate.
-    const latencyIds = Array.from({ length: options.seconds * LATENCY_RATE }, (_, i) => `lat-${i}`);
+    const latencyIds = Array.from(
+      { length: options.seconds * (options.latencyRate ?? LATENCY_RATE) },
+      (_, i) => `lat-${i}`,
+    );
     const duplicatesBefore = book.duplicates();
     const latencyCpu = cpuMeter(pids);
-    await openLoop(LATENCY_RATE, latencyIds.length, (i) => send([latencyIds[i] as string], i));
+    await openLoop(options.latencyRate ?? LATENCY_RATE, latencyIds.length, (i) =>
+      send([latencyIds[i] as string], i),
+    );
     result.latencyCpu = latencyCpu();
     const latencyKeys = keysOf(latencyIds);
     await book.waitFor(latencyKeys, DRAIN_TIMEOUT_MS);
@@ -533,7 +552,7 @@ async function runConfig(config: Config, receiver: E2eReceiver, options: E2eOpti
     }
     const posts = percentiles(postLatency);
     result.latency = {
-      rate: LATENCY_RATE,
+      rate: options.latencyRate ?? LATENCY_RATE,
       events: latencyIds.length,
       expected: latencyKeys.length,
       missing: latencies.filter((v) => v === Number.POSITIVE_INFINITY).length,
@@ -543,7 +562,7 @@ async function runConfig(config: Config, receiver: E2eReceiver, options: E2eOpti
       postP99: posts.p99,
     };
     console.log(
-      `  ${config.config}: latency at ${LATENCY_RATE} events/s: p50 ${fmt.ms(result.latency.p50)}, p99 ${fmt.ms(result.latency.p99)}, missing ${result.latency.missing}`,
+      `  ${config.config}: latency at ${options.latencyRate ?? LATENCY_RATE} events/s: p50 ${fmt.ms(result.latency.p50)}, p99 ${fmt.ms(result.latency.p99)}, missing ${result.latency.missing}`,
     );
 
     // Saturation: offered above what is delivered. Counted from the arrival times: what arrived between
@@ -613,13 +632,7 @@ type TimingRow = {
   url: string;
   received: number;
   handedOff: number | null;
-  fanOutQueued: number | null;
-  fanOutStarted: number | null;
-  fanOutDone: number | null;
   deliveryCreated: number;
-  deliverQueued: number | null;
-  deliverStarted: number | null;
-  deliverDone: number | null;
   attemptStarted: number | null;
   attemptRecorded: number | null;
 };
@@ -639,13 +652,6 @@ function stages(
   type Point = (typeof points)[number];
   const spans: [string, keyof Point, keyof Point][] = [
     ["stored (received_at) → 202 at the client", "received", "answered"],
-    ["202 → fan-out job queued (outbox window)", "answered", "fanOutQueued"],
-    ["fan-out job queued → handed_off_at marked", "fanOutQueued", "handedOff"],
-    ["fan-out job queued → fan-out job started", "fanOutQueued", "fanOutStarted"],
-    ["fan-out job started → delivery row created", "fanOutStarted", "deliveryCreated"],
-    ["delivery row created → deliver job queued", "deliveryCreated", "deliverQueued"],
-    ["deliver job queued → deliver job started", "deliverQueued", "deliverStarted"],
-    ["deliver job started → request sent (attempt started_at)", "deliverStarted", "attemptStarted"],
     ["202 → delivery row created (Inngest: hand-off, fan-out run)", "answered", "deliveryCreated"],
     ["delivery row created → request sent", "deliveryCreated", "attemptStarted"],
     ["request sent → arrival at the receiver", "attemptStarted", "arrived"],
@@ -667,6 +673,7 @@ function stages(
 /** The whole end-to-end benchmark: the floor, then each configuration in turn. */
 export async function benchE2e(options: E2eOptions) {
   const seconds = Math.min(30, options.seconds);
+  if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
   const loadAverage = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(", ");
   const receiver = await startE2eReceiver();
   try {
@@ -715,7 +722,7 @@ export function e2eReport(
   const cores = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${fmt.n(totalmem() / 1024 ** 3, 0)} GiB memory, Node ${process.version}`;
   const head = [
     "Configuration",
-    `Latency p50, 202 → arrival (${LATENCY_RATE} events/s)`,
+    `Latency p50, 202 → arrival (${options.latencyRate ?? LATENCY_RATE} events/s)`,
     "p99",
     "Arrived / expected (duplicates)",
     "POST p50 / p99",
@@ -798,7 +805,7 @@ export function e2eReport(
     ? [
         "",
         `Where the time goes in the latency run (p50 / p99 per delivery, from the database's timestamps: \`events.received_at\`,`,
-        "`handed_off_at`, pg-boss `job.created_on` / `started_on`, `deliveries.created_at`, `delivery_attempts.started_at` /",
+        "`deliveries.created_at`, `delivery_attempts.started_at` /",
         "`created_at`; the 202 and the arrival from the load generator's and the receiver's clock, the same machine's):",
         "",
         md([
@@ -822,8 +829,8 @@ export function e2eReport(
     `Load average when it started: ${loadAverage}; the CPU columns show what other processes took meanwhile.`,
     "Each event goes to 2 callbacks (one Bearer, one custom auth header) at two paths of one `node:http` receiver on 127.0.0.1,",
     "in a worker thread of the bench process: it answers 200 at once and records the arrival time per event id and path.",
-    `Per configuration a fresh database and \`next start\` on the production build; ${WARM_UP_SECONDS} s of warm-up at ${LATENCY_RATE} events/s, then:`,
-    `latency: single events POSTed open loop (fixed schedule, never waiting for an answer) at ${LATENCY_RATE} events/s for ${options.seconds} s,`,
+    `Per configuration a fresh database and \`next start\` on the production build; ${WARM_UP_SECONDS} s of warm-up at ${options.latencyRate ?? LATENCY_RATE} events/s, then:`,
+    `latency: single events POSTed open loop (fixed schedule, never waiting for an answer) at ${options.latencyRate ?? LATENCY_RATE} events/s for ${options.seconds} s,`,
     "per delivery the arrival minus the moment its event's 202 came back; saturation: batches of",
     `${BATCH} events offered open loop at ${fmt.n(options.saturationRate)} events/s (${fmt.n(options.saturationRate * 2)} deliveries/s) for ${options.seconds} s, sustained = arrivals per`,
     `second after the first third; afterwards each run is given ${DRAIN_TIMEOUT_MS / 1000} s to finish. Floor: \`undici\` POSTs of a webhook-sized body`,

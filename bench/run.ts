@@ -13,7 +13,8 @@ const usage = [
   "Usage: npm run bench [-- --seconds 10 --rounds 2 --build --out bench/RESULTS.md]",
   "       npm run bench -- --only ingest,batch,delivery,fanout,bundle,e2e   (a subset; RESULTS.md is left alone,",
   "                                                                      except the e2e section when e2e runs)",
-  "       e2e options: --e2e-rate 750 (events/s offered at saturation) --e2e-engines postgres,pglite,inngest",
+  "       e2e options: --e2e-rate 750 (events/s offered at saturation) --e2e-latency-rate 200 (single events/s)",
+  "                    --e2e-engines postgres,pglite,inngest",
   "                    --e2e-profile DIR (CPU profile of next start, pg_stat_statements of Postgres)",
   "                    --e2e-inngest-bin PATH (default /root/.cache/leadhook/inngest-v1.13.0/inngest)",
   "       npm run bench -- --soak [--soak-seconds 300 --rate 100]",
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     rate: { type: "string", default: "100" },
     only: { type: "string" },
     "e2e-rate": { type: "string", default: "750" },
+    "e2e-latency-rate": { type: "string", default: "200" },
     "e2e-engines": { type: "string", default: "postgres,pglite,inngest" },
     "e2e-profile": { type: "string" },
     "e2e-inngest-bin": { type: "string" },
@@ -94,6 +96,7 @@ if (values.soak) {
     const e2eOptions = {
       seconds,
       saturationRate: Number(values["e2e-rate"]),
+      latencyRate: Number(values["e2e-latency-rate"]),
       engines: (values["e2e-engines"] ?? "").split(",").map((s) => s.trim()),
       profileDir: values["e2e-profile"],
       inngestBin: values["e2e-inngest-bin"],
@@ -103,6 +106,7 @@ if (values.soak) {
       `--seconds ${seconds}`,
       values.build ? "--build" : "",
       values["e2e-rate"] !== "750" ? `--e2e-rate ${values["e2e-rate"]}` : "",
+      values["e2e-latency-rate"] !== "200" ? `--e2e-latency-rate ${values["e2e-latency-rate"]}` : "",
       values["e2e-engines"] !== "postgres,pglite,inngest" ? `--e2e-engines ${values["e2e-engines"]}` : "",
       values["e2e-inngest-bin"] ? `--e2e-inngest-bin ${values["e2e-inngest-bin"]}` : "",
     ].filter(Boolean);

@@ -84,6 +84,19 @@ export const deliveries = pgTable(
     lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
     /** The replay that last queued it: its progress, and a cancelled replay's deliveries are not sent. */
     replayId: uuid("replay_id").references(() => replays.id, { onDelete: "set null" }),
+    // The built-in queue (delivery/embedded.ts) is this table: a row is queued while due_at is set,
+    // claimable once due_at has come and nobody holds it (locked_until null or past). Inngest keeps its
+    // own queue and leaves these null.
+    /** When its next attempt is due on the built-in queue; null when nothing is queued. */
+    dueAt: timestamp("due_at", { withTimezone: true }),
+    /** A server holds it until then (attempting, or waiting for its callback's turn); heartbeats extend it. */
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    /** Counts runs (Redeliver, a replay): an attempt of an earlier run does not settle the current one. */
+    run: integer("run").notNull().default(0),
+    /** Attempts recorded in the current run: the retry policy's attempt number is one more. */
+    runAttempts: integer("run_attempts").notNull().default(0),
+    /** Times it was claimed since its last recorded attempt: past a limit the queue gives up on it. */
+    claims: integer("claims").notNull().default(0),
     ...timestamps,
   },
   (t) => [
@@ -92,6 +105,8 @@ export const deliveries = pgTable(
     // The rare unsettled ones (failing, pending): the Events page's state filters and replays start here.
     index("deliveries_unsettled_idx").on(t.eventId).where(sql`${t.status} <> 'succeeded'`),
     index("deliveries_replay_idx").on(t.replayId, t.status).where(sql`${t.replayId} is not null`),
+    // The queue's claim: due rows only, in due order (a settled delivery leaves it).
+    index("deliveries_due_idx").on(t.dueAt).where(sql`${t.dueAt} is not null`),
   ],
 );
 

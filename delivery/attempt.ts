@@ -1,12 +1,16 @@
 import "server-only";
 import { markDeliveryNotSent } from "@/db/queries/deliveries";
-import { getDeliveryForAttempt, recordAttempt } from "@/db/queries/delivery-attempts";
+import {
+  type DeliveryForAttempt,
+  getDeliveryForAttempt,
+  recordAttempt,
+} from "@/db/queries/delivery-attempts";
 import { replayCancelledReason } from "@/db/queries/replays";
 import { deliveryCredentials } from "@/lib/callback-secrets";
 import { getEnv } from "@/lib/env";
 import { getSecretsKey } from "@/lib/secrets-key";
-import { deliverWebhook } from "@/lib/webhooks/deliver";
-import { isFinalAttempt, nextStep, type RetryPolicy } from "@/lib/webhooks/retry-policy";
+import { type AttemptResult, deliverWebhook } from "@/lib/webhooks/deliver";
+import { isFinalAttempt, type NextStep, nextStep, type RetryPolicy } from "@/lib/webhooks/retry-policy";
 import { disableIfFailing } from "./auto-disable";
 
 export type AttemptSummary = {
@@ -33,9 +37,24 @@ export function webhookIdFor(deliveryId: string): string {
  */
 export async function performDeliveryAttempt(
   deliveryId: string,
-  { attemptNumber, final }: { attemptNumber: number; final: boolean },
+  {
+    attemptNumber,
+    final,
+    run = null,
+    retryInMs,
+    loaded,
+  }: {
+    attemptNumber: number;
+    final: boolean;
+    /** The built-in queue's run this attempt was claimed in; its record settles or reschedules the row. */
+    run?: number | null;
+    /** The policy's delay before the next attempt after this result, or null for none (queue only). */
+    retryInMs?: (result: AttemptResult) => number | null;
+    /** The delivery already read (by the fan-out that created it): not read again. */
+    loaded?: DeliveryForAttempt;
+  },
 ): Promise<AttemptSummary> {
-  const row = await getDeliveryForAttempt(deliveryId);
+  const row = loaded ?? (await getDeliveryForAttempt(deliveryId));
   const skipped = (message: string): AttemptSummary => ({
     deliveryId,
     status: "skipped",
@@ -77,7 +96,17 @@ export async function performDeliveryAttempt(
       egressProxyUrl: env.CALLBACK_EGRESS_PROXY_URL,
     },
   );
-  const status = await recordAttempt(deliveryId, attemptNumber, result, final, callback.requiresWhitelisting);
+  const status = await recordAttempt(
+    deliveryId,
+    attemptNumber,
+    result,
+    final,
+    callback.requiresWhitelisting,
+    {
+      run,
+      retryInMs: run === null ? null : (retryInMs?.(result) ?? null),
+    },
+  );
   // Not awaited: the check is throttled per callback, never rejects, and must not hold the delivery job.
   if (status !== "succeeded" && !delivery.isTest) void disableIfFailing(callback.id);
   const { requestHeaders: _, startedAt: __, ...outcome } = result;
@@ -88,10 +117,28 @@ export async function performDeliveryAttempt(
  * Attempt `attemptNumber` of a delivery's run under the retry policy: the attempt (recorded as final when
  * the policy allows no more) and what the engine must do next. Both engines run attempts through this.
  */
-export async function attemptUnderPolicy(deliveryId: string, attemptNumber: number, policy: RetryPolicy) {
+export async function attemptUnderPolicy(
+  deliveryId: string,
+  attemptNumber: number,
+  policy: RetryPolicy,
+  queue: {
+    /** The built-in queue's run: the retry is then scheduled on the row, in the statement that records it. */
+    run: number;
+    /** The delivery as the fan-out that created it already read it. */
+    loaded?: DeliveryForAttempt;
+  } | null = null,
+): Promise<{ summary: AttemptSummary; next: NextStep }> {
+  let decided: NextStep | undefined;
   const summary = await performDeliveryAttempt(deliveryId, {
     attemptNumber,
     final: isFinalAttempt(attemptNumber, policy),
+    run: queue?.run ?? null,
+    loaded: queue?.loaded,
+    retryInMs: (result) => {
+      decided = nextStep(result, attemptNumber, policy);
+      return decided.kind === "retry" ? decided.delayMs : null;
+    },
   });
-  return { summary, next: nextStep(summary, attemptNumber, policy) };
+  // Decided once (the backoff's jitter is random): the delay recorded is the one the engine acts on.
+  return { summary, next: decided ?? nextStep(summary, attemptNumber, policy) };
 }

@@ -38,6 +38,12 @@ const throttles = new Map<string, { lastAt: number; trailing?: Promise<void> }>(
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
+/** Waits until the wall clock reads `at`: a timer counts from the event loop's cached time, so a busy
+ * loop can make it fire early by as long as the turn that set it took. */
+async function sleepUntil(at: number): Promise<void> {
+  while (Date.now() < at) await sleep(at - Date.now());
+}
+
 async function check(callbackId: string): Promise<void> {
   try {
     const period = getEnv().CALLBACK_DISABLE_AFTER;
@@ -65,7 +71,7 @@ export function disableIfFailing(callbackId: string): Promise<void> {
     // An invalid environment fails the check itself, which logs it.
   }
   if (state && now - state.lastAt < interval) {
-    state.trailing = sleep(state.lastAt + interval - now).then(() => {
+    state.trailing = sleepUntil(state.lastAt + interval).then(() => {
       state.lastAt = Date.now();
       state.trailing = undefined;
       return check(callbackId);

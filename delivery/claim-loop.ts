@@ -1,54 +1,65 @@
 import "server-only";
-import type { PgBoss } from "pg-boss";
-import { createBatcher } from "@/lib/batcher";
+import type { ClaimedDelivery } from "@/db/queries/delivery-queue";
 import { logger } from "@/lib/logger";
 
-export type ClaimLoop = {
-  /** Fetch now: work was queued here, or a job finished and its group has room again. */
+export type ClaimLoop<Held extends ClaimedDelivery = ClaimedDelivery> = {
+  /** Look for due work now: some was queued here, or a server may have let some go. */
   wake: () => void;
-  /** Stops fetching and waits (up to `graceMs`) for the jobs in hand to settle. */
+  /** Look again in `ms` (a retry falls due then). */
+  wakeIn: (ms: number) => void;
+  /** How many more deliveries this server takes into its hands now. */
+  room: () => number;
+  /** Deliveries this server already holds (created held by the fan-out): run them without a claim. */
+  take: (held: Held[]) => void;
+  /** Stops claiming, waits (up to `graceMs`) for the attempts under way, and lets go of the rest. */
   stop: (graceMs: number) => Promise<void>;
 };
 
-type Claimed<T> = { id: string; retryCount: number; data: T; groupId?: string | null };
+export type QueueAccess = {
+  claim: (limit: number, lockMs: number, skipCallbacks: string[]) => Promise<ClaimedDelivery[]>;
+  extend: (ids: string[], lockMs: number) => Promise<void>;
+  release: (ids: string[]) => Promise<void>;
+};
 
 /**
- * Runs one queue's jobs: one fetch at a time, up to `maxInFlight` jobs in hand, each run as soon as it
- * is claimed and settled on its own, so a slow one never holds back the others fetched with it.
+ * Runs the deliveries table's queue in this server: one claim at a time, up to `maxInFlight` deliveries
+ * in hand, each attempt run as soon as it is held and settled on its own, so a slow one never holds back
+ * the others claimed with it. Held rows are kept held by a heartbeat; a server that dies stops beating,
+ * and its rows are claimable again once their lock runs out.
  *
- * At most `perGroup` jobs of a group (a callback) run at once in this server. The limit is kept here:
- * a fetch skips the groups already at it (pg-boss's ignoreGroups, a cheap filter), and the few of a
- * group that one fetch may bring past it wait their turn in memory. pg-boss's own database-wide group
- * count was measured at 2.5 ms a fetch against 0.27 ms for this, the costliest statement of a run.
+ * At most `perCallback` attempts to one callback run at once in this server: a claim skips callbacks
+ * already holding that many, and the few one claim brings past it wait their turn in memory.
+ *
+ * Claims are made when woken (work queued here, a retry due, room freed while work was left behind) and
+ * every `idlePollMs` otherwise, for what other servers queued or let go.
  */
-export function startClaimLoop<T extends object>(
-  boss: PgBoss,
+export function startClaimLoop<Held extends ClaimedDelivery = ClaimedDelivery>(
+  queue: QueueAccess,
   options: {
-    queue: string;
     maxInFlight: number;
-    perGroup: number;
-    /** How often an idle loop looks for work it was not woken for (other servers, crash recovery). */
+    perCallback: number;
     idlePollMs: number;
-    /** Heartbeat interval for jobs with heartbeatSeconds; a dead server's jobs then run again soon. */
+    /** How long a claim holds a row; the heartbeat renews it every `heartbeatMs` while in hand. */
+    lockMs: number;
     heartbeatMs: number;
-    run: (data: T) => Promise<void>;
+    /** A row claimed this many times without an attempt being recorded is given up on. */
+    maxClaims: number;
+    run: (delivery: ClaimedDelivery | Held) => Promise<void>;
+    abandon: (delivery: ClaimedDelivery) => Promise<void>;
   },
-): ClaimLoop {
+): ClaimLoop<Held> {
+  const CLAIM_BATCH = 50;
   let stopped = false;
   let woken = false;
+  /** The last claim may have left due work behind: it took as many as it asked for, or had no room. */
+  let moreDue = true;
+  /** Callbacks the last claim skipped (at their limit here): one with room again may have work due. */
+  let skipped = new Set<string>();
   let wakeUp: (() => void) | undefined;
-  const inHand = new Set<Promise<void>>();
+  const inHand = new Map<string, { callbackId: string; settled: Promise<void> }>();
   const held = new Map<string, number>();
   const running = new Map<string, number>();
-  const waiting = new Map<string, (() => void)[]>();
-  // Jobs that finish together are completed in one statement (and wake one fetch), not one each.
-  const complete = createBatcher(
-    async (attempts: { id: string; retryCount: number }[]) => {
-      await boss.complete(options.queue, attempts);
-      return attempts.map(() => undefined);
-    },
-    { maxSize: 200, maxConcurrent: 1 },
-  );
+  const waiting = new Map<string, ((go: boolean) => void)[]>();
 
   const wake = () => {
     woken = true;
@@ -66,79 +77,89 @@ export function startClaimLoop<T extends object>(
       wakeUp = done;
     });
 
-  async function enter(group: string) {
-    const n = running.get(group) ?? 0;
-    if (n < options.perGroup) {
-      running.set(group, n + 1);
-      return;
+  /** Waits for the callback's turn; false when the loop stopped meanwhile (the row is let go). */
+  async function enter(callbackId: string): Promise<boolean> {
+    const n = running.get(callbackId) ?? 0;
+    if (n < options.perCallback) {
+      running.set(callbackId, n + 1);
+      return true;
     }
-    await new Promise<void>((resolve) => waiting.set(group, [...(waiting.get(group) ?? []), resolve]));
+    return new Promise<boolean>((resolve) =>
+      waiting.set(callbackId, [...(waiting.get(callbackId) ?? []), resolve]),
+    );
   }
-  function leave(group: string) {
-    const next = waiting.get(group)?.shift();
-    if (next) next();
-    else running.set(group, (running.get(group) ?? 1) - 1);
+  function leave(callbackId: string) {
+    const next = waiting.get(callbackId)?.shift();
+    if (next) next(true);
+    else running.set(callbackId, (running.get(callbackId) ?? 1) - 1);
   }
 
-  /** Runs a claimed job in the background (its heartbeat, its group's turn), then completes or fails it. */
-  function runClaimed(job: Claimed<T>) {
-    const attempt = { id: job.id, retryCount: job.retryCount };
-    const group = job.groupId ?? "";
-    held.set(group, (held.get(group) ?? 0) + 1);
-    const heartbeat = setInterval(() => {
-      boss.touch(options.queue, attempt).catch(() => {});
-    }, options.heartbeatMs);
+  function runHeld(delivery: ClaimedDelivery | Held) {
+    const { deliveryId, callbackId } = delivery;
+    if (inHand.has(deliveryId)) return;
+    held.set(callbackId, (held.get(callbackId) ?? 0) + 1);
     const settled = (async () => {
+      if (delivery.claims > options.maxClaims) {
+        await options.abandon(delivery);
+        return;
+      }
+      if (!(await enter(callbackId))) {
+        await queue.release([deliveryId]);
+        return;
+      }
       try {
-        await enter(group);
-        try {
-          await options.run(job.data);
-        } finally {
-          leave(group);
-        }
-        await complete(attempt);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        logger.warn({ job: job.id, err: message }, "delivery job failed; it runs again");
-        await boss.fail(options.queue, attempt, { message });
+        await options.run(delivery);
+      } finally {
+        leave(callbackId);
       }
     })()
       .catch((error) =>
-        logger.error(
-          { job: job.id, err: error },
-          "could not settle a delivery job; it expires and runs again",
+        // Not recorded (the database unreachable, say): the row stays held until its lock runs out,
+        // then it is claimed again.
+        logger.warn(
+          { delivery: deliveryId, err: error instanceof Error ? error.message : error },
+          "a delivery attempt was not recorded; it runs again once its lock runs out",
         ),
       )
       .finally(() => {
-        clearInterval(heartbeat);
-        const left = (held.get(group) ?? 1) - 1;
-        if (left) held.set(group, left);
-        else held.delete(group);
-        inHand.delete(settled);
-        wake();
+        const left = (held.get(callbackId) ?? 1) - 1;
+        if (left) held.set(callbackId, left);
+        else held.delete(callbackId);
+        inHand.delete(deliveryId);
+        // Claim again only when it can find something: not once per attempt that ends.
+        if (moreDue || (skipped.has(callbackId) && left < options.perCallback)) wake();
       });
-    inHand.add(settled);
+    inHand.set(deliveryId, { callbackId, settled });
   }
+
+  const heartbeat = setInterval(() => {
+    if (!inHand.size) return;
+    queue
+      .extend([...inHand.keys()], options.lockMs)
+      .catch((error) => logger.warn({ err: error }, "could not renew the locks of deliveries in hand"));
+  }, options.heartbeatMs);
+  heartbeat.unref();
 
   const loop = (async () => {
     while (!stopped) {
       woken = false;
       const room = options.maxInFlight - inHand.size;
       if (room <= 0) {
+        moreDue = true;
         await nap(options.idlePollMs);
         continue;
       }
       try {
-        const full = [...held].filter(([, n]) => n >= options.perGroup).map(([group]) => group);
-        const jobs = await boss.fetch<T>(options.queue, {
-          batchSize: Math.min(room, 50),
-          ignoreGroups: full.length ? full : null,
-        });
-        for (const job of jobs) runClaimed(job);
-        if (jobs.length === 0) await nap(options.idlePollMs);
+        const busy = [...held].filter(([, n]) => n >= options.perCallback).map(([id]) => id);
+        const limit = Math.min(room, CLAIM_BATCH);
+        const claimed = await queue.claim(limit, options.lockMs, busy);
+        moreDue = claimed.length === limit;
+        skipped = new Set(busy);
+        for (const delivery of claimed) runHeld(delivery);
+        if (!claimed.length) await nap(options.idlePollMs);
       } catch (error) {
         if (stopped) break;
-        logger.warn({ err: error }, "could not fetch delivery jobs; trying again");
+        logger.warn({ err: error }, "could not claim due deliveries; trying again");
         await nap(options.idlePollMs);
       }
     }
@@ -146,14 +167,22 @@ export function startClaimLoop<T extends object>(
 
   return {
     wake,
+    wakeIn: (ms) => setTimeout(wake, ms).unref(),
+    room: () => (stopped ? 0 : Math.max(0, options.maxInFlight - inHand.size)),
+    take: (deliveries) => {
+      for (const delivery of deliveries) runHeld(delivery);
+    },
     async stop(graceMs) {
       stopped = true;
       wake();
       await loop;
+      // Rows still waiting for their callback's turn go back to the queue at once.
+      for (const resolvers of waiting.values()) for (const resolve of resolvers.splice(0)) resolve(false);
       await Promise.race([
-        Promise.allSettled([...inHand]),
+        Promise.allSettled([...inHand.values()].map((h) => h.settled)),
         new Promise((resolve) => setTimeout(resolve, graceMs)),
       ]);
+      clearInterval(heartbeat);
     },
   };
 }

@@ -7,7 +7,6 @@ import { getSigningSecret } from "@/db/queries/signing-secrets";
 import { deliveries, deliveryAttempts, events } from "@/db/schema";
 import { type Receiver, startReceiver } from "@/e2e/receiver";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
-import { attemptJobId } from "./embedded";
 import { type DeliveryEngine, getEngine, stopEngine } from "./engine";
 import { handOff } from "./outbox";
 
@@ -152,15 +151,5 @@ describe("the embedded engine", () => {
     expect((await deliveriesOf(eventId))[0]?.status).toBe("succeeded");
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(receiver.received.filter((w) => w.path === "/refused/0")).toHaveLength(1);
-  });
-});
-
-describe("attemptJobId", () => {
-  it("is the run id for the first attempt and a stable UUID for later ones", () => {
-    const run = "6f1c7a52-2b7e-4c1e-9a51-0d3c4f5e6a7b";
-    expect(attemptJobId(run, 1)).toBe(run);
-    expect(attemptJobId(run, 2)).toBe(attemptJobId(run, 2));
-    expect(attemptJobId(run, 2)).not.toBe(attemptJobId(run, 3));
-    expect(attemptJobId(run, 2)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

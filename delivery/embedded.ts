@@ -1,10 +1,18 @@
 import "server-only";
-import { createHash, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { ConstructorOptions, JobInsert, PgBoss } from "pg-boss";
 import type { Transaction } from "@/db/index";
 import { getHandle } from "@/db/index";
-import { createDeliveriesForEvents, markDeliveryAbandoned } from "@/db/queries/deliveries";
+import { markDeliveryAbandoned } from "@/db/queries/deliveries";
+import {
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  extendLocks,
+  type HeldDelivery,
+  queueDeliveriesForEvents,
+  queueNewRuns,
+  releaseLocks,
+} from "@/db/queries/delivery-queue";
 import { abandonReplay, queueReplayBatch, type ReplayRun } from "@/db/queries/replays";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
@@ -12,14 +20,11 @@ import { retryPolicyFrom } from "@/lib/webhooks/retry-policy";
 import { attemptUnderPolicy } from "./attempt";
 import { AUTO_DISABLE_CRON, disableFailingCallbacksNow } from "./auto-disable";
 import { type ClaimLoop, startClaimLoop } from "./claim-loop";
-import type { DeliveryEngine, DeliveryRef } from "./engine";
+import type { DeliveryEngine } from "./engine";
 import { workers } from "./job-workers";
 import { resendPendingHandoffs } from "./outbox";
 
 export const QUEUES = {
-  deliver: "leadhook-deliver",
-  /** Delivery jobs that failed past their retries without a final attempt being recorded. */
-  abandoned: "leadhook-deliver-abandoned",
   resend: "leadhook-resend-handoffs",
   /** The periodic check that turns off callbacks whose every delivery failed for CALLBACK_DISABLE_AFTER. */
   autoDisable: "leadhook-disable-failing-callbacks",
@@ -29,57 +34,34 @@ export const QUEUES = {
   replayAbandoned: "leadhook-replay-abandoned",
 } as const;
 
-/** Attempts in flight at once in one server, across all callbacks. */
+/** Deliveries in hand at once in one server (attempting, or waiting for their callback's turn). */
 const MAX_IN_FLIGHT = 100;
+/** A claim holds a row this long; the heartbeat renews it, so a dead server's rows are free within it. */
+const LOCK_MS = 30_000;
+const HEARTBEAT_MS = 10_000;
+/** Claimed this often without an attempt recorded (it kept failing around the attempt): marked failed. */
+const MAX_CLAIMS = 20;
 
-/** One attempt of one run of a delivery. A run starts at attempt 1; Redeliver starts a new run. */
-export type DeliverJob = DeliveryRef & { runId: string; attempt: number };
 type ReplayJob = { replayId: string };
 
 /**
- * Job ids are derived, never random, so a job queued twice (a re-sent hand-off, a fan-out run again
- * after a crash, a retry scheduled twice) is one job: pg-boss ignores an insert whose id exists.
- */
-export function attemptJobId(runId: string, attempt: number): string {
-  if (attempt === 1) return runId;
-  const hash = createHash("sha256").update(`${runId}:${attempt}`).digest("hex");
-  return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-8${hash.slice(13, 16)}-a${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
-}
-
-/**
- * The embedded engine: pg-boss on the app's own database (its PGlite adapter on the embedded database,
- * its own pool on DATABASE_URL), running in the app server. Jobs survive restarts. The hand-off creates
- * a window's deliveries and their jobs at once; the delivery loop is woken by the hand-off, Redeliver
- * and retries in this server, and polls each second for the rest (other servers' work, recovery).
+ * The embedded engine. Deliveries queue on their own rows (db/queries/delivery-queue.ts): the hand-off
+ * creates a window's deliveries already due and, as far as this server has room, already held by it, and
+ * sends those at once; the claim loop takes the rest, retries (due later on the same row), Redeliver and
+ * replays. pg-boss (on the app's database: its PGlite adapter, or its own pool on DATABASE_URL) runs the
+ * schedules and replays. Everything survives restarts: a row held by a server that died is claimable
+ * again once its lock runs out.
  */
 export function createEmbeddedEngine(): DeliveryEngine {
   let boss: PgBoss | undefined;
-  let deliveries: ClaimLoop | undefined;
+  let deliveries: ClaimLoop<HeldDelivery> | undefined;
   const started = () => {
-    if (!boss) throw new Error("The embedded delivery engine is not running");
-    return boss;
+    if (!boss || !deliveries) throw new Error("The embedded delivery engine is not running");
+    return { boss, deliveries };
   };
 
   const env = getEnv();
   const policy = retryPolicyFrom(env);
-  const deliverJob = (data: DeliverJob, startAfter?: Date): JobInsert<DeliverJob> => ({
-    id: attemptJobId(data.runId, data.attempt),
-    data,
-    startAfter,
-    group: { id: data.callbackId },
-    // pg-boss's retries are for failures around the attempt (the database unreachable while recording,
-    // this server dying); the policy's own retries are new jobs. Past them, the delivery is marked failed.
-    retryLimit: 20,
-    retryDelay: 2,
-    retryBackoff: true,
-    retryDelayMax: 300,
-    deadLetter: QUEUES.abandoned,
-    deleteAfterSeconds: 24 * 60 * 60,
-    // A server that dies mid-attempt stops its heartbeats: its jobs run again within ~20 s. Expiry only
-    // bounds a job that is alive but stuck; a job may wait in memory for its callback's turn meanwhile.
-    heartbeatSeconds: 10,
-    expireInSeconds: 15 * 60,
-  });
 
   /** pg-boss writing through the caller's transaction: its jobs exist once that commits. */
   async function inTx(tx: Transaction) {
@@ -88,17 +70,12 @@ export function createEmbeddedEngine(): DeliveryEngine {
     return { db: fromDrizzle(tx as unknown as Parameters<typeof fromDrizzle>[0], sql) };
   }
 
-  /** A replay's batch: a delivery's first run keeps the fan-out's job id (one run), a rerun gets a new one. */
+  /** A replay's batch: each delivery starts a new run on its row, in the replay's transaction. */
   async function queueRuns(tx: Transaction, runs: ReplayRun[]) {
-    const jobs = runs.map((run) =>
-      deliverJob({
-        deliveryId: run.deliveryId,
-        callbackId: run.callbackId,
-        runId: run.eventId ? run.deliveryId : randomUUID(),
-        attempt: 1,
-      }),
+    await queueNewRuns(
+      tx,
+      runs.map((run) => run.deliveryId),
     );
-    await started().insert(QUEUES.deliver, jobs, await inTx(tx));
     setTimeout(() => deliveries?.wake(), 50).unref();
   }
 
@@ -108,13 +85,13 @@ export function createEmbeddedEngine(): DeliveryEngine {
     while (state === "more") state = await queueReplayBatch(replayId, queueRuns);
   }
 
-  async function attempt(job: DeliverJob) {
-    const { next: step } = await attemptUnderPolicy(job.deliveryId, job.attempt, policy);
-    if (step.kind !== "retry") return;
-    const next = deliverJob({ ...job, attempt: job.attempt + 1 }, new Date(Date.now() + step.delayMs));
-    await started().insert(QUEUES.deliver, [next]);
-    // Woken when it falls due; a retry outlived by this server is found by another's idle poll.
-    setTimeout(() => deliveries?.wake(), step.delayMs + 10).unref();
+  async function attempt(delivery: ClaimedDelivery | HeldDelivery) {
+    const { next } = await attemptUnderPolicy(delivery.deliveryId, delivery.attempt, policy, {
+      run: delivery.run,
+      loaded: "loaded" in delivery ? delivery.loaded : undefined,
+    });
+    // The retry is due on the row already; woken for it here, or found by any server's poll.
+    if (next.kind === "retry") deliveries?.wakeIn(next.delayMs + 10);
   }
 
   return {
@@ -143,16 +120,22 @@ export function createEmbeddedEngine(): DeliveryEngine {
         await instance.createQueue(name);
       }
       boss = instance;
-      deliveries = startClaimLoop(instance, {
-        queue: QUEUES.deliver,
-        maxInFlight: MAX_IN_FLIGHT,
-        perGroup: env.DELIVERY_CONCURRENCY,
-        idlePollMs: 1000,
-        heartbeatMs: 5000,
-        run: attempt,
-      });
-      await workers(instance, QUEUES.abandoned, 1, { batchSize: 20 }, (job: DeliverJob) =>
-        markDeliveryAbandoned(job.deliveryId, "its job kept failing before an attempt could be recorded"),
+      deliveries = startClaimLoop(
+        { claim: claimDueDeliveries, extend: extendLocks, release: releaseLocks },
+        {
+          maxInFlight: MAX_IN_FLIGHT,
+          perCallback: env.DELIVERY_CONCURRENCY,
+          idlePollMs: 1000,
+          lockMs: LOCK_MS,
+          heartbeatMs: HEARTBEAT_MS,
+          maxClaims: MAX_CLAIMS,
+          run: attempt,
+          abandon: (delivery) =>
+            markDeliveryAbandoned(
+              delivery.deliveryId,
+              `it was taken up ${MAX_CLAIMS} times without an attempt being recorded`,
+            ),
+        },
       );
       await instance.work(QUEUES.resend, async () => {
         await resendPendingHandoffs();
@@ -180,23 +163,22 @@ export function createEmbeddedEngine(): DeliveryEngine {
       await instance?.stop({ graceful: true, timeout: env.DELIVERY_TIMEOUT_MS + 2000 });
     },
 
-    // The fan-out of a whole hand-off window at once, here rather than as a job per event (a queue hop
-    // each): deliveries and their jobs are both keyed, so a repeat after a failure doubles nothing.
+    // The fan-out of a whole hand-off window at once, here rather than as a job per event: the
+    // deliveries are created due, those this server has room for already held, and sent at once.
+    // Keyed by (event, callback), so a repeated hand-off creates and sends nothing twice.
     async handOff(eventIds) {
-      const targets = await createDeliveriesForEvents(eventIds);
-      if (!targets.length) return;
-      await started().insert(
-        QUEUES.deliver,
-        targets.map((t) =>
-          deliverJob({ deliveryId: t.id, callbackId: t.callbackId, runId: t.id, attempt: 1 }),
-        ),
-      );
-      deliveries?.wake();
+      const loop = started().deliveries;
+      const { held, queued } = await queueDeliveriesForEvents(eventIds, {
+        hold: loop.room(),
+        lockMs: LOCK_MS,
+      });
+      loop.take(held);
+      if (queued) loop.wake();
     },
 
     async redeliver(tx, delivery) {
-      const job = deliverJob({ ...delivery, runId: randomUUID(), attempt: 1 });
-      await started().insert(QUEUES.deliver, [job], await inTx(tx));
+      started();
+      await queueNewRuns(tx, [delivery.deliveryId]);
       // Queued in the caller's transaction: visible once it commits, so look again shortly after.
       setTimeout(() => deliveries?.wake(), 50).unref();
     },
@@ -211,7 +193,7 @@ export function createEmbeddedEngine(): DeliveryEngine {
         deadLetter: QUEUES.replayAbandoned,
         deleteAfterSeconds: 7 * 24 * 60 * 60,
       };
-      await started().insert(QUEUES.replay, [job], await inTx(tx));
+      await started().boss.insert(QUEUES.replay, [job], await inTx(tx));
     },
   };
 }

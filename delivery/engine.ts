@@ -15,7 +15,10 @@ export interface DeliveryEngine {
   /** Starts the workers (the embedded engine); Inngest calls the app, so it has nothing to start. */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Queues stored events for fan-out; rejects when the engine did not take them (they stay pending). */
+  /**
+   * Queues stored events for fan-out and marks them handed off; rejects when the engine did not take
+   * them (they stay pending, and the re-send offers them again: both engines key the work by event).
+   */
   handOff(eventIds: string[]): Promise<void>;
   /**
    * Queues a new run of a delivery inside `tx`, the transaction that marks it pending, so the row never

@@ -1,5 +1,6 @@
 import "server-only";
-import { listPendingHandoffs, markHandedOff, recordHandoffFailure } from "@/db/queries/events";
+import { listPendingHandoffs, recordHandoffFailure } from "@/db/queries/events";
+import { createBatcher } from "@/lib/batcher";
 import { logger } from "@/lib/logger";
 import { getEngine } from "./engine";
 
@@ -7,7 +8,7 @@ const PAUSE_AFTER_FAILURE_MS = 15_000;
 let pauseUntil = 0;
 
 /**
- * Hands stored events to the delivery engine (the outbox's send step) and marks them once it took them.
+ * Hands stored events to the delivery engine (the outbox's send step), which marks them once it took them.
  * A failure is recorded and leaves them pending for the periodic re-send; it never reaches the producer,
  * whose events are already durable. Re-sending is harmless: both engines key the work by the event id.
  */
@@ -32,50 +33,27 @@ export async function handOff(
     );
     return { handedOff: 0, pending: eventIds.length };
   }
-  try {
-    await markHandedOff(eventIds);
-  } catch (error) {
-    // The engine has them; marking failed, so the re-send will offer them again, which it de-duplicates.
-    logger.warn(
-      { events: eventIds.length, err: error instanceof Error ? error.message : error },
-      "could not mark hand-off",
-    );
-    return { handedOff: 0, pending: eventIds.length };
-  }
   return { handedOff: eventIds.length, pending: 0 };
 }
 
-// The route answers before the hand-off (after()), so a window costs producers nothing and saves an
-// engine call and an update per few events; it adds at most this much before delivery starts.
-const BATCH_WINDOW_MS = 20;
-const BATCH_MAX = 500;
-let waiting: { ids: string[]; done: () => void }[] = [];
-let flushTimer: NodeJS.Timeout | undefined;
+// The route answers before the hand-off (after()). Hand-offs of requests that finish together share one
+// engine call and one update: those queued in one turn of the event loop, and any queued while the
+// previous ones run. An idle server hands an event off at once; a busy one batches on its own.
+const handOffTogether = createBatcher(
+  async (lists: string[][]) => {
+    await handOff(lists.flat());
+    return lists.map(() => undefined);
+  },
+  { maxSize: 100, maxConcurrent: 2 },
+);
 
 /**
- * Hands off with the events of concurrent requests: one engine call and one update per window
- * instead of one per request. Resolves once this request's events were offered (accepted or left
- * pending).
+ * Hands off with the events of concurrent requests: one engine call and one update per batch instead of
+ * one per request. Resolves once this request's events were offered (accepted or left pending).
  */
 export function handOffBatched(eventIds: string[]): Promise<void> {
   if (!eventIds.length) return Promise.resolve();
-  return new Promise((done) => {
-    waiting.push({ ids: eventIds, done });
-    if (waiting.reduce((n, w) => n + w.ids.length, 0) >= BATCH_MAX) void flush();
-    else flushTimer ??= setTimeout(() => void flush(), BATCH_WINDOW_MS);
-  });
-}
-
-async function flush() {
-  clearTimeout(flushTimer);
-  flushTimer = undefined;
-  const batch = waiting;
-  waiting = [];
-  try {
-    await handOff(batch.flatMap((w) => w.ids));
-  } finally {
-    for (const w of batch) w.done();
-  }
+  return handOffTogether(eventIds);
 }
 
 /** Re-sends events whose hand-off has been pending for a while (the process died, or the engine was down). */

@@ -1,4 +1,5 @@
 import "server-only";
+import { markHandedOff } from "@/db/queries/events";
 import type { DeliveryEngine } from "@/delivery/engine";
 import { inngest } from "./client";
 import { deliveryRequested, eventReceived, replayRequested } from "./events";
@@ -19,6 +20,8 @@ export const inngestEngine: DeliveryEngine = {
     await withTimeout(
       inngest.send(eventIds.map((eventId) => eventReceived.create({ eventId }, { id: eventId }))),
     );
+    // Inngest has them: if marking fails, the re-send offers them again and Inngest de-duplicates them.
+    await markHandedOff(eventIds);
   },
 
   // Sent before the transaction commits: if Inngest refuses, the row is rolled back and stays as it was.

@@ -5,6 +5,7 @@ import { buildWebhookPayload, subscribes } from "@/lib/webhooks/payload";
 import { type Executor, getDb, type Transaction } from "../index";
 import { deliveries, events, leadActivities, leadUpdateCallbacks, processes } from "../schema";
 import { type AuditContext, recordAudit } from "./audit-log";
+import { attemptCallbackColumns, type DeliveryForAttempt } from "./delivery-attempts";
 
 /**
  * Creates one delivery per enabled callback whose Payload Format subscribes to the event's type, each
@@ -49,59 +50,84 @@ export async function buildDeliveries(
   eventIds: string[],
   callbackIds?: string[],
 ): Promise<(typeof deliveries.$inferInsert)[]> {
+  return (await planDeliveries(exec, eventIds, callbackIds)).map((plan) => plan.values);
+}
+
+/** A delivery to create, with its body as stored and sent, and its callback as an attempt reads it. */
+export type DeliveryPlan = {
+  values: typeof deliveries.$inferInsert & { eventId: string; payload: Record<string, unknown> };
+  body: string;
+  callback: DeliveryForAttempt["callback"];
+};
+
+/**
+ * buildDeliveries with what an attempt needs beside each delivery (its body text and callback), read in
+ * one query of the events with their processes and callbacks; only Full Lead callbacks read each lead's
+ * recent activities.
+ */
+export async function planDeliveries(
+  exec: Executor,
+  eventIds: string[],
+  callbackIds?: string[],
+): Promise<DeliveryPlan[]> {
   if (!eventIds.length) return [];
   const rows = await exec
-    .select({ event: events, processName: processes.name })
+    .select({
+      event: {
+        id: events.id,
+        type: events.type,
+        processId: events.processId,
+        occurredAt: events.occurredAt,
+        activity: sql<Record<string, unknown> | null>`${events.payload}->'activity'`,
+        leadId: events.leadId,
+        leadSequence: events.leadSequence,
+        leadSnapshot: events.leadSnapshot,
+      },
+      processName: processes.name,
+      payloadFormat: leadUpdateCallbacks.payloadFormat,
+      callback: attemptCallbackColumns,
+    })
     .from(events)
     .innerJoin(processes, eq(processes.id, events.processId))
-    .where(inArray(events.id, eventIds));
-  const processIds = [...new Set(rows.map((r) => r.event.processId))];
-  if (!processIds.length) return [];
-  const callbacks = await exec
-    .select({
-      id: leadUpdateCallbacks.id,
-      processId: leadUpdateCallbacks.processId,
-      payloadFormat: leadUpdateCallbacks.payloadFormat,
-    })
-    .from(leadUpdateCallbacks)
-    .where(
+    .innerJoin(
+      leadUpdateCallbacks,
       and(
-        inArray(leadUpdateCallbacks.processId, processIds),
+        eq(leadUpdateCallbacks.processId, events.processId),
         eq(leadUpdateCallbacks.enabled, true),
         callbackIds ? inArray(leadUpdateCallbacks.id, callbackIds) : undefined,
       ),
-    );
+    )
+    .where(inArray(events.id, eventIds))
+    .orderBy(events.id, leadUpdateCallbacks.position);
 
-  const values: (typeof deliveries.$inferInsert)[] = [];
-  for (const { event, processName } of rows) {
+  const plans: DeliveryPlan[] = [];
+  const recent = new Map<string, Promise<Record<string, unknown>[]>>();
+  for (const { event, processName, payloadFormat, callback } of rows) {
     const { leadId, leadSequence, leadSnapshot } = event;
     if (!leadSnapshot || leadId === null || leadSequence === null) continue;
-    const subscribed = callbacks.filter(
-      (cb) => cb.processId === event.processId && subscribes(cb.payloadFormat, event.type),
-    );
-    if (!subscribed.length) continue;
-    const recentActivities = subscribed.some((cb) => cb.payloadFormat === "full_lead")
-      ? await recentActivitiesOf(exec, leadId, leadSequence)
-      : [];
-    const activity = (event.payload as { activity?: Record<string, unknown> }).activity ?? null;
-    for (const cb of subscribed) {
-      values.push({
-        callbackId: cb.id,
-        eventId: event.id,
-        eventType: event.type,
-        payload: buildWebhookPayload({
-          format: cb.payloadFormat,
-          type: event.type,
-          occurredAt: event.occurredAt,
-          process: { id: event.processId, name: processName },
-          lead: leadSnapshot,
-          activity,
-          recentActivities,
-        }),
-      });
+    if (!subscribes(payloadFormat, event.type)) continue;
+    let recentActivities: Record<string, unknown>[] = [];
+    if (payloadFormat === "full_lead") {
+      if (!recent.has(event.id)) recent.set(event.id, recentActivitiesOf(exec, leadId, leadSequence));
+      recentActivities = await (recent.get(event.id) as Promise<Record<string, unknown>[]>);
     }
+    const payload = buildWebhookPayload({
+      format: payloadFormat,
+      type: event.type,
+      occurredAt: event.occurredAt,
+      process: { id: event.processId, name: processName },
+      lead: leadSnapshot,
+      activity: event.activity ?? null,
+      recentActivities,
+    });
+    plans.push({
+      values: { callbackId: callback.id, eventId: event.id, eventType: event.type, payload },
+      // The json column keeps this text as it is: what is sent now and on every retry.
+      body: JSON.stringify(payload),
+      callback,
+    });
   }
-  return values;
+  return plans;
 }
 
 /** The lead's last 20 activities up to this event, newest first, for Full Lead payloads. */
@@ -189,6 +215,8 @@ export async function markDeliveryAbandoned(deliveryId: string, reason: string):
     .set({
       status: "failed",
       lastError: `Delivery stopped: the delivery engine gave up (${reason.slice(0, 300)}). Use Redeliver to try again.`,
+      dueAt: null,
+      lockedUntil: null,
       updatedAt: sql`now()`,
     })
     .where(and(eq(deliveries.id, deliveryId), inArray(deliveries.status, ["pending", "retrying"])));
@@ -203,6 +231,6 @@ export async function markDeliveryNotSent(deliveryId: string, reason: string): P
   const db = await getDb();
   await db
     .update(deliveries)
-    .set({ status: "failed", lastError: reason, updatedAt: sql`now()` })
+    .set({ status: "failed", lastError: reason, dueAt: null, lockedUntil: null, updatedAt: sql`now()` })
     .where(and(eq(deliveries.id, deliveryId), inArray(deliveries.status, ["pending", "retrying"])));
 }

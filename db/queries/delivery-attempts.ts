@@ -14,6 +14,21 @@ const BATCH = { maxSize: 100, maxConcurrent: 2 };
 /** Where an attempt leaves its delivery: never pending. */
 export type DeliveryStatus = Exclude<Delivery["status"], "pending">;
 
+/** What an attempt reads of its callback: where to send, how to authenticate and sign (still encrypted). */
+export const attemptCallbackColumns = {
+  id: leadUpdateCallbacks.id,
+  url: leadUpdateCallbacks.url,
+  enabled: leadUpdateCallbacks.enabled,
+  requiresWhitelisting: leadUpdateCallbacks.requiresWhitelisting,
+  authType: leadUpdateCallbacks.authType,
+  bearerTokenEncrypted: leadUpdateCallbacks.bearerTokenEncrypted,
+  authHeaderKey: leadUpdateCallbacks.authHeaderKey,
+  authHeaderValueEncrypted: leadUpdateCallbacks.authHeaderValueEncrypted,
+  signingSecretEncrypted: leadUpdateCallbacks.signingSecretEncrypted,
+  previousSigningSecretEncrypted: leadUpdateCallbacks.previousSigningSecretEncrypted,
+  previousSigningSecretExpiresAt: leadUpdateCallbacks.previousSigningSecretExpiresAt,
+};
+
 function selectForAttempts(db: Database) {
   return db
     .select({
@@ -25,19 +40,7 @@ function selectForAttempts(db: Database) {
         /** A cancelled replay's deliveries are not sent. */
         replayCancelled: sql<boolean>`coalesce(${replays.status} = 'cancelled', false)`,
       },
-      callback: {
-        id: leadUpdateCallbacks.id,
-        url: leadUpdateCallbacks.url,
-        enabled: leadUpdateCallbacks.enabled,
-        requiresWhitelisting: leadUpdateCallbacks.requiresWhitelisting,
-        authType: leadUpdateCallbacks.authType,
-        bearerTokenEncrypted: leadUpdateCallbacks.bearerTokenEncrypted,
-        authHeaderKey: leadUpdateCallbacks.authHeaderKey,
-        authHeaderValueEncrypted: leadUpdateCallbacks.authHeaderValueEncrypted,
-        signingSecretEncrypted: leadUpdateCallbacks.signingSecretEncrypted,
-        previousSigningSecretEncrypted: leadUpdateCallbacks.previousSigningSecretEncrypted,
-        previousSigningSecretExpiresAt: leadUpdateCallbacks.previousSigningSecretExpiresAt,
-      },
+      callback: attemptCallbackColumns,
     })
     .from(deliveries)
     .innerJoin(leadUpdateCallbacks, eq(leadUpdateCallbacks.id, deliveries.callbackId))
@@ -69,6 +72,9 @@ export async function countAttemptsSince(deliveryId: string, since: Date): Promi
   return Number(row?.n ?? 0);
 }
 
+/** A delivery as an attempt needs it: its body and its callback, secrets still encrypted. */
+export type DeliveryForAttempt = NonNullable<Awaited<ReturnType<typeof loadForAttempts>>>;
+
 /** What an attempt needs: the delivery and its callback, secrets still encrypted. */
 export async function getDeliveryForAttempt(deliveryId: string) {
   if (!isUuid(deliveryId)) return undefined;
@@ -81,7 +87,13 @@ type AttemptRecord = {
   result: AttemptResult;
   status: DeliveryStatus;
   requiresWhitelisting: boolean | null;
-};
+} & QueueStep;
+
+/**
+ * What an attempt made from the built-in queue does to its row: `run` is the run it was claimed in (null
+ * outside the queue: Inngest, Send test), `retryInMs` when the policy retries it (null: it leaves the queue).
+ */
+export type QueueStep = { run: number | null; retryInMs: number | null };
 
 const recordAttempts = createBatcher(async (records: AttemptRecord[]) => {
   const outcomes: (DeliveryStatus | Error)[] = [];
@@ -158,12 +170,22 @@ async function insertAttempts(records: AttemptRecord[]): Promise<Set<string>> {
         ${column((r) => r.result.errorMessage)}::text[], ${column((r) => r.result.responseExcerpt)}::text[],
         ${column((r) => JSON.stringify(r.result.requestHeaders))}::jsonb[],
         ${column((r) => r.result.startedAt.toISOString())}::timestamptz[],
-        ${column((r) => r.status)}::text[], ${column((r) => r.requiresWhitelisting)}::boolean[]
+        ${column((r) => r.status)}::text[], ${column((r) => r.requiresWhitelisting)}::boolean[],
+        ${column((r) => r.run)}::int[], ${column((r) => r.retryInMs)}::int[]
       ) as v (delivery_id, attempt_number, outcome, response_status, latency_ms, error_class, error_message,
-        response_excerpt, request_headers, started_at, status, requires_whitelisting)
+        response_excerpt, request_headers, started_at, status, requires_whitelisting, run, retry_in_ms)
     ),
     moved as (
-      update ${deliveries} d set status = v.status::delivery_status, attempt_count = d.attempt_count + 1,
+      -- An attempt of the current run (or made outside the queue) settles the delivery; on the queue it
+      -- also lets go of the row and makes it due again when the policy retries it. An attempt of an
+      -- earlier run is only logged: the new run decides.
+      update ${deliveries} d set attempt_count = d.attempt_count + 1,
+        status = case when v.run is null or d.run = v.run then v.status::delivery_status else d.status end,
+        due_at = case when v.run is null or d.run <> v.run then d.due_at
+          when v.retry_in_ms is null then null else now() + v.retry_in_ms * interval '1 millisecond' end,
+        locked_until = case when v.run is null or d.run <> v.run then d.locked_until end,
+        run_attempts = case when d.run = v.run then v.attempt_number else d.run_attempts end,
+        claims = case when d.run = v.run then 0 else d.claims end,
         last_response_status = v.response_status, last_error = v.error_message,
         last_attempt_at = v.started_at, updated_at = now()
       from v where d.id = v.delivery_id
@@ -194,6 +216,7 @@ export async function recordAttempt(
   final: boolean,
   /** The callback's "Requires source to be whitelisted" as this attempt was made (for its hint later). */
   requiresWhitelisting: boolean | null = null,
+  queue: QueueStep = { run: null, retryInMs: null },
 ): Promise<DeliveryStatus> {
   const status =
     result.outcome === "succeeded"
@@ -202,7 +225,14 @@ export async function recordAttempt(
         ? "failed"
         : "retrying";
   const id = deliveryId.toLowerCase();
-  const record: AttemptRecord = { deliveryId: id, attemptNumber, result, status, requiresWhitelisting };
+  const record: AttemptRecord = {
+    deliveryId: id,
+    attemptNumber,
+    result,
+    status,
+    requiresWhitelisting,
+    ...queue,
+  };
   if (result.outcome === "gone") await recordGone(record);
   else await recordAttempts(record);
   return status;
@@ -226,6 +256,9 @@ async function recordGone({
         lastResponseStatus: result.responseStatus,
         lastError: result.errorMessage,
         lastAttemptAt: result.startedAt,
+        // Gone is final: off the queue, whichever run it was.
+        dueAt: null,
+        lockedUntil: null,
         updatedAt: sql`now()`,
       })
       .where(eq(deliveries.id, deliveryId))

@@ -180,7 +180,7 @@ export async function cancelReplay(
     if (!row) return false;
     await tx
       .update(deliveries)
-      .set({ status: "failed", lastError: replayCancelledReason, updatedAt: sql`now()` })
+      .set({ status: "failed", lastError: replayCancelledReason, dueAt: null, updatedAt: sql`now()` })
       .where(and(eq(deliveries.replayId, row.id), inArray(deliveries.status, ["pending", "retrying"])));
     await recordAudit(tx, audit.context, {
       action: "replay.cancelled",

@@ -1,0 +1,196 @@
+import { eq, type SQL, sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { getDb } from "@/db/index";
+import { buildDeliveries } from "@/db/queries/deliveries";
+import { recordAttempt } from "@/db/queries/delivery-attempts";
+import { claimDueDeliveries, countQueuedDeliveries, queueNewRuns } from "@/db/queries/delivery-queue";
+import { storeEvents } from "@/db/queries/events";
+import { deliveries, deliveryAttempts } from "@/db/schema";
+import { type Receiver, startReceiver } from "@/e2e/receiver";
+import type { AttemptResult } from "@/lib/webhooks/deliver";
+import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
+import { getEngine, stopEngine } from "./engine";
+import { handOff } from "./outbox";
+
+// The deliveries table as the built-in engine's queue: what a row says while it waits, is held, is
+// retried, and after a server holding it died.
+let receiver: Receiver;
+beforeAll(async () => {
+  vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
+  vi.stubEnv("LEADHOOK_ENGINE", "embedded");
+  vi.stubEnv("DELIVERY_BACKOFF_BASE_MS", "60000");
+  vi.stubEnv("DELIVERY_MAX_RETRIES", "3");
+  receiver = await startReceiver();
+  await getEngine();
+}, 60_000);
+afterEach(() => {
+  receiver.clear();
+  receiver.respondWith(undefined);
+});
+afterAll(async () => {
+  await stopEngine();
+  await receiver.close();
+  vi.unstubAllEnvs();
+});
+
+async function rowOf(deliveryId: string) {
+  const db = await getDb();
+  const [row] = await db
+    .select({
+      status: deliveries.status,
+      dueAt: deliveries.dueAt,
+      lockedUntil: deliveries.lockedUntil,
+      run: deliveries.run,
+      runAttempts: deliveries.runAttempts,
+      claims: deliveries.claims,
+      lastError: deliveries.lastError,
+    })
+    .from(deliveries)
+    .where(eq(deliveries.id, deliveryId));
+  return row;
+}
+
+/** A stored event and its delivery row, created by hand (not handed off), with `queue` columns set. */
+async function storedDelivery(name: string, queue: { dueAt?: SQL; lockedUntil?: SQL; claims?: number } = {}) {
+  const setup = await processWithCallbacks(`${name} ${Math.random()}`, [{ url: `${receiver.url}/${name}` }]);
+  const stored = await storeEvents(setup.workspaceId, [sampleEvent(setup.process.id)]);
+  const db = await getDb();
+  const [values] = await buildDeliveries(db, [stored.accepted[0]?.id as string]);
+  if (!values) throw new Error("no delivery built");
+  const [row] = await db
+    .insert(deliveries)
+    // drizzle types timestamp values as Date; an SQL expression (the database clock) is what it sends.
+    .values({ ...values, ...(queue as Record<string, unknown>) })
+    .returning({ id: deliveries.id });
+  return row?.id as string;
+}
+
+const ago = (ms: number) => sql`now() - ${ms} * interval '1 millisecond'`;
+const ahead = (ms: number) => sql`now() + ${ms} * interval '1 millisecond'`;
+
+describe("the deliveries table as the queue", () => {
+  it("a handed-off delivery leaves the queue once it succeeded: nothing due, nothing held", async () => {
+    const setup = await processWithCallbacks(`settled ${Math.random()}`, [
+      { url: `${receiver.url}/settled` },
+    ]);
+    const stored = await storeEvents(setup.workspaceId, [sampleEvent(setup.process.id)]);
+    await handOff([stored.accepted[0]?.id as string]);
+    await receiver.waitFor((w) => w.path === "/settled");
+    const db = await getDb();
+    const [delivery] = await db
+      .select({ id: deliveries.id })
+      .from(deliveries)
+      .where(eq(deliveries.callbackId, setup.callbackIds[0] as string));
+    await expect.poll(async () => (await rowOf(delivery?.id as string))?.status).toBe("succeeded");
+    expect(await rowOf(delivery?.id as string)).toMatchObject({
+      dueAt: null,
+      lockedUntil: null,
+      runAttempts: 1,
+      claims: 0,
+    });
+  });
+
+  it("a failed attempt stays on its row, due after the backoff, held by nobody, attempt 2 next", async () => {
+    receiver.respondWith(() => ({ status: 503 }));
+    const id = await storedDelivery("backoff", { dueAt: ago(10) });
+    await receiver.waitFor((w) => w.path === "/backoff");
+    await expect.poll(async () => (await rowOf(id))?.status).toBe("retrying");
+    const row = await rowOf(id);
+    expect(row).toMatchObject({ lockedUntil: null, runAttempts: 1, claims: 0 });
+    // DELIVERY_BACKOFF_BASE_MS 60 s, ±20%.
+    const wait = (row?.dueAt?.getTime() ?? 0) - Date.now();
+    expect(wait).toBeGreaterThan(40_000);
+    expect(wait).toBeLessThan(75_000);
+  });
+
+  it("a row held by a server that died is sent once its lock ran out; one still held is left alone", async () => {
+    const orphan = await storedDelivery("orphan", { dueAt: ago(60_000), lockedUntil: ago(1) });
+    const heldElsewhere = await storedDelivery("elsewhere", {
+      dueAt: ago(60_000),
+      lockedUntil: ahead(60_000),
+    });
+    await receiver.waitFor((w) => w.path === "/orphan", 5000);
+    await expect.poll(async () => (await rowOf(orphan))?.status).toBe("succeeded");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(receiver.received.filter((w) => w.path === "/elsewhere")).toHaveLength(0);
+    expect((await rowOf(heldElsewhere))?.status).toBe("pending");
+  });
+
+  it("a row claimed again and again without a recorded attempt is marked failed, not sent", async () => {
+    const id = await storedDelivery("stuck", { dueAt: ago(10), claims: 20 });
+    await expect.poll(async () => (await rowOf(id))?.status).toBe("failed");
+    const row = await rowOf(id);
+    expect(row?.lastError).toContain("the delivery engine gave up");
+    expect(row).toMatchObject({ dueAt: null, lockedUntil: null });
+    expect(receiver.received.filter((w) => w.path === "/stuck")).toHaveLength(0);
+  });
+});
+
+describe("claiming and recording", () => {
+  const result = (status: number): AttemptResult => ({
+    outcome: status < 300 ? "succeeded" : "retry",
+    responseStatus: status,
+    latencyMs: 3,
+    errorClass: null,
+    errorMessage: status < 300 ? null : `HTTP ${status}`,
+    responseExcerpt: null,
+    retryAfterMs: null,
+    requestHeaders: {},
+    startedAt: new Date(),
+  });
+
+  it("a claim skips rows not yet due, held rows and busy callbacks, and holds what it takes", async () => {
+    // Stop the engine so that only this test claims.
+    await stopEngine();
+    try {
+      const due = await storedDelivery("due", { dueAt: ago(5) });
+      const later = await storedDelivery("later", { dueAt: ahead(60_000) });
+      const held = await storedDelivery("held", { dueAt: ago(5), lockedUntil: ahead(60_000) });
+      const busy = await storedDelivery("busy", { dueAt: ago(5) });
+      const db = await getDb();
+      const [busyRow] = await db
+        .select({ callbackId: deliveries.callbackId })
+        .from(deliveries)
+        .where(eq(deliveries.id, busy));
+      const claimed = await claimDueDeliveries(100, 30_000, [busyRow?.callbackId as string]);
+      const ids = claimed.map((c) => c.deliveryId);
+      expect(ids).toContain(due);
+      expect(ids).not.toContain(later);
+      expect(ids).not.toContain(held);
+      expect(ids).not.toContain(busy);
+      expect(claimed.find((c) => c.deliveryId === due)).toMatchObject({ run: 0, attempt: 1, claims: 1 });
+      expect((await rowOf(due))?.lockedUntil?.getTime()).toBeGreaterThan(Date.now() + 20_000);
+      // Held now: a second claim does not take it again.
+      expect((await claimDueDeliveries(100, 30_000)).map((c) => c.deliveryId)).not.toContain(due);
+      expect((await countQueuedDeliveries()).held).toBeGreaterThanOrEqual(2);
+    } finally {
+      await getEngine();
+    }
+  });
+
+  it("an attempt of an earlier run is logged but does not settle the run Redeliver queued", async () => {
+    await stopEngine();
+    try {
+      const id = await storedDelivery("runs", { dueAt: ago(5) });
+      const [claimed] = (await claimDueDeliveries(100, 30_000)).filter((c) => c.deliveryId === id);
+      expect(claimed?.run).toBe(0);
+      // Redeliver while run 0's attempt is in flight.
+      await queueNewRuns(await getDb(), [id]);
+      await recordAttempt(id, 1, result(200), false, false, { run: 0, retryInMs: null });
+      const row = await rowOf(id);
+      expect(row).toMatchObject({ status: "pending", run: 1, runAttempts: 0, lockedUntil: null });
+      expect(row?.dueAt).not.toBeNull();
+      // The new run's attempt settles it.
+      await recordAttempt(id, 1, result(500), false, false, { run: 1, retryInMs: 1000 });
+      expect(await rowOf(id)).toMatchObject({ status: "retrying", runAttempts: 1, lockedUntil: null });
+      const db = await getDb();
+      const logged = await db
+        .select({ n: deliveryAttempts.attemptNumber })
+        .from(deliveryAttempts)
+        .where(eq(deliveryAttempts.deliveryId, id));
+      expect(logged).toHaveLength(2);
+    } finally {
+      await getEngine();
+    }
+  });
+});
