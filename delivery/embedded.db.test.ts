@@ -1,40 +1,22 @@
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/index";
 import { requeueDelivery } from "@/db/queries/deliveries";
 import { storeEvents } from "@/db/queries/events";
 import { getSigningSecret } from "@/db/queries/signing-secrets";
 import { deliveries, deliveryAttempts, events } from "@/db/schema";
-import { type Receiver, startReceiver } from "@/e2e/receiver";
+import { embeddedEngineForFile } from "@/testing/embedded-engine";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
-import { type DeliveryEngine, getEngine, stopEngine } from "./engine";
+
 import { handOff } from "./outbox";
 
 // The embedded engine in this process, on the test's own database (PGlite or Postgres).
-let receiver: Receiver;
-let engine: DeliveryEngine;
-beforeAll(async () => {
-  vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
-  vi.stubEnv("LEADHOOK_ENGINE", "embedded");
-  vi.stubEnv("DELIVERY_BACKOFF_BASE_MS", "200");
-  vi.stubEnv("DELIVERY_MAX_RETRIES", "3");
-  receiver = await startReceiver();
-  engine = await getEngine();
-}, 60_000);
-afterEach(() => {
-  receiver.clear();
-  receiver.respondWith(undefined);
-});
-afterAll(async () => {
-  await stopEngine();
-  await receiver.close();
-  vi.unstubAllEnvs();
-});
+const running = embeddedEngineForFile({ backoffBaseMs: 200 });
 
 async function storedEvent(name: string, callbacks = 1) {
   const setup = await processWithCallbacks(
     `${name} ${Math.random()}`,
-    Array.from({ length: callbacks }, (_, n) => ({ url: `${receiver.url}/${name}/${n}` })),
+    Array.from({ length: callbacks }, (_, n) => ({ url: `${running.receiver.url}/${name}/${n}` })),
   );
   const stored = await storeEvents(setup.workspaceId, [sampleEvent(setup.process.id)]);
   const eventId = stored.accepted[0]?.id as string;
@@ -57,15 +39,15 @@ async function attemptsOf(deliveryId: string) {
 
 describe("the embedded engine", () => {
   it("is the engine when nothing else is configured", () => {
-    expect(engine.name).toBe("embedded");
+    expect(running.engine.name).toBe("embedded");
   });
 
   it("delivers a handed-off event to every callback, signed, and marks it handed off", async () => {
     const { eventId, workspaceId, process, callbackIds } = await storedEvent("fan", 2);
     expect(await handOff([eventId])).toEqual({ handedOff: 1, pending: 0 });
-    const first = await receiver.waitFor((w) => w.path === "/fan/0");
-    const second = await receiver.waitFor((w) => w.path === "/fan/1");
-    receiver.setSecret(await getSigningSecret(workspaceId, process.id, callbackIds[0] as string));
+    const first = await running.receiver.waitFor((w) => w.path === "/fan/0");
+    const second = await running.receiver.waitFor((w) => w.path === "/fan/1");
+    running.receiver.setSecret(await getSigningSecret(workspaceId, process.id, callbackIds[0] as string));
     expect(first.headers["webhook-id"]).not.toBe(second.headers["webhook-id"]);
     await expect
       .poll(async () => (await deliveriesOf(eventId)).map((d) => d.status))
@@ -79,15 +61,15 @@ describe("the embedded engine", () => {
     const { eventId } = await storedEvent("twice");
     await handOff([eventId]);
     await handOff([eventId]);
-    await receiver.waitFor((w) => w.path === "/twice/0");
+    await running.receiver.waitFor((w) => w.path === "/twice/0");
     await expect.poll(async () => (await deliveriesOf(eventId))[0]?.status).toBe("succeeded");
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(receiver.received.filter((w) => w.path === "/twice/0")).toHaveLength(1);
+    expect(running.receiver.received.filter((w) => w.path === "/twice/0")).toHaveLength(1);
   });
 
   it("retries 500 and 503 with backoff and succeeds on attempt 3 with one webhook-id", async () => {
     let n = 0;
-    receiver.respondWith(() => ({ status: [500, 503, 200][n++] ?? 200 }));
+    running.receiver.respondWith(() => ({ status: [500, 503, 200][n++] ?? 200 }));
     const { eventId } = await storedEvent("retry");
     await handOff([eventId]);
     await expect
@@ -100,7 +82,7 @@ describe("the embedded engine", () => {
       [2, 503],
       [3, 200],
     ]);
-    const hooks = receiver.received.filter((w) => w.path === "/retry/0");
+    const hooks = running.receiver.received.filter((w) => w.path === "/retry/0");
     expect(new Set(hooks.map((w) => w.headers["webhook-id"])).size).toBe(1);
     // The second retry waited about twice as long as the first (base 200 ms, ±20% jitter).
     const gap = (i: number) =>
@@ -110,7 +92,7 @@ describe("the embedded engine", () => {
   });
 
   it("stops after the final attempt and marks the delivery failed", async () => {
-    receiver.respondWith(() => ({ status: 500 }));
+    running.receiver.respondWith(() => ({ status: 500 }));
     const { eventId } = await storedEvent("final");
     await handOff([eventId]);
     await expect
@@ -123,15 +105,15 @@ describe("the embedded engine", () => {
   it("redelivers as a new run with the same webhook-id, queued with the row", async () => {
     const { eventId } = await storedEvent("again");
     await handOff([eventId]);
-    const first = await receiver.waitFor((w) => w.path === "/again/0");
+    const first = await running.receiver.waitFor((w) => w.path === "/again/0");
     await expect.poll(async () => (await deliveriesOf(eventId))[0]?.status).toBe("succeeded");
     const [delivery] = await deliveriesOf(eventId);
     if (!delivery) throw new Error("no delivery");
-    receiver.clear();
-    expect(await requeueDelivery(delivery.callbackId, delivery.id, (tx, d) => engine.redeliver(tx, d))).toBe(
-      true,
-    );
-    const again = await receiver.waitFor((w) => w.path === "/again/0");
+    running.receiver.clear();
+    expect(
+      await requeueDelivery(delivery.callbackId, delivery.id, (tx, d) => running.engine.redeliver(tx, d)),
+    ).toBe(true);
+    const again = await running.receiver.waitFor((w) => w.path === "/again/0");
     expect(again.headers["webhook-id"]).toBe(first.headers["webhook-id"]);
     await expect.poll(async () => (await attemptsOf(delivery.id)).length).toBe(2);
   });
@@ -144,12 +126,12 @@ describe("the embedded engine", () => {
     if (!delivery) throw new Error("no delivery");
     await expect(
       requeueDelivery(delivery.callbackId, delivery.id, async (tx, d) => {
-        await engine.redeliver(tx, d);
+        await running.engine.redeliver(tx, d);
         throw new Error("queue down");
       }),
     ).rejects.toThrow("queue down");
     expect((await deliveriesOf(eventId))[0]?.status).toBe("succeeded");
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(receiver.received.filter((w) => w.path === "/refused/0")).toHaveLength(1);
+    expect(running.receiver.received.filter((w) => w.path === "/refused/0")).toHaveLength(1);
   });
 });

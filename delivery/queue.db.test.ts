@@ -1,37 +1,20 @@
 import { eq, type SQL, sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/index";
 import { buildDeliveries } from "@/db/queries/deliveries";
 import { recordAttempt } from "@/db/queries/delivery-attempts";
 import { claimDueDeliveries, countQueuedDeliveries, queueNewRuns } from "@/db/queries/delivery-queue";
 import { storeEvents } from "@/db/queries/events";
 import { deliveries, deliveryAttempts } from "@/db/schema";
-import { type Receiver, startReceiver } from "@/e2e/receiver";
 import type { AttemptResult } from "@/lib/webhooks/deliver";
+import { embeddedEngineForFile } from "@/testing/embedded-engine";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { getEngine, stopEngine } from "./engine";
 import { handOff } from "./outbox";
 
 // The deliveries table as the built-in engine's queue: what a row says while it waits, is held, is
 // retried, and after a server holding it died.
-let receiver: Receiver;
-beforeAll(async () => {
-  vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
-  vi.stubEnv("LEADHOOK_ENGINE", "embedded");
-  vi.stubEnv("DELIVERY_BACKOFF_BASE_MS", "60000");
-  vi.stubEnv("DELIVERY_MAX_RETRIES", "3");
-  receiver = await startReceiver();
-  await getEngine();
-}, 60_000);
-afterEach(() => {
-  receiver.clear();
-  receiver.respondWith(undefined);
-});
-afterAll(async () => {
-  await stopEngine();
-  await receiver.close();
-  vi.unstubAllEnvs();
-});
+const running = embeddedEngineForFile({ backoffBaseMs: 60000 });
 
 async function rowOf(deliveryId: string) {
   const db = await getDb();
@@ -52,7 +35,9 @@ async function rowOf(deliveryId: string) {
 
 /** A stored event and its delivery row, created by hand (not handed off), with `queue` columns set. */
 async function storedDelivery(name: string, queue: { dueAt?: SQL; lockedUntil?: SQL; claims?: number } = {}) {
-  const setup = await processWithCallbacks(`${name} ${Math.random()}`, [{ url: `${receiver.url}/${name}` }]);
+  const setup = await processWithCallbacks(`${name} ${Math.random()}`, [
+    { url: `${running.receiver.url}/${name}` },
+  ]);
   const stored = await storeEvents(setup.workspaceId, [sampleEvent(setup.process.id)]);
   const db = await getDb();
   const [values] = await buildDeliveries(db, [stored.accepted[0]?.id as string]);
@@ -71,11 +56,11 @@ const ahead = (ms: number) => sql`now() + ${ms} * interval '1 millisecond'`;
 describe("the deliveries table as the queue", () => {
   it("a handed-off delivery leaves the queue once it succeeded: nothing due, nothing held", async () => {
     const setup = await processWithCallbacks(`settled ${Math.random()}`, [
-      { url: `${receiver.url}/settled` },
+      { url: `${running.receiver.url}/settled` },
     ]);
     const stored = await storeEvents(setup.workspaceId, [sampleEvent(setup.process.id)]);
     await handOff([stored.accepted[0]?.id as string]);
-    await receiver.waitFor((w) => w.path === "/settled");
+    await running.receiver.waitFor((w) => w.path === "/settled");
     const db = await getDb();
     const [delivery] = await db
       .select({ id: deliveries.id })
@@ -91,9 +76,9 @@ describe("the deliveries table as the queue", () => {
   });
 
   it("a failed attempt stays on its row, due after the backoff, held by nobody, attempt 2 next", async () => {
-    receiver.respondWith(() => ({ status: 503 }));
+    running.receiver.respondWith(() => ({ status: 503 }));
     const id = await storedDelivery("backoff", { dueAt: ago(10) });
-    await receiver.waitFor((w) => w.path === "/backoff");
+    await running.receiver.waitFor((w) => w.path === "/backoff");
     await expect.poll(async () => (await rowOf(id))?.status).toBe("retrying");
     const row = await rowOf(id);
     expect(row).toMatchObject({ lockedUntil: null, runAttempts: 1, claims: 0 });
@@ -109,10 +94,10 @@ describe("the deliveries table as the queue", () => {
       dueAt: ago(60_000),
       lockedUntil: ahead(60_000),
     });
-    await receiver.waitFor((w) => w.path === "/orphan", 5000);
+    await running.receiver.waitFor((w) => w.path === "/orphan", 5000);
     await expect.poll(async () => (await rowOf(orphan))?.status).toBe("succeeded");
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(receiver.received.filter((w) => w.path === "/elsewhere")).toHaveLength(0);
+    expect(running.receiver.received.filter((w) => w.path === "/elsewhere")).toHaveLength(0);
     expect((await rowOf(heldElsewhere))?.status).toBe("pending");
   });
 
@@ -122,7 +107,7 @@ describe("the deliveries table as the queue", () => {
     const row = await rowOf(id);
     expect(row?.lastError).toContain("the delivery engine gave up");
     expect(row).toMatchObject({ dueAt: null, lockedUntil: null });
-    expect(receiver.received.filter((w) => w.path === "/stuck")).toHaveLength(0);
+    expect(running.receiver.received.filter((w) => w.path === "/stuck")).toHaveLength(0);
   });
 });
 
