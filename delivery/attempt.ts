@@ -43,6 +43,7 @@ export async function performDeliveryAttempt(
     run = null,
     retryInMs,
     loaded,
+    sent,
   }: {
     attemptNumber: number;
     final: boolean;
@@ -52,6 +53,8 @@ export async function performDeliveryAttempt(
     retryInMs?: (result: AttemptResult) => number | null;
     /** The delivery already read (by the fan-out that created it): not read again. */
     loaded?: DeliveryForAttempt;
+    /** Called once the request was answered (or failed), before the attempt is recorded. */
+    sent?: () => void;
   },
 ): Promise<AttemptSummary> {
   const row = loaded ?? (await getDeliveryForAttempt(deliveryId));
@@ -96,6 +99,7 @@ export async function performDeliveryAttempt(
       egressProxyUrl: env.CALLBACK_EGRESS_PROXY_URL,
     },
   );
+  sent?.();
   const status = await recordAttempt(
     deliveryId,
     attemptNumber,
@@ -126,6 +130,8 @@ export async function attemptUnderPolicy(
     run: number;
     /** The delivery as the fan-out that created it already read it. */
     loaded?: DeliveryForAttempt;
+    /** Called once the request was answered (or failed), before the attempt is recorded. */
+    sent?: () => void;
   } | null = null,
 ): Promise<{ summary: AttemptSummary; next: NextStep }> {
   let decided: NextStep | undefined;
@@ -134,6 +140,7 @@ export async function attemptUnderPolicy(
     final: isFinalAttempt(attemptNumber, policy),
     run: queue?.run ?? null,
     loaded: queue?.loaded,
+    sent: queue?.sent,
     retryInMs: (result) => {
       decided = nextStep(result, attemptNumber, policy);
       return decided.kind === "retry" ? decided.delayMs : null;

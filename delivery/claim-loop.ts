@@ -27,7 +27,7 @@ export type QueueAccess = {
  * the others claimed with it. Held rows are kept held by a heartbeat; a server that dies stops beating,
  * and its rows are claimable again once their lock runs out.
  *
- * At most `perCallback` attempts to one callback run at once in this server: a claim skips callbacks
+ * At most `perCallback` requests to one callback are in flight at once in this server: a claim skips callbacks
  * already holding that many, and the few one claim brings past it wait their turn in memory.
  *
  * Claims are made when woken (work queued here, a retry due, room freed while work was left behind) and
@@ -44,7 +44,11 @@ export function startClaimLoop<Held extends ClaimedDelivery = ClaimedDelivery>(
     heartbeatMs: number;
     /** A row claimed this many times without an attempt being recorded is given up on. */
     maxClaims: number;
-    run: (delivery: ClaimedDelivery | Held) => Promise<void>;
+    /**
+     * Makes the attempt; calls `sent` once the request is answered: the callback's turn passes on then,
+     * while the attempt is still being recorded (the limit is on requests in flight to a receiver).
+     */
+    run: (delivery: ClaimedDelivery | Held, sent: () => void) => Promise<void>;
     abandon: (delivery: ClaimedDelivery) => Promise<void>;
   },
 ): ClaimLoop<Held> {
@@ -107,10 +111,16 @@ export function startClaimLoop<Held extends ClaimedDelivery = ClaimedDelivery>(
         await queue.release([deliveryId]);
         return;
       }
-      try {
-        await options.run(delivery);
-      } finally {
+      let left = false;
+      const sent = () => {
+        if (left) return;
+        left = true;
         leave(callbackId);
+      };
+      try {
+        await options.run(delivery, sent);
+      } finally {
+        sent();
       }
     })()
       .catch((error) =>

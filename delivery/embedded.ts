@@ -85,10 +85,11 @@ export function createEmbeddedEngine(): DeliveryEngine {
     while (state === "more") state = await queueReplayBatch(replayId, queueRuns);
   }
 
-  async function attempt(delivery: ClaimedDelivery | HeldDelivery) {
+  async function attempt(delivery: ClaimedDelivery | HeldDelivery, sent: () => void) {
     const { next } = await attemptUnderPolicy(delivery.deliveryId, delivery.attempt, policy, {
       run: delivery.run,
       loaded: "loaded" in delivery ? delivery.loaded : undefined,
+      sent,
     });
     // The retry is due on the row already; woken for it here, or found by any server's poll.
     if (next.kind === "retry") deliveries?.wakeIn(next.delayMs + 10);
