@@ -1,5 +1,4 @@
 import { createServer, type Server } from "node:http";
-import { connect } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -10,6 +9,7 @@ import {
 import { getDb } from "@/db/index";
 import { leadUpdateCallbacks } from "@/db/schema";
 import type { CallbackInput } from "@/lib/validations/callback";
+import { startConnectProxy } from "@/testing/connect-proxy";
 import { processWithCallbacks } from "@/testing/fixtures";
 import { signInAs } from "@/testing/members";
 
@@ -171,19 +171,9 @@ describe("failure hints on real attempts", () => {
   });
 
   it("blames blocked source addresses when a whitelisted callback's server turns the egress proxy away", async () => {
-    // undici reports the proxy's 502 as an AbortError, which errors.ts now files under timeout; the hint
-    // names the source addresses whichever connection class it lands in.
-    const proxy = createServer((_, res) => res.writeHead(405).end());
-    proxy.on("connect", (req, client) => {
-      const [host, port] = String(req.url).split(":");
-      const upstream = connect(Number(port), host, () => {
-        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-        upstream.pipe(client).pipe(upstream);
-      });
-      upstream.on("error", () => client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n"));
-      client.on("error", () => upstream.destroy());
-    });
-    vi.stubEnv("CALLBACK_EGRESS_PROXY_URL", `http://127.0.0.1:${await listen(proxy)}`);
+    // The proxy cannot reach the receiver and answers CONNECT with 502; the hint names the source addresses.
+    const proxy = await startConnectProxy();
+    vi.stubEnv("CALLBACK_EGRESS_PROXY_URL", proxy.url);
     try {
       const { hint } = await hintFor("Hint blocked", {
         url: `http://127.0.0.1:${closedPort}/hook`,
@@ -192,8 +182,13 @@ describe("failure hints on real attempts", () => {
       expect(hint?.hint).toMatch(
         /^Your server may be blocking our source addresses: allow 203\.0\.113\.10, 203\.0\.113\.11/,
       );
+      expect(hint?.detail).toBe(
+        `The egress proxy did not connect to 127.0.0.1:${closedPort} (it answered 502)`,
+      );
+      expect(proxy.targets).toEqual([`127.0.0.1:${closedPort}`]);
     } finally {
       vi.stubEnv("CALLBACK_EGRESS_PROXY_URL", "");
+      await proxy.close();
     }
   });
 });

@@ -13,9 +13,13 @@ const rangeReasons: Record<string, string> = {
   reserved: "a reserved address",
 };
 
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR("2000::/3");
+
 /**
  * Returns why `address` (an IPv4 or IPv6 literal) must not be a webhook target, or null when it is a
- * public unicast address. IPv4-mapped IPv6 addresses are judged by the IPv4 address they carry.
+ * public unicast address. IPv4-mapped IPv6 addresses are judged by the IPv4 address they carry; any other
+ * IPv6 address must be global unicast (2000::/3) outside the special ranges, which refuses IPv4-compatible
+ * forms like ::127.0.0.1 (::/96) and NAT64, 6to4 and Teredo addresses that carry an IPv4 one.
  */
 export function forbiddenAddressReason(address: string): string | null {
   const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
@@ -25,6 +29,9 @@ export function forbiddenAddressReason(address: string): string | null {
     parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   }
   const range = parsed.range();
+  if (parsed.kind() === "ipv6" && !parsed.match(GLOBAL_UNICAST_V6)) {
+    return rangeReasons[range] ?? "a non-global IPv6 address";
+  }
   if (range === "unicast") return null;
   return rangeReasons[range] ?? `a special-purpose address (${range})`;
 }

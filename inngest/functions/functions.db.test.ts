@@ -10,6 +10,7 @@ import { webhookIdFor } from "@/delivery/attempt";
 import { type Receiver, startReceiver } from "@/e2e/receiver";
 import { getEnv } from "@/lib/env";
 import type { CallbackInput } from "@/lib/validations/callback";
+import { startConnectProxy } from "@/testing/connect-proxy";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { deliver } from "./deliver";
 import { fanOut } from "./fan-out";
@@ -319,43 +320,9 @@ describe("delivery", () => {
       const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
       expect(error).toBeUndefined();
       expect((await receiver.waitFor()).signatureValid).toBe(true);
-      expect(proxy.tunnels).toEqual([`127.0.0.1:${receiver.port}`]);
+      expect(proxy.targets).toEqual([`127.0.0.1:${receiver.port}`]);
     } finally {
       await proxy.close();
     }
   });
 });
-
-/** A minimal HTTP CONNECT forward proxy on 127.0.0.1 that records the tunnels it opens. */
-async function startConnectProxy() {
-  const { createServer } = await import("node:http");
-  const { connect } = await import("node:net");
-  const tunnels: string[] = [];
-  const server = createServer((_req, res) => res.writeHead(405).end());
-  const open = new Set<import("node:net").Socket>();
-  server.on("connect", (req, socket, head) => {
-    tunnels.push(req.url ?? "");
-    open.add(socket as import("node:net").Socket);
-    const [host, port] = (req.url ?? "").split(":");
-    const upstream = connect(Number(port), host, () => {
-      socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      upstream.write(head);
-      upstream.pipe(socket);
-      socket.pipe(upstream);
-    });
-    upstream.on("error", () => socket.destroy());
-    socket.on("error", () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as import("node:net").AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    tunnels,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of open) socket.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}

@@ -113,6 +113,13 @@ describe("Lead Update URL", () => {
     ["http://[::]/", "unspecified"],
     ["http://255.255.255.255/", "broadcast"],
     ["http://240.0.0.1/", "reserved"],
+    // IPv6 outside global unicast (2000::/3), or a special range inside it that carries an IPv4 address.
+    ["http://[::127.0.0.1]/", "non-global IPv6"],
+    ["http://[::a00:1]/", "non-global IPv6"],
+    ["http://[64:ff9b::7f00:1]/", "non-global IPv6"],
+    ["http://[2002:7f00:1::1]/", "special-purpose"],
+    ["http://[2001:0:4136:e378::1]/", "special-purpose"],
+    ["http://[100::1]/", "non-global IPv6"],
   ])("refuses %s (%s) unless private URLs are allowed", (url, kind) => {
     expect(problems(cb({ url })).url).toContain(kind);
     expect(problems(cb({ url }), relaxed)).toEqual({});
@@ -124,6 +131,8 @@ describe("Lead Update URL", () => {
       "http://172.32.0.1/",
       "http://100.63.255.255/",
       "http://11.0.0.1/",
+      "http://[2606:4700:4700::1111]/",
+      "http://[2a00:1450:4001::200e]/",
     ]) {
       expect(problems(cb({ url }))).toEqual({});
     }

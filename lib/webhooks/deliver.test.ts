@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRetryAfter } from "./deliver";
+import { deliverWebhook, parseRetryAfter } from "./deliver";
 import { ForbiddenAddressError, guardedLookup } from "./egress";
 import { classifyError } from "./errors";
 import { buildWebhookPayload, subscribes } from "./payload";
@@ -10,11 +10,13 @@ const lookup = (host: string, all: boolean) =>
   );
 
 describe("guardedLookup (the connect-time address check)", () => {
-  it("refuses a host name that resolves to a loopback address", async () => {
+  it("refuses a host name that resolves to a loopback address, without saying which address", async () => {
     for (const all of [true, false]) {
       const { err } = await lookup("localhost", all);
       expect(err).toBeInstanceOf(ForbiddenAddressError);
-      expect(err?.message).toMatch(/^localhost resolves to (127\.0\.0\.1|::1), a loopback address/);
+      expect(err?.message).toBe(
+        "localhost resolves to a non-public address; leadhook does not deliver there",
+      );
     }
   });
 
@@ -105,5 +107,38 @@ describe("payloads", () => {
       sequence: 7,
     });
     expect(full.data.activities).toHaveLength(20);
+  });
+});
+
+describe("deliverWebhook: what the receiver sends back", () => {
+  it("never keeps the callback's secrets, when an endpoint echoes the request it got", async () => {
+    const { createServer } = await import("node:http");
+    const echo = createServer((req, res) => {
+      res.writeHead(400, { "content-type": "text/plain" });
+      res.end(`${JSON.stringify(req.headers)}\nno such route`);
+    });
+    await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
+    const { port } = echo.address() as import("node:net").AddressInfo;
+    const token = "tok_echo_a1b2c3d4e5";
+    const signingSecret = `whsec_${Buffer.alloc(32, 9).toString("base64")}`;
+    try {
+      const result = await deliverWebhook(
+        {
+          url: `http://127.0.0.1:${port}/echo`,
+          webhookId: "msg_echo",
+          body: "{}",
+          signingSecret,
+          auth: { type: "bearer", token },
+          requiresWhitelisting: false,
+        },
+        { timeoutMs: 5000, allowPrivateUrls: true },
+      );
+      expect(result).toMatchObject({ outcome: "retry", responseStatus: 400 });
+      expect(result.responseExcerpt).toContain('"authorization":"Bearer [redacted]"');
+      expect(result.responseExcerpt).toContain("no such route");
+      expect(result.responseExcerpt).not.toContain(token);
+    } finally {
+      echo.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { type Dispatcher, request } from "undici";
 import pkg from "../../package.json";
 import { dispatcherFor, type EgressOptions } from "./egress";
 import { classifyError, type ErrorClass } from "./errors";
+import { redactSecrets, secretForms } from "./redact";
 import { type AttemptOutcome, MAX_RETRY_DELAY_MS } from "./retry-policy";
 
 export const USER_AGENT = `leadhook/${pkg.version}`;
@@ -55,10 +56,18 @@ export async function deliverWebhook(req: WebhookRequest, options: DeliveryOptio
   const headers = buildHeaders(req, startedAt);
   const redacted = redactHeaders(headers, req.auth);
   const started = performance.now();
+  // What the receiver sends back is stored and shown: never with one of this callback's secrets in it.
+  const secrets = secretForms([
+    req.auth.type === "bearer" ? req.auth.token : req.auth.type === "custom_header" ? req.auth.value : undefined,
+    req.signingSecret,
+    req.previousSigningSecret,
+  ]);
   const finish = (
     partial: Omit<AttemptResult, "latencyMs" | "requestHeaders" | "startedAt">,
   ): AttemptResult => ({
     ...partial,
+    responseExcerpt: partial.responseExcerpt && redactSecrets(partial.responseExcerpt, secrets),
+    errorMessage: partial.errorMessage && redactSecrets(partial.errorMessage, secrets),
     latencyMs: Math.round(performance.now() - started),
     requestHeaders: redacted,
     startedAt,

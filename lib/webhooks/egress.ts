@@ -1,5 +1,6 @@
 import type { LookupAddress } from "node:dns";
-import { Agent, type Dispatcher, ProxyAgent } from "undici";
+import { isIP, type Socket } from "node:net";
+import { Agent, buildConnector, type Dispatcher, Pool } from "undici";
 import { forbiddenAddressReason, forbiddenHostReason } from "../url-safety";
 import { resolveHost } from "./resolve";
 
@@ -18,6 +19,11 @@ export class ForbiddenAddressError extends Error {
 
 export class NoEgressError extends Error {
   readonly code = "LEADHOOK_NO_EGRESS";
+}
+
+/** The egress proxy would not open the tunnel (it answered something other than 200 to CONNECT). */
+export class EgressProxyError extends Error {
+  readonly code = "LEADHOOK_EGRESS_PROXY";
 }
 
 const agents = new Map<string, Dispatcher>();
@@ -43,11 +49,9 @@ export async function dispatcherFor(
         "No static egress configured: this callback requires a whitelisted source, but CALLBACK_EGRESS_PROXY_URL is not set",
       );
     }
-    // The proxy makes the connection, so the address check happens here, on the name's current answers.
-    if (!options.allowPrivateUrls) await assertPublicName(hostname);
-    return cached(
-      `proxy:${options.egressProxyUrl}`,
-      () => new ProxyAgent({ uri: options.egressProxyUrl as string }),
+    const proxyUrl = options.egressProxyUrl;
+    return cached(`proxy:${options.allowPrivateUrls}:${proxyUrl}`, () =>
+      proxyTunnelAgent(proxyUrl, options.allowPrivateUrls ? plainLookup : guardedLookup),
     );
   }
   return cached(
@@ -82,12 +86,10 @@ export function guardedLookup(
 ) {
   resolveHost(hostname).then(
     (addresses) => {
-      for (const { address } of addresses) {
-        const reason = forbiddenAddressReason(address);
-        if (reason) {
-          const message = `${hostname} resolves to ${address}, ${reason}; leadhook does not deliver there`;
-          return callback(new ForbiddenAddressError(message), []);
-        }
+      // The attempt log does not say which address: it would answer DNS questions about internal names.
+      if (addresses.some(({ address }) => forbiddenAddressReason(address))) {
+        const message = `${hostname} resolves to a non-public address; leadhook does not deliver there`;
+        return callback(new ForbiddenAddressError(message), []);
       }
       if (options.all) return callback(null, addresses);
       const first = addresses[0];
@@ -113,8 +115,64 @@ function plainLookup(hostname: string, options: { all?: boolean }, callback: Loo
   );
 }
 
-async function assertPublicName(hostname: string): Promise<void> {
-  await new Promise<void>((resolve, reject) =>
-    guardedLookup(hostname, { all: true }, (err) => (err ? reject(err) : resolve())),
+type Lookup = (hostname: string, options: { all?: boolean }, callback: LookupCallback) => void;
+
+/**
+ * An agent whose connections are tunnels through the egress proxy (HTTP CONNECT, for http and https
+ * targets alike). The name is resolved and checked here, once per connection, and the proxy is asked to
+ * connect to that address as an IP literal: a proxy given the name would look it up again, and an answer
+ * that changed in between (public, then internal) would reach inside the network. The name stays in the Host
+ * header (the request's origin) and, for https, in TLS's SNI and certificate check.
+ */
+function proxyTunnelAgent(proxyUrl: string, lookup: Lookup): Agent {
+  const proxy = new URL(proxyUrl);
+  const proxyHeaders: Record<string, string> = {};
+  if (proxy.username || proxy.password) {
+    const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+    proxyHeaders["proxy-authorization"] = `Basic ${Buffer.from(credentials).toString("base64")}`;
+  }
+  // A pool, as undici's ProxyAgent uses: each CONNECT takes its socket over, so one client would open tunnels
+  // one at a time.
+  const tunnels = new Pool(proxy.origin, { headersTimeout: 60_000 });
+  const tls = buildConnector({});
+  return new Agent({
+    connect(options, callback) {
+      const hostname = options.hostname.replace(/^\[(.*)\]$/, "$1");
+      const port = options.port || (options.protocol === "https:" ? "443" : "80");
+      addressFor(hostname, lookup)
+        .then(async ({ address, family }) => {
+          const target = family === 6 ? `[${address}]:${port}` : `${address}:${port}`;
+          const { socket: duplex, statusCode } = await tunnels.connect({
+            path: target,
+            headers: { ...proxyHeaders, host: target },
+          });
+          const socket = duplex as Socket; // the proxy connection's own socket, handed over by undici
+          if (statusCode !== 200) {
+            socket.destroy();
+            throw new EgressProxyError(
+              `The egress proxy did not connect to ${hostname}:${port} (it answered ${statusCode})`,
+            );
+          }
+          if (options.protocol !== "https:") return callback(null, socket);
+          // SNI and the certificate check use the name (undici leaves servername out for an IP literal).
+          const servername = options.servername || (isIP(hostname) ? undefined : hostname);
+          tls({ ...options, servername, httpSocket: socket }, callback);
+        })
+        .catch((error: Error) => callback(error, null));
+    },
+  });
+}
+
+/**
+ * The one address a connection goes to: a name through `lookup` (which refuses forbidden answers unless
+ * private URLs are allowed); an IP literal as it is (dispatcherFor has checked it by then).
+ */
+function addressFor(hostname: string, lookup: Lookup): Promise<LookupAddress> {
+  const family = isIP(hostname);
+  if (family) return Promise.resolve({ address: hostname, family });
+  return new Promise((resolve, reject) =>
+    lookup(hostname, {}, (error, address, family) =>
+      error ? reject(error) : resolve({ address: address as string, family: family ?? 4 }),
+    ),
   );
 }

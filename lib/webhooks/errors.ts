@@ -28,6 +28,7 @@ export function classifyError(
 
   if (has("LEADHOOK_FORBIDDEN_ADDRESS")) return { errorClass: "forbidden_address", message: detail };
   if (has("LEADHOOK_NO_EGRESS")) return { errorClass: "no_egress", message: detail };
+  if (has("LEADHOOK_EGRESS_PROXY")) return { errorClass: "network", message: detail };
   if (
     has("UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT") ||
     names.some((n) => n === "TimeoutError" || n === "AbortError")

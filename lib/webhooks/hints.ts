@@ -183,6 +183,7 @@ function classFromWords({ responseStatus, errorMessage }: HintedAttempt): string
     [/^TLS failed/, "tls"],
     [/^The connection was closed before/, "connection_reset"],
     [/^The receiver did not speak valid HTTP/, "protocol"],
+    [/^The egress proxy did not connect/, "network"],
   ];
   return known.find(([pattern]) => pattern.test(message))?.[1] ?? null;
 }

@@ -21,10 +21,9 @@ export async function resolvedHostProblem(url: string): Promise<string | null> {
     resolveHost(hostname).catch(() => []),
     new Promise<[]>((resolve) => setTimeout(() => resolve([]), LOOKUP_TIMEOUT_MS).unref()),
   ]);
-  for (const { address } of addresses) {
-    const reason = forbiddenAddressReason(address);
-    if (reason)
-      return `${hostname} resolves to ${address}, ${reason}, which cannot receive callbacks. ${PRIVATE_URL_HINT}`;
+  // Which address, and of what kind, is not said: the form would be a DNS lookup tool for internal names.
+  if (addresses.some(({ address }) => forbiddenAddressReason(address))) {
+    return `${hostname} resolves to a non-public address, which cannot receive callbacks. ${PRIVATE_URL_HINT}`;
   }
   return null;
 }
