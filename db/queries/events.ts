@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, gt, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { unknownApiKeyError } from "@/lib/api-keys";
 import { AppError } from "@/lib/errors";
-import type { LeadEvent } from "@/lib/validations/event";
+import { LEAD_ATTRIBUTE_LIMITS, type LeadEvent } from "@/lib/validations/event";
 import { getDb, sqlState } from "../index";
 import { deliveries, events, leadUpdateCallbacks } from "../schema";
 
@@ -53,9 +53,31 @@ async function store(query: SQL, batch: LeadEvent[]): Promise<StoreResult> {
       if (!r) throw new Error("The ingest function returned no row");
       return toStoreResult(typeof r === "string" ? (JSON.parse(r) as Stored) : r, batch);
     } catch (error) {
+      if (sqlState(error) === LEAD_ATTRIBUTES_OVER) throw leadAttributesError(error, batch);
       if (attempt >= 3 || !RETRYABLE.has(sqlState(error) ?? "")) throw error;
     }
   }
+}
+
+// Raised by leadhook_check_lead_attributes (migration 0013) when an event's merge passes a lead's limits.
+const LEAD_ATTRIBUTES_OVER = "LH001";
+
+/** The 400 for an event whose lead would hold too many attributes, naming the event and the limit. */
+function leadAttributesError(error: unknown, batch: LeadEvent[]): AppError {
+  let detail: { eventId?: string; keys?: number; bytes?: number } = {};
+  for (let e = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
+    const text = (e as { detail?: unknown }).detail;
+    if (typeof text === "string") detail = JSON.parse(text);
+  }
+  const index = batch.findIndex((event) => event.id === detail.eventId);
+  const path = `${batch.length > 1 ? `events[${index}].` : ""}lead.attributes`;
+  const { keys, bytes } = LEAD_ATTRIBUTE_LIMITS;
+  const size = `${detail.keys} attributes, ${Math.ceil((detail.bytes ?? 0) / 1024)} KiB`;
+  const message = `event ${detail.eventId} would leave its lead with ${size}; a lead keeps at most ${keys} attributes and ${bytes / 1024} KiB of them`;
+  return new AppError("invalid_request", `${path}: ${message}`, {
+    fieldErrors: { [path]: message },
+    cause: error,
+  });
 }
 
 /** The function's answer as the route reports it: accepted and duplicate ids, each in batch order. */

@@ -36,6 +36,12 @@ const timestamp = z.iso.datetime({
   error: "Must be an ISO-8601 date-time with a time zone, such as 2026-11-23T10:15:00Z",
 });
 
+/**
+ * What a lead keeps after merging every event's attributes into it (migration 0013 enforces the same
+ * numbers in the ingest function): an event whose merge would pass either is refused, with its batch.
+ */
+export const LEAD_ATTRIBUTE_LIMITS = { keys: 200, bytes: 64 * 1024 } as const;
+
 const attributeValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
 
 export const leadSchema = z
@@ -57,7 +63,7 @@ export const leadSchema = z
       .refine((v) => Object.keys(v).length <= 50, "At most 50 attributes")
       .optional()
       .describe(
-        "Flat key/value pairs (strings up to 2000 characters, numbers, booleans, null); merged into the lead.",
+        `Flat key/value pairs (strings up to 2000 characters, numbers, booleans, null), at most 50 an event; merged into the lead, which keeps at most ${LEAD_ATTRIBUTE_LIMITS.keys} attributes and ${LEAD_ATTRIBUTE_LIMITS.bytes / 1024} KiB of them (as JSON text). An event whose merge would pass either limit is refused with 400 invalid_request, and so is its whole batch.`,
       ),
   })
   .describe("The lead this event is about. Fields that are left out keep their stored values.");

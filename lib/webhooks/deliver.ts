@@ -58,7 +58,11 @@ export async function deliverWebhook(req: WebhookRequest, options: DeliveryOptio
   const started = performance.now();
   // What the receiver sends back is stored and shown: never with one of this callback's secrets in it.
   const secrets = secretForms([
-    req.auth.type === "bearer" ? req.auth.token : req.auth.type === "custom_header" ? req.auth.value : undefined,
+    req.auth.type === "bearer"
+      ? req.auth.token
+      : req.auth.type === "custom_header"
+        ? req.auth.value
+        : undefined,
     req.signingSecret,
     req.previousSigningSecret,
   ]);

@@ -174,6 +174,70 @@ describe("bad requests", () => {
     expect(await storedCount(batch.map((e) => e.id))).toBe(0);
   });
 
+  it("caps what a lead keeps: 200 attributes and 64 KiB, refusing the event (and its batch) that would pass", async () => {
+    const fifty = (prefix: string, value: (i: number) => string | number = (i) => i) =>
+      Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${prefix}${i}`, value(i)]));
+    const forLead = (leadId: string, attributes: Record<string, string | number>) =>
+      sampleEvent(processId, { lead: { id: leadId, attributes } });
+    const attributesOf = async (leadId: string) => {
+      const db = await getDb();
+      const [row] = await db.select({ a: leads.attributes }).from(leads).where(eq(leads.externalId, leadId));
+      return Object.keys(row?.a ?? {}).length;
+    };
+
+    // Four events of 50 new keys: exactly at the limit. The same keys again add nothing.
+    for (const prefix of ["a", "b", "c", "d"])
+      expect((await post(forLead("lead_cap", fifty(prefix)))).status).toBe(202);
+    expect(
+      (
+        await post(
+          forLead(
+            "lead_cap",
+            fifty("a", (i) => i + 1),
+          ),
+        )
+      ).status,
+    ).toBe(202);
+    expect(await attributesOf("lead_cap")).toBe(200);
+
+    // One more key: refused with the limit named, nothing stored.
+    const over = forLead("lead_cap", { e0: 1 });
+    let response = await post(over);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatchObject({
+      code: "invalid_request",
+      message: `lead.attributes: event ${over.id} would leave its lead with 201 attributes, 3 KiB; a lead keeps at most 200 attributes and 64 KiB of them`,
+      issues: [{ path: "lead.attributes", message: expect.stringMatching(/^event .* would leave/) }],
+    });
+    expect(await storedCount([over.id])).toBe(0);
+    expect(await attributesOf("lead_cap")).toBe(200);
+
+    // In a batch, set-wise (one event per lead) and event by event (two of one lead): all or nothing.
+    const fine = forLead("lead_cap_other", { x: 1 });
+    for (const batch of [
+      [fine, over],
+      [forLead("lead_cap", { a0: 7 }), { ...over, id: `${over.id}-again` }, fine],
+    ]) {
+      response = await post({ events: batch });
+      expect(response.status).toBe(400);
+      expect((await response.json()).error.message).toMatch(
+        /^events\[1\]\.lead\.attributes: event .* 201 attributes/,
+      );
+      expect(await storedCount(batch.map((e) => e.id))).toBe(0);
+    }
+    expect(await attributesOf("lead_cap")).toBe(200);
+
+    // 64 KiB: fifty strings of 2,000 characters are 100 KB in one event.
+    const big = forLead(
+      "lead_cap_big",
+      fifty("k", () => "x".repeat(2000)),
+    );
+    response = await post(big);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toMatch(/would leave its lead with 50 attributes, 99 KiB;/);
+    expect(await storedCount([big.id])).toBe(0);
+  });
+
   it("answers 404 for an unknown process or one of another workspace, storing nothing", async () => {
     const db = await getDb();
     const [other] = await db
