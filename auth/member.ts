@@ -5,7 +5,7 @@ import { cache } from "react";
 import { type AuditContext, actorLabel } from "@/db/queries/audit-log";
 import { listWorkspacesOf, type WorkspaceOfUser } from "@/db/queries/members";
 import { hasAnyUser } from "@/db/queries/users";
-import { AppError, messages } from "@/lib/errors";
+import { AppError, messages, roleForbids } from "@/lib/errors";
 import { can, type Permission, type Role } from "@/lib/roles";
 import { type RequestInfo, requestOrigin } from "./request-info";
 import { getAuth } from "./server";
@@ -20,6 +20,8 @@ export type Member = {
   user: SignedInUser;
   workspace: { id: string; name: string };
   role: Role;
+  /** What requireMember checked the role for: the change's transaction checks it again (recordAudit). */
+  permission?: Permission;
   workspaces: WorkspaceOfUser[];
   request: RequestInfo;
 };
@@ -48,11 +50,13 @@ async function memberIn(
   user: SignedInUser,
   current: WorkspaceOfUser,
   workspaces: WorkspaceOfUser[],
+  permission?: Permission,
 ): Promise<Member> {
   return {
     user,
     workspace: { id: current.id, name: current.name },
     role: current.role,
+    permission,
     workspaces,
     request: requestOrigin(await headers()),
   };
@@ -62,23 +66,18 @@ async function memberIn(
  * The check at the top of every server action: a session, membership of `workspaceId` (the workspace
  * the page showed, bound into the action when it rendered, so a tab left open on one workspace never
  * acts on another chosen since), and a role allowed to do `permission`; otherwise an AppError the form
- * shows. Hiding a button is a courtesy; this is the rule.
+ * shows. Hiding a button is a courtesy; this is the rule. The change itself checks again inside its own
+ * transaction (auditContext carries `permission` to recordAudit), so a demotion or removal that commits
+ * first wins over an action that passed this check a moment before.
  */
 export async function requireMember(workspaceId: string, permission: Permission): Promise<Member> {
   const user = await getSignedInUser();
   if (!user) throw new AppError("unauthorized", messages.sessionEnded);
   const workspaces = await listWorkspacesOf(user.id);
   const current = workspaces.find((w) => w.id === String(workspaceId));
-  if (!current) {
-    throw new AppError(
-      "not_found",
-      "This workspace does not exist, or you are no longer a member of it. Reload the page.",
-    );
-  }
-  if (!can(current.role, permission)) {
-    throw new AppError("forbidden", `Your role (${current.role}) cannot do this. Ask an owner or admin.`);
-  }
-  return memberIn(user, current, workspaces);
+  if (!current) throw new AppError("not_found", messages.noLongerMember);
+  if (!can(current.role, permission)) throw roleForbids(current.role);
+  return memberIn(user, current, workspaces, permission);
 }
 
 /**
@@ -119,6 +118,7 @@ export function auditContext(member: Member): AuditContext {
   return {
     workspaceId: member.workspace.id,
     actorId: member.user.id,
+    permission: member.permission,
     actorLabel: actorLabel(member.user),
     ipAddress: member.request.ipAddress,
     userAgent: member.request.userAgent,

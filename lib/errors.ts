@@ -23,8 +23,14 @@ export const messages = {
   invitationSpent: "This invitation was already used or withdrawn.",
   invitationLinkInvalid: "This invitation link is not valid.",
   ownerExists: "The owner account already exists. Sign in instead.",
+  noLongerMember: "This workspace does not exist, or you are no longer a member of it. Reload the page.",
 } as const;
 export type FieldErrors = Record<string, string>;
+
+/** A member whose role does not allow what they tried. */
+export function roleForbids(role: string): AppError {
+  return new AppError("forbidden", `Your role (${role}) cannot do this. Ask an owner or admin.`);
+}
 
 /** The one error type of leadhook: a code mapped to an HTTP status, a message a person can act on. */
 export class AppError extends Error {

@@ -1,6 +1,8 @@
 import "server-only";
 import { and, desc, eq, gte, lte, sql } from "drizzle-orm";
 import type { AuditAction } from "@/lib/audit";
+import { AppError, messages, roleForbids } from "@/lib/errors";
+import { can, type Permission, type Role } from "@/lib/roles";
 import { auditLog, memberships, users } from "../access-schema";
 import { type Executor, getDb } from "../index";
 import { decodeKeyset, encodeKeyset, keysetTime, olderThan } from "./keyset";
@@ -9,6 +11,8 @@ import { decodeKeyset, encodeKeyset, keysetTime, olderThan } from "./keyset";
 export type AuditContext = {
   workspaceId: string;
   actorId: string | null;
+  /** A member's change: the permission their role is checked for again inside the change's transaction. */
+  permission?: Permission;
   actorLabel: string;
   ipAddress: string | null;
   userAgent: string | null;
@@ -37,8 +41,30 @@ export function automaticContext(workspaceId: string): AuditContext {
   return { workspaceId, actorId: null, actorLabel: "leadhook (automatic)", ipAddress: null, userAgent: null };
 }
 
-/** Writes entries with the executor of the change they record, so both land or neither does. */
+/**
+ * The acting member's role, read inside the change's transaction and locked (FOR SHARE) until it commits:
+ * a demotion or removal that committed first is seen here, one that comes later waits for this change.
+ * Throws not_found for someone no longer a member, forbidden for a role that no longer allows
+ * `context.permission`. Operators and leadhook itself (no actor) pass.
+ */
+export async function lockActorRole(exec: Executor, context: AuditContext): Promise<Role | null> {
+  if (!context.actorId) return null;
+  const [row] = await exec
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, context.workspaceId), eq(memberships.userId, context.actorId)))
+    .for("share");
+  if (!row) throw new AppError("not_found", messages.noLongerMember);
+  if (context.permission && !can(row.role, context.permission)) throw roleForbids(row.role);
+  return row.role;
+}
+
+/**
+ * Writes entries with the executor of the change they record, so both land or neither does; a member's
+ * change is refused (and rolled back with its transaction) when their role no longer allows it.
+ */
 export async function recordAudit(exec: Executor, context: AuditContext, ...records: AuditRecord[]) {
+  if (context.permission) await lockActorRole(exec, context);
   if (records.length === 0) return;
   await exec.insert(auditLog).values(
     records.map((r) => ({

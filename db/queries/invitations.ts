@@ -2,10 +2,10 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull, notInArray, sql } from "drizzle-orm";
 import { AppError, messages } from "@/lib/errors";
-import { invitableRoles, type Role, roles } from "@/lib/roles";
+import { invitableRoles, type Role, roleLabels, roles } from "@/lib/roles";
 import { invitations, memberships, users } from "../access-schema";
 import { type Executor, getDb } from "../index";
-import { type AuditContext, recordAudit } from "./audit-log";
+import { type AuditContext, lockActorRole, recordAudit } from "./audit-log";
 
 export const INVITATION_DAYS = 7;
 
@@ -28,6 +28,21 @@ export async function createInvitation(
   const token = randomBytes(32).toString("base64url");
   const email = input.email.toLowerCase();
   return db.transaction(async (tx) => {
+    // The inviter's role as it is now, locked until this commits: a demotion that committed first leaves
+    // them only what the new role may hand out.
+    const inviterRole = context.permission ? await lockActorRole(tx, context) : null;
+    if (inviterRole && !invitableRoles(inviterRole).includes(input.role)) {
+      throw new AppError(
+        "forbidden",
+        `Your role (${inviterRole}) cannot invite ${roleLabels[input.role]}s.`,
+        {
+          fieldErrors: { role: "Choose a role no higher than your own" },
+        },
+      );
+    }
+    const replaceable = (input.replaceable ?? roles).filter(
+      (role) => !inviterRole || invitableRoles(inviterRole).includes(role),
+    );
     const [member] = await tx
       .select({ userId: memberships.userId })
       .from(memberships)
@@ -47,7 +62,7 @@ export async function createInvitation(
     const [higher] = await tx
       .select({ role: invitations.role })
       .from(invitations)
-      .where(and(pending, notInArray(invitations.role, [...(input.replaceable ?? roles)])));
+      .where(and(pending, notInArray(invitations.role, replaceable)));
     if (higher) {
       throw new AppError(
         "forbidden",
