@@ -81,3 +81,68 @@ describe("sign-in limits", () => {
     expect((await db.select().from(auditLog)).length).toBe(before);
   });
 });
+
+describe("changing a password", () => {
+  async function sessionOf(address: string): Promise<string> {
+    const response = await signIn(email, TEST_PASSWORD, address);
+    expect(response.status).toBe(200);
+    return (response.headers.getSetCookie()[0] ?? "").split(";")[0] as string;
+  }
+
+  function changePassword(cookie: string, currentPassword: string, from = randomAddress()) {
+    return getAuth().then((auth) =>
+      auth.handler(
+        new Request("http://localhost:3000/api/auth/change-password", {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            origin: "http://localhost:3000",
+            "x-forwarded-for": from,
+            cookie,
+          },
+          body: JSON.stringify({ currentPassword, newPassword: "a new password for this test" }),
+        }),
+      ),
+    );
+  }
+
+  it(`counts failed attempts toward the email's hold, and records them in the audit log`, async () => {
+    const { auditLog } = await import("@/db/access-schema");
+    const { and, eq } = await import("drizzle-orm");
+    const cookie = await sessionOf(randomAddress());
+    // A stolen session guessing the current password from many addresses.
+    for (let i = 0; i < FAILED_SIGN_INS_PER_EMAIL; i++) {
+      expect((await changePassword(cookie, `guess ${i}`)).status).toBe(400);
+    }
+    // Held: even the right current password, and sign-in too.
+    expect((await changePassword(cookie, TEST_PASSWORD)).status).toBe(429);
+    expect((await signIn(email, TEST_PASSWORD)).status).toBe(429);
+    const db = await getDb();
+    const failed = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "password.change_failed"), eq(auditLog.targetLabel, email)));
+    expect(failed).toHaveLength(FAILED_SIGN_INS_PER_EMAIL);
+    expect(failed[0]).toMatchObject({ actorLabel: expect.stringContaining(email), targetType: "user" });
+  });
+
+  it(`allows ${SIGN_IN_ATTEMPTS_PER_MINUTE} attempts a minute from one address`, async () => {
+    const address = "203.0.113.77";
+    const cookie = await sessionOf(randomAddress());
+    for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_MINUTE; i++) await changePassword(cookie, `guess ${i}`, address);
+    expect((await changePassword(cookie, TEST_PASSWORD, address)).status).toBe(429);
+  });
+
+  it("records a change that succeeds", async () => {
+    const { auditLog } = await import("@/db/access-schema");
+    const { and, eq } = await import("drizzle-orm");
+    const cookie = await sessionOf(randomAddress());
+    expect((await changePassword(cookie, TEST_PASSWORD)).status).toBe(200);
+    const db = await getDb();
+    const changed = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "password.changed"), eq(auditLog.targetLabel, email)));
+    expect(changed).toHaveLength(1);
+  });
+});

@@ -1,7 +1,7 @@
 import "server-only";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
+import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { accounts, rateLimits, sessions, users, verifications } from "@/db/access-schema";
 import { getDb } from "@/db/index";
@@ -63,7 +63,10 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>) {
       storage: "database",
       window: 60,
       max: 100,
-      customRules: { "/sign-in/email": { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE } },
+      customRules: {
+        "/sign-in/email": { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE },
+        "/change-password": { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE },
+      },
     },
     advanced: {
       useSecureCookies: env.NODE_ENV === "production",
@@ -80,8 +83,14 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>) {
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== "/sign-in/email") return;
-        const email = signInEmail(ctx.body);
+        // Changing a password also checks the current one: a stolen session must not make it a way around
+        // the per-email hold.
+        const email =
+          ctx.path === "/sign-in/email"
+            ? signInEmail(ctx.body)
+            : ctx.path === "/change-password"
+              ? ((await getSessionFromCtx(ctx))?.user.email ?? null)
+              : null;
         if (!email) return;
         if ((await countRecentFailedSignIns(email, FAILED_SIGN_IN_MINUTES)) >= FAILED_SIGN_INS_PER_EMAIL) {
           throw new APIError("TOO_MANY_REQUESTS", {
@@ -90,20 +99,31 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>) {
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== "/sign-in/email") return;
-        const email = signInEmail(ctx.body);
-        if (!email) return;
         const returned = ctx.context.returned;
         // Over HTTP the request's headers; from a server action (first run, invitations) the ones it passed.
         const headers = ctx.request?.headers ?? ctx.headers;
         const request = headers ? requestOrigin(headers) : { ipAddress: null, userAgent: null };
-        const succeeded = !isAPIError(returned) && ctx.context.newSession;
-        await recordSignIn({
-          email,
-          userId: succeeded ? ctx.context.newSession?.user.id : undefined,
-          succeeded: Boolean(succeeded),
-          ...request,
-        }).catch((error) => logger.error({ err: error }, "sign-in could not be recorded in the audit log"));
+        let attempt: Parameters<typeof recordSignIn>[0] | undefined;
+        if (ctx.path === "/sign-in/email") {
+          const email = signInEmail(ctx.body);
+          const succeeded = !isAPIError(returned) && ctx.context.newSession;
+          if (email) {
+            const userId = succeeded ? ctx.context.newSession?.user.id : undefined;
+            attempt = { email, userId, succeeded: Boolean(succeeded), ...request };
+          }
+        } else if (ctx.path === "/change-password") {
+          const user = ctx.context.session?.user ?? (await getSessionFromCtx(ctx))?.user;
+          // A refusal before the password was checked (the limiter, the hold) is no guess: not recorded.
+          const checked = !isAPIError(returned) || returned.body?.code === "INVALID_PASSWORD";
+          if (user && checked) {
+            const succeeded = !isAPIError(returned);
+            attempt = { email: user.email, userId: user.id, succeeded, kind: "password_change", ...request };
+          }
+        }
+        if (!attempt) return;
+        await recordSignIn(attempt).catch((error) =>
+          logger.error({ err: error }, "sign-in could not be recorded in the audit log"),
+        );
       }),
     },
     plugins: [nextCookies()],

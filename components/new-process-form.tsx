@@ -25,6 +25,7 @@ export function NewProcessForm({
 
   return (
     <form
+      method="post"
       noValidate
       className="flex flex-wrap items-start gap-2"
       onSubmit={handleSubmit((values) =>

@@ -283,6 +283,71 @@ test("a cross-origin POST to a server action is refused, even with a valid sessi
   expect(await count("api_keys")).toBe(keys + 1);
 });
 
+test("a server action posted from this host under another scheme is refused", async () => {
+  const id = actionId("app/settings/api-keys/actions.ts", "createApiKeyAction");
+  const keys = await count("api_keys");
+  // Next.js compares the Origin's host only: an http page posting to the https app (or the reverse) passed.
+  const otherScheme = app.url.replace(/^http:/, "https:");
+  const forged = await callAction(ownerContext, id, [await acmeId(), { name: "other-scheme" }], otherScheme);
+  expect(forged.status()).toBe(403);
+  expect(await forged.json()).toMatchObject({ error: { code: "forbidden" } });
+  expect(await count("api_keys")).toBe(keys);
+});
+
+test("pages carry a nonce Content-Security-Policy that forbids framing, and run under it", async () => {
+  const violations: string[] = [];
+  owner.on("console", (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(message.text());
+  });
+  const nonces: string[] = [];
+  for (const path of ["/processes", "/settings/api-keys"]) {
+    const response = await owner.goto(`${app.url}${path}`);
+    const headers = response?.headers() ?? {};
+    const policy = headers["content-security-policy"] ?? "";
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("object-src 'none'");
+    const scripts = /script-src ([^;]*)/.exec(policy)?.[1] ?? "";
+    expect(scripts).toMatch(/'nonce-[A-Za-z0-9+/=]{16,}'/);
+    expect(scripts).not.toContain("unsafe-inline");
+    expect(scripts).not.toContain("unsafe-eval");
+    nonces.push(/'nonce-([^']+)'/.exec(scripts)?.[1] ?? "");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["x-frame-options"]).toBe("DENY");
+    expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+    expect(headers["strict-transport-security"]).toMatch(/^max-age=\d+/);
+  }
+  expect(new Set(nonces).size).toBe(2);
+  // The page hydrated under the policy: a client-side form works.
+  await owner.getByLabel("Key name").fill("under-csp");
+  await owner.getByRole("button", { name: "Create key" }).click();
+  await expect(owner.getByTestId("new-api-key")).toHaveText(/^lh_/);
+  expect(violations).toEqual([]);
+  // The API answers JSON with nosniff and no page policy.
+  const api = await ownerContext.request.get(`${app.url}/api/events`, { failOnStatusCode: false });
+  expect(api.status()).toBe(405);
+  expect(api.headers()["x-content-type-options"]).toBe("nosniff");
+  expect(api.headers()["content-security-policy"]).toBeUndefined();
+});
+
+test("the sign-in form posts, never putting the password in the URL, even before the page hydrated", async ({
+  browser,
+}) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // No JavaScript arrives: the form is submitted natively, as on a page that has not hydrated yet.
+  await page.route("**/_next/static/**/*.js", (route) => route.abort());
+  await page.goto(`${app.url}/sign-in`);
+  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Password").fill(OWNER.password);
+  const submitted = page.waitForRequest((request) => request.isNavigationRequest());
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const request = await submitted;
+  expect(request.method()).toBe("POST");
+  expect(request.url()).not.toContain(encodeURIComponent(OWNER.password));
+  expect(request.url()).not.toContain("password");
+  await context.close();
+});
+
 test("the audit log lists what happened, and filters by action", async () => {
   await owner.goto(`${app.url}/settings/audit-log`);
   const table = owner.getByRole("table");

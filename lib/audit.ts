@@ -27,6 +27,8 @@ export const auditActions = {
   "user.password_reset": "Password reset by an operator",
   "sign_in.succeeded": "Signed in",
   "sign_in.failed": "Sign-in failed",
+  "password.changed": "Password changed",
+  "password.change_failed": "Password change failed",
 } as const;
 
 export type AuditAction = keyof typeof auditActions;

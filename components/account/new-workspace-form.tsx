@@ -18,6 +18,7 @@ export function NewWorkspaceForm({
   });
   return (
     <form
+      method="post"
       noValidate
       className="space-y-4"
       onSubmit={handleSubmit(async (values) => {

@@ -55,7 +55,7 @@ export function OwnerSetupForm({
   };
 
   return (
-    <form noValidate onSubmit={handleSubmit(onSubmit)} className="space-y-4">
+    <form method="post" noValidate onSubmit={handleSubmit(onSubmit)} className="space-y-4">
       {fields.map((f) => (
         <Field
           key={f.name}

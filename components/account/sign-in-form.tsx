@@ -49,7 +49,7 @@ export function SignInForm({ next }: { next: string }) {
   };
 
   return (
-    <form noValidate onSubmit={handleSubmit(onSubmit)} className="space-y-4">
+    <form method="post" noValidate onSubmit={handleSubmit(onSubmit)} className="space-y-4">
       <Field id="email" label="Email" error={errors.email?.message}>
         {(control) => (
           <input

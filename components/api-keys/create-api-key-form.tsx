@@ -33,6 +33,7 @@ export function CreateApiKeyForm({
         Create a key
       </h2>
       <form
+        method="post"
         noValidate
         className="flex flex-wrap items-end gap-3"
         onSubmit={handleSubmit((values) =>

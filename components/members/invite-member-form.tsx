@@ -62,7 +62,12 @@ export function InviteMemberForm({
       <h2 id="invite-member" className="text-lg font-semibold">
         Invite a member
       </h2>
-      <form noValidate className="flex flex-wrap items-start gap-3" onSubmit={handleSubmit(onSubmit)}>
+      <form
+        method="post"
+        noValidate
+        className="flex flex-wrap items-start gap-3"
+        onSubmit={handleSubmit(onSubmit)}
+      >
         <Field id="invite-email" label="Email" error={errors.email?.message} className="w-72">
           {(control) => (
             <input

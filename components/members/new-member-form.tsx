@@ -45,7 +45,7 @@ export function NewMemberForm({
   };
 
   return (
-    <form noValidate onSubmit={handleSubmit(onSubmit)} className="space-y-4">
+    <form method="post" noValidate onSubmit={handleSubmit(onSubmit)} className="space-y-4">
       <Field id="name" label="Name" error={errors.name?.message}>
         {(control) => <input {...control} {...register("name")} autoComplete="name" className={inputClass} />}
       </Field>

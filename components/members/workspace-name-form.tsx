@@ -26,6 +26,7 @@ export function WorkspaceNameForm({
 
   return (
     <form
+      method="post"
       noValidate
       className="flex flex-wrap items-end gap-3"
       onSubmit={handleSubmit(async (values) => {

@@ -137,6 +137,7 @@ export function ProcessSettingsForm({
   return (
     <FormProvider {...form}>
       <form
+        method="post"
         ref={formRef}
         noValidate
         className="space-y-6"

@@ -89,7 +89,7 @@ export function ReplayForm({
       <h2 id={id("title")} className="text-lg font-semibold">
         Replay deliveries
       </h2>
-      <form noValidate className="space-y-4" onSubmit={handleSubmit(onSubmit)}>
+      <form method="post" noValidate className="space-y-4" onSubmit={handleSubmit(onSubmit)}>
         <div className="grid gap-4 sm:grid-cols-2">
           <Field id={id("callback")} label="Callback" error={errors.callbackId?.message}>
             {(control) => (

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, gte, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import type { AuditAction } from "@/lib/audit";
 import { AppError, messages, roleForbids } from "@/lib/errors";
 import { can, type Permission, type Role } from "@/lib/roles";
@@ -86,6 +86,8 @@ export async function recordAudit(exec: Executor, context: AuditContext, ...reco
  * A sign-in attempt, recorded in every workspace the person belongs to. An attempt for an email with no
  * account belongs to no workspace: it is kept (workspace empty) but shown on no workspace's page. A
  * failed attempt has no actor (whoever typed it is unknown); the account it named is its target.
+ * `kind: "password_change"` records a signed-in person's attempt to change their password the same way
+ * (its failures count toward the same hold: the current password is what both guess).
  */
 export async function recordSignIn(attempt: {
   email: string;
@@ -93,15 +95,25 @@ export async function recordSignIn(attempt: {
   succeeded: boolean;
   ipAddress: string | null;
   userAgent: string | null;
+  kind?: "sign_in" | "password_change";
 }) {
   const db = await getDb();
   const [user] = attempt.userId
     ? await db.select().from(users).where(eq(users.id, attempt.userId))
     : await db.select().from(users).where(eq(users.email, attempt.email));
-  const action: AuditAction = attempt.succeeded ? "sign_in.succeeded" : "sign_in.failed";
+  const action: AuditAction =
+    attempt.kind === "password_change"
+      ? attempt.succeeded
+        ? "password.changed"
+        : "password.change_failed"
+      : attempt.succeeded
+        ? "sign_in.succeeded"
+        : "sign_in.failed";
+  // A password change comes from a signed-in session: its actor is known even when it fails.
+  const known = attempt.succeeded || attempt.kind === "password_change";
   const base = {
-    actorId: attempt.succeeded && user ? user.id : null,
-    actorLabel: attempt.succeeded && user ? actorLabel(user) : "Not signed in",
+    actorId: known && user ? user.id : null,
+    actorLabel: known && user ? actorLabel(user) : "Not signed in",
     ipAddress: attempt.ipAddress,
     userAgent: attempt.userAgent,
     action,
@@ -124,8 +136,8 @@ export async function recordSignIn(attempt: {
 }
 
 /**
- * Failed sign-ins naming `email` in the last `minutes`, however many workspaces each was recorded in
- * (one attempt's rows share their transaction's time).
+ * Failed sign-ins and password changes naming `email` in the last `minutes`, however many workspaces each
+ * was recorded in (one attempt's rows share their transaction's time).
  */
 export async function countRecentFailedSignIns(email: string, minutes: number): Promise<number> {
   const db = await getDb();
@@ -134,7 +146,7 @@ export async function countRecentFailedSignIns(email: string, minutes: number): 
     .from(auditLog)
     .where(
       and(
-        eq(auditLog.action, "sign_in.failed"),
+        inArray(auditLog.action, ["sign_in.failed", "password.change_failed"]),
         eq(auditLog.targetLabel, email.toLowerCase()),
         gte(auditLog.createdAt, sql`now() - make_interval(mins => ${minutes})`),
       ),
