@@ -5,13 +5,14 @@ import { firstLoadJs } from "./bundle";
 import { benchDelivery } from "./delivery";
 import { benchE2e, e2eReport, ensureBuild, withE2eSection } from "./e2e";
 import { benchFanOut } from "./fanout";
+import { benchFlood } from "./flood";
 import { fmt, type Row, table } from "./harness";
 import { benchIngestBatch, benchIngestSingle } from "./ingest";
 import { setUp } from "./setup";
 
 const usage = [
   "Usage: npm run bench [-- --seconds 10 --rounds 2 --build --out bench/RESULTS.md]",
-  "       npm run bench -- --only ingest,batch,delivery,fanout,bundle,e2e   (a subset; RESULTS.md is left alone,",
+  "       npm run bench -- --only ingest,batch,delivery,fanout,flood,bundle,e2e   (a subset; RESULTS.md is left alone,",
   "                                                                      except the e2e section when e2e runs)",
   "       e2e options: --e2e-rate 1100 (events/s offered at saturation) --e2e-latency-rate 200 (single events/s)",
   "                    --e2e-engines postgres,pglite,inngest",
@@ -19,7 +20,7 @@ const usage = [
   "                    --e2e-inngest-bin PATH (default /root/.cache/leadhook/inngest-v1.13.0/inngest)",
   "       npm run bench -- --soak [--soak-seconds 300 --rate 100]",
 ].join("\n");
-const BENCHMARKS = ["ingest", "batch", "delivery", "fanout", "bundle", "e2e"] as const;
+const BENCHMARKS = ["ingest", "batch", "delivery", "fanout", "flood", "bundle", "e2e"] as const;
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
@@ -64,7 +65,7 @@ if (values.soak) {
   const bench = BENCHMARKS.some((name) => name !== "e2e" && runs(name))
     ? await setUp({
         build: values.build,
-        servers: runs("ingest") || runs("batch") || runs("bundle"),
+        servers: runs("ingest") || runs("batch") || runs("flood") || runs("bundle"),
       })
     : undefined;
   const rows: Row[] = [];
@@ -84,6 +85,10 @@ if (values.soak) {
     if (bench && runs("fanout")) {
       console.log("fan-out...");
       rows.push(await benchFanOut(bench));
+    }
+    if (bench && runs("flood")) {
+      console.log("ingest under a forged-key flood...");
+      rows.push(await benchFlood(bench, seconds));
     }
   } finally {
     await bench?.tearDown();

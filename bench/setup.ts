@@ -28,6 +28,8 @@ export async function setUp(options: {
   Object.assign(process.env, {
     DATABASE_URL: postgres.url,
     SECRETS_KEY: randomBytes(32).toString("base64"),
+    // next start runs in production mode, which refuses to start without it.
+    BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
     INNGEST_DEV: "1",
     INNGEST_BASE_URL: sink.url,
     ALLOW_PRIVATE_CALLBACK_URLS: "true",

@@ -15,8 +15,14 @@ type Handle = {
   driver: "pg" | "pglite";
   /** The embedded database itself, for the embedded job queue that shares it (one PGlite per process). */
   pglite?: import("@electric-sql/pglite").PGlite;
+  /** Requests already queued for a connection: past POOL_QUEUE_LIMIT, new work is shed with a 503. */
+  waiting: () => number;
   close: () => Promise<void>;
 };
+
+/** Connections of the node-postgres pool, and how many requests may queue for one before shedding. */
+export const POOL_SIZE = 10;
+export const POOL_QUEUE_LIMIT = 4 * POOL_SIZE;
 
 const globalForDb = globalThis as unknown as { leadhookDb?: Promise<Handle> };
 
@@ -39,6 +45,21 @@ export function getHandle(): Promise<Handle> {
   return globalForDb.leadhookDb;
 }
 
+/**
+ * Throws a `DatabaseBusyError` when POOL_QUEUE_LIMIT requests already wait for a connection: a flood is
+ * answered 503 at once instead of each request waiting out the pool's 3 s connection timeout.
+ */
+export async function assertDatabaseNotBusy(): Promise<void> {
+  if ((await getHandle()).waiting() >= POOL_QUEUE_LIMIT) throw new DatabaseBusyError();
+}
+
+export class DatabaseBusyError extends Error {
+  readonly code = "LEADHOOK_DATABASE_BUSY";
+  constructor() {
+    super(`${POOL_QUEUE_LIMIT} requests already wait for a database connection`);
+  }
+}
+
 /** Closes the client (scripts and tests); the next getDb() opens a new one. */
 export async function closeDb(): Promise<void> {
   const handle = globalForDb.leadhookDb;
@@ -53,14 +74,19 @@ async function openDb(): Promise<Handle> {
     // Bounded waits: with the database down or stuck, requests fail fast (503) instead of hanging.
     const pool = new Pool({
       connectionString: env.DATABASE_URL,
-      max: 10,
+      max: POOL_SIZE,
       connectionTimeoutMillis: 3000,
       query_timeout: 4000,
     });
     pool.on("error", () => {
       // An idle client lost its connection; the pool replaces it on the next query.
     });
-    return { db: drizzle(pool, { schema }) as unknown as Database, driver: "pg", close: () => pool.end() };
+    return {
+      db: drizzle(pool, { schema }) as unknown as Database,
+      driver: "pg",
+      waiting: () => pool.waitingCount,
+      close: () => pool.end(),
+    };
   }
   const [{ PGlite }, { drizzle }] = await Promise.all([
     import("@electric-sql/pglite"),
@@ -75,7 +101,13 @@ async function openDb(): Promise<Handle> {
     await client.close();
     release();
   };
-  return { db: drizzle(client, { schema }) as unknown as Database, driver: "pglite", pglite: client, close };
+  return {
+    db: drizzle(client, { schema }) as unknown as Database,
+    driver: "pglite",
+    pglite: client,
+    waiting: () => 0,
+    close,
+  };
 }
 
 /**

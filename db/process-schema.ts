@@ -86,6 +86,11 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The key's checksum is keyed with the server's secret (keys made since migration 0014): a forged key
+     * fails it without a query. Older keys carry a plain SHA-256 checksum and are recognised by their hash.
+     */
+    checksumKeyed: boolean("checksum_keyed").notNull().default(false),
   },
   (t) => [index("api_keys_workspace_idx").on(t.workspaceId)],
 );

@@ -116,6 +116,9 @@ export function buildOpenApiDocument(serverUrl?: string) {
             ),
             "413": error("The body is larger than 1 MiB."),
             "415": error("The Content-Type is not application/json."),
+            "429": error(
+              "Too many requests with a bad key from this address: wait as long as Retry-After says (seconds).",
+            ),
             "503": error("Temporarily unavailable; retry with the same event ids."),
           },
         },

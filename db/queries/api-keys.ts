@@ -1,9 +1,9 @@
 import "server-only";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import {
+  apiKeyChecksum,
   generateApiKey,
   hashApiKey,
-  isWellFormedApiKey,
   LAST_USED_RESOLUTION_MS,
   safeEqual,
 } from "@/lib/api-keys";
@@ -23,7 +23,10 @@ export async function createApiKey(
   const db = await getDb();
   const { key, prefix, hash } = generateApiKey();
   return db.transaction(async (tx) => {
-    const [row] = await tx.insert(apiKeys).values({ workspaceId, name, prefix, keyHash: hash }).returning();
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({ workspaceId, name, prefix, keyHash: hash, checksumKeyed: true })
+      .returning();
     if (!row) throw new Error("Insert returned no row");
     const { keyHash: _, ...record } = row;
     if (audit) {
@@ -69,12 +72,47 @@ export async function revokeApiKey(audit: AuditContext, id: string): Promise<boo
   });
 }
 
+/** How long this server trusts its list of active old-style keys before reading it again. */
+const OLD_KEYS_REFRESH_MS = 60_000;
+let oldKeys: { hashes: Promise<Set<string>>; readAt: number } | undefined;
+
+/** The hashes of active keys made before migration 0014 (plain checksums), read at most once a minute. */
+function activeOldKeyHashes(): Promise<Set<string>> {
+  if (!oldKeys || Date.now() - oldKeys.readAt > OLD_KEYS_REFRESH_MS) {
+    const hashes = getDb().then(async (db) => {
+      const rows = await db
+        .select({ hash: apiKeys.keyHash })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.checksumKeyed, false), isNull(apiKeys.revokedAt)));
+      return new Set(rows.map((r) => r.hash));
+    });
+    oldKeys = { hashes, readAt: Date.now() };
+    hashes.catch(() => {
+      oldKeys = undefined; // read again next time
+    });
+  }
+  return oldKeys.hashes;
+}
+
 /**
- * The active key matching a presented key, or undefined. Malformed keys are refused before any query;
- * the stored hash is compared in constant time.
+ * Whether a presented key can be one leadhook issued, answered without a query for every key but the old
+ * ones: a key whose checksum is keyed with this server's secret may be (the database decides); a key with
+ * a plain checksum only if it is among the active old keys; anything else is not. A flood of forged keys
+ * never reaches the database.
+ */
+export async function mayBeIssuedKey(presented: string): Promise<boolean> {
+  const checksum = apiKeyChecksum(presented);
+  if (checksum === "keyed") return true;
+  if (checksum === "plain") return (await activeOldKeyHashes()).has(hashApiKey(presented));
+  return false;
+}
+
+/**
+ * The active key matching a presented key, or undefined. Keys leadhook cannot have issued are refused
+ * before any query (mayBeIssuedKey); the stored hash is compared in constant time.
  */
 export async function authenticateApiKey(presented: string): Promise<ApiKeyView | undefined> {
-  if (!isWellFormedApiKey(presented)) return undefined;
+  if (!(await mayBeIssuedKey(presented))) return undefined;
   const hash = hashApiKey(presented);
   const db = await getDb();
   const [row] = await db

@@ -1,12 +1,15 @@
+import { createHash, randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { getDb } from "@/db/index";
+import { getDb, POOL_QUEUE_LIMIT, POOL_SIZE } from "@/db/index";
 import { createApiKey, revokeApiKey } from "@/db/queries/api-keys";
 import { operatorContext } from "@/db/queries/audit-log";
 import { createProcess } from "@/db/queries/processes";
 import { getDefaultWorkspace } from "@/db/queries/workspaces";
-import { events, leadActivities, leads, workspaces } from "@/db/schema";
+import { apiKeys, events, leadActivities, leads, workspaces } from "@/db/schema";
 import { resendPendingHandoffs } from "@/delivery/outbox";
+import { BAD_KEY_ATTEMPTS_PER_MINUTE, hashApiKey } from "@/lib/api-keys";
+import { logger } from "@/lib/logger";
 import { sampleEvent } from "@/testing/fixtures";
 import { settleAfter } from "@/testing/next-after";
 import { POST } from "./route";
@@ -74,6 +77,72 @@ describe("authentication", () => {
       expect(await response.json()).toMatchObject({ error: { code: "unauthorized" } });
     }
   });
+});
+
+describe("ingest keys under attack", () => {
+  const from = (address: string, authorization: string) =>
+    post(sampleEvent(processId), { authorization, "x-forwarded-for": address });
+
+  it(`answers 429 with Retry-After to an address after ${BAD_KEY_ATTEMPTS_PER_MINUTE} bad keys a minute, and no other`, async () => {
+    const flood = "203.0.113.66";
+    for (let i = 0; i < BAD_KEY_ATTEMPTS_PER_MINUTE; i++) {
+      expect((await from(flood, `Bearer lh_${randomBytes(24).toString("base64url")}AAAAAA`)).status).toBe(
+        401,
+      );
+    }
+    const held = await from(flood, `Bearer ${key}`);
+    expect(held.status).toBe(429);
+    expect(Number(held.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(Number(held.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    expect(await held.json()).toMatchObject({ error: { code: "too_many_requests" } });
+    // A producer at another address is served as usual.
+    expect((await from("203.0.113.67", `Bearer ${key}`)).status).toBe(202);
+  });
+
+  it("still takes a key made before migration 0014 (plain checksum) until it is revoked", async () => {
+    const body = randomBytes(24).toString("base64url");
+    const old = `lh_${body}${createHash("sha256").update(body).digest("base64url").slice(0, 6)}`;
+    const db = await getDb();
+    const [row] = await db
+      .insert(apiKeys)
+      .values({ workspaceId, name: "old key", prefix: old.slice(0, 9), keyHash: hashApiKey(old) })
+      .returning();
+    expect(row?.checksumKeyed).toBe(false);
+    expect((await from("203.0.113.68", `Bearer ${old}`)).status).toBe(202);
+    await revokeApiKey(operatorContext(workspaceId), row?.id as string);
+    expect((await from("203.0.113.68", `Bearer ${old}`)).status).toBe(401);
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)(
+    "answers 503 at once, with one short warning, when requests already queue for every connection",
+    async () => {
+      const db = await getDb();
+      const warn = vi.spyOn(logger, "warn");
+      const error = vi.spyOn(logger, "error");
+      // Hold every connection, and queue as many requests as the pool lets wait.
+      let held = true;
+      // (Some of the queued ones reach the pool's 3 s connection timeout: settled either way.)
+      const holders = Array.from({ length: POOL_SIZE + POOL_QUEUE_LIMIT }, () =>
+        db.execute(sql`select pg_sleep(1)`),
+      );
+      const released = Promise.allSettled(holders).then(() => {
+        held = false;
+      });
+      const response = await from("203.0.113.69", `Bearer ${key}`);
+      expect(held).toBe(true); // answered while every connection was still taken
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("1");
+      expect(await response.json()).toMatchObject({ error: { code: "unavailable" } });
+      expect(warn).toHaveBeenCalledWith(
+        { reason: `${POOL_QUEUE_LIMIT} requests already wait for a database connection` },
+        "database busy: answered 503",
+      );
+      expect(error).not.toHaveBeenCalled();
+      await released;
+      warn.mockRestore();
+      error.mockRestore();
+    },
+  );
 });
 
 describe("bad requests", () => {

@@ -108,4 +108,41 @@ describe("PostgreSQL stops during ingest", () => {
     for (const list of sequences.values())
       expect(list.sort((a, b) => a - b)).toEqual(list.map((_, i) => i + 1));
   }, 120_000);
+
+  it("refuses forged keys with 401 while the database is down: no query is made for them", async () => {
+    const { createHash, randomBytes } = await import("node:crypto");
+    const { POST } = await import("./route");
+    const body = () => randomBytes(24).toString("base64url");
+    const plain = body();
+    const forged = [
+      // The shape with a checksum that is no checksum at all.
+      `lh_${body()}AAAAAA`,
+      // The plain SHA-256 checksum keys made before migration 0014 carry: anyone can compute it.
+      `lh_${plain}${createHash("sha256").update(plain).digest("base64url").slice(0, 6)}`,
+    ];
+    const postWith = (key: string) =>
+      POST(
+        new Request("http://localhost/api/events", {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${key}`,
+            "content-type": "application/json",
+            "x-forwarded-for": "198.51.100.77",
+          },
+          body: "{}",
+        }),
+      );
+    // While the database is up (this server reads its list of old keys once a minute).
+    for (const key of forged) expect((await postWith(key)).status).toBe(401);
+    postgres.stop();
+    try {
+      for (const key of forged) {
+        const response = await postWith(key);
+        expect(response.status).toBe(401);
+        expect((await response.json()).error.code).toBe("unauthorized");
+      }
+    } finally {
+      postgres.start();
+    }
+  }, 60_000);
 });

@@ -1,27 +1,46 @@
 import { after } from "next/server";
-import { authenticateApiKey } from "@/db/queries/api-keys";
+import { requestOrigin } from "@/auth/request-info";
+import { assertDatabaseNotBusy } from "@/db/index";
+import { authenticateApiKey, mayBeIssuedKey } from "@/db/queries/api-keys";
 import { ingestEvents } from "@/db/queries/events";
 import { handOffBatched } from "@/delivery/outbox";
-import { bearerFrom, hashApiKey, isWellFormedApiKey, unknownApiKeyError } from "@/lib/api-keys";
+import { BAD_KEY_ATTEMPTS_PER_MINUTE, bearerFrom, hashApiKey, unknownApiKeyError } from "@/lib/api-keys";
 import { AppError } from "@/lib/errors";
+import { createFailureLimiter } from "@/lib/http/failure-limiter";
 import { readJsonBody } from "@/lib/http/read-json";
 import { errorResponse, json } from "@/lib/http/respond";
 import { formatIssuePath, parseIngestBody } from "@/lib/validations/event";
 
 export const dynamic = "force-dynamic";
 
+// Bad keys per client address, in this server's memory: a flood of forged keys is held back here, before
+// any parsing or database work, and never takes a real producer's connections.
+const badKeys = createFailureLimiter({ limit: BAD_KEY_ATTEMPTS_PER_MINUTE, windowMs: 60_000 });
+
 /**
  * POST /api/events: one lead-update event, or `{ "events": [...] }` with up to 100. Stored durably
  * (with the leads they update) in one database round trip that also checks the key, before the 202;
- * handed to Inngest for delivery after the response (the re-send function covers a process that dies
- * first).
+ * handed to the delivery engine after the response (the re-send covers a process that dies first).
+ * A key leadhook cannot have issued is refused without a query; an address that sent
+ * BAD_KEY_ATTEMPTS_PER_MINUTE bad keys is answered 429 until its minute is over.
  */
 export async function POST(request: Request): Promise<Response> {
+  const address = requestOrigin(request.headers).ipAddress ?? "unknown";
+  const heldMs = badKeys.heldFor(address);
+  if (heldMs > 0) {
+    const seconds = Math.ceil(heldMs / 1000);
+    const error = new AppError(
+      "too_many_requests",
+      `Too many requests with a missing, unknown or revoked key from this address: retry in ${seconds} s.`,
+    );
+    return json(error.toJSON(), error.status, { "retry-after": String(seconds) });
+  }
   try {
     const presented = bearerFrom(request.headers.get("authorization"));
     if (!presented)
       throw new AppError("unauthorized", "Send your ingest key as Authorization: Bearer lh_...");
-    if (!isWellFormedApiKey(presented)) throw unknownApiKeyError();
+    if (!(await mayBeIssuedKey(presented))) throw unknownApiKeyError();
+    await assertDatabaseNotBusy();
 
     let parsed: ReturnType<typeof parseIngestBody> | undefined;
     let unreadable: unknown;
@@ -52,6 +71,7 @@ export async function POST(request: Request): Promise<Response> {
     if (ids.length) after(() => handOffBatched(ids));
     return json({ accepted: stored.accepted.map((e) => e.externalId), duplicates: stored.duplicates }, 202);
   } catch (error) {
+    if (error instanceof AppError && error.code === "unauthorized") badKeys.fail(address);
     return errorResponse(error);
   }
 }

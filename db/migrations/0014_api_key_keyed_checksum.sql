@@ -1,0 +1,1 @@
+ALTER TABLE "api_keys" ADD COLUMN "checksum_keyed" boolean DEFAULT false NOT NULL;
