@@ -1,27 +1,33 @@
 import { randomBytes } from "node:crypto";
+import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { rateLimits } from "@/db/access-schema";
+import { auditLog, rateLimits } from "@/db/access-schema";
 import { getDb } from "@/db/index";
 import { makeUser, TEST_PASSWORD } from "@/testing/members";
 import { FAILED_SIGN_INS_PER_EMAIL, getAuth, resetAuth, SIGN_IN_ATTEMPTS_PER_MINUTE } from "./server";
 
 const randomAddress = () => `198.51.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
 
-function signIn(email: string, password: string, from = randomAddress()) {
+/** A POST to one of Better Auth's endpoints, from `from`, with a session cookie when given. */
+function postAuth(path: string, body: unknown, from: string, cookie?: string) {
   return getAuth().then((auth) =>
     auth.handler(
-      new Request("http://localhost:3000/api/auth/sign-in/email", {
+      new Request(`http://localhost:3000/api/auth${path}`, {
         method: "POST",
         headers: {
           "content-type": "application/json",
           origin: "http://localhost:3000",
           "x-forwarded-for": from,
+          ...(cookie ? { cookie } : {}),
         },
-        body: JSON.stringify({ email, password }),
+        body: JSON.stringify(body),
       }),
     ),
   );
 }
+
+const signIn = (email: string, password: string, from = randomAddress()) =>
+  postAuth("/sign-in/email", { email, password }, from);
 
 let email: string;
 
@@ -89,26 +95,24 @@ describe("changing a password", () => {
     return (response.headers.getSetCookie()[0] ?? "").split(";")[0] as string;
   }
 
-  function changePassword(cookie: string, currentPassword: string, from = randomAddress()) {
-    return getAuth().then((auth) =>
-      auth.handler(
-        new Request("http://localhost:3000/api/auth/change-password", {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            origin: "http://localhost:3000",
-            "x-forwarded-for": from,
-            cookie,
-          },
-          body: JSON.stringify({ currentPassword, newPassword: "a new password for this test" }),
-        }),
-      ),
+  const changePassword = (cookie: string, currentPassword: string, from = randomAddress()) =>
+    postAuth(
+      "/change-password",
+      { currentPassword, newPassword: "a new password for this test" },
+      from,
+      cookie,
     );
+
+  /** This email's audit entries of one action. */
+  async function entries(action: "password.changed" | "password.change_failed") {
+    const db = await getDb();
+    return db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, action), eq(auditLog.targetLabel, email)));
   }
 
   it(`counts failed attempts toward the email's hold, and records them in the audit log`, async () => {
-    const { auditLog } = await import("@/db/access-schema");
-    const { and, eq } = await import("drizzle-orm");
     const cookie = await sessionOf(randomAddress());
     // A stolen session guessing the current password from many addresses.
     for (let i = 0; i < FAILED_SIGN_INS_PER_EMAIL; i++) {
@@ -117,11 +121,7 @@ describe("changing a password", () => {
     // Held: even the right current password, and sign-in too.
     expect((await changePassword(cookie, TEST_PASSWORD)).status).toBe(429);
     expect((await signIn(email, TEST_PASSWORD)).status).toBe(429);
-    const db = await getDb();
-    const failed = await db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, "password.change_failed"), eq(auditLog.targetLabel, email)));
+    const failed = await entries("password.change_failed");
     expect(failed).toHaveLength(FAILED_SIGN_INS_PER_EMAIL);
     expect(failed[0]).toMatchObject({ actorLabel: expect.stringContaining(email), targetType: "user" });
   });
@@ -134,15 +134,8 @@ describe("changing a password", () => {
   });
 
   it("records a change that succeeds", async () => {
-    const { auditLog } = await import("@/db/access-schema");
-    const { and, eq } = await import("drizzle-orm");
     const cookie = await sessionOf(randomAddress());
     expect((await changePassword(cookie, TEST_PASSWORD)).status).toBe(200);
-    const db = await getDb();
-    const changed = await db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, "password.changed"), eq(auditLog.targetLabel, email)));
-    expect(changed).toHaveLength(1);
+    expect(await entries("password.changed")).toHaveLength(1);
   });
 });
