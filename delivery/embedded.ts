@@ -95,7 +95,8 @@ export function createEmbeddedEngine(): DeliveryEngine {
     if (next.kind === "retry") deliveries?.wakeIn(next.delayMs + 10);
   }
 
-  return {
+  let startupResend: Promise<void> | undefined;
+  const engine: DeliveryEngine = {
     name: "embedded",
 
     async start() {
@@ -139,7 +140,7 @@ export function createEmbeddedEngine(): DeliveryEngine {
         },
       );
       await instance.work(QUEUES.resend, async () => {
-        await resendPendingHandoffs();
+        await resendPendingHandoffs({ engine });
       });
       await instance.schedule(QUEUES.resend, "* * * * *");
       await instance.work(QUEUES.autoDisable, async () => {
@@ -150,14 +151,16 @@ export function createEmbeddedEngine(): DeliveryEngine {
       await workers(instance, QUEUES.replayAbandoned, 1, { batchSize: 5 }, (job: ReplayJob) =>
         abandonReplay(job.replayId, "its job kept failing"),
       );
-      // Whatever a previous run stored but never queued (it died before the hand-off) goes now.
-      void resendPendingHandoffs({ minAgeMs: 0 }).catch((error) =>
-        logger.warn({ err: error }, "could not re-send pending events at start"),
-      );
+      // Whatever a previous run stored but never queued (it died before the hand-off) goes now, to this
+      // engine; stop() waits for it.
+      startupResend = resendPendingHandoffs({ minAgeMs: 0, engine })
+        .then(() => undefined)
+        .catch((error) => logger.warn({ err: error }, "could not re-send pending events at start"));
     },
 
     async stop() {
       const instance = boss;
+      await startupResend;
       await deliveries?.stop(env.DELIVERY_TIMEOUT_MS + 2000);
       deliveries = undefined;
       boss = undefined;
@@ -197,4 +200,5 @@ export function createEmbeddedEngine(): DeliveryEngine {
       await started().boss.insert(QUEUES.replay, [job], await inTx(tx));
     },
   };
+  return engine;
 }

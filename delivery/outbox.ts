@@ -2,7 +2,7 @@ import "server-only";
 import { listPendingHandoffs, recordHandoffFailure } from "@/db/queries/events";
 import { createBatcher } from "@/lib/batcher";
 import { logger } from "@/lib/logger";
-import { getEngine } from "./engine";
+import { type DeliveryEngine, getEngine } from "./engine";
 
 const PAUSE_AFTER_FAILURE_MS = 15_000;
 let pauseUntil = 0;
@@ -14,13 +14,13 @@ let pauseUntil = 0;
  */
 export async function handOff(
   eventIds: string[],
-  options: { force?: boolean } = {},
+  options: { force?: boolean; engine?: Pick<DeliveryEngine, "handOff"> } = {},
 ): Promise<{ handedOff: number; pending: number }> {
   if (!eventIds.length) return { handedOff: 0, pending: 0 };
   // After a failed hand-off, requests stop waiting on the engine for a while; the re-send catches up.
   if (!options.force && Date.now() < pauseUntil) return { handedOff: 0, pending: eventIds.length };
   try {
-    await (await getEngine()).handOff(eventIds);
+    await (options.engine ?? (await getEngine())).handOff(eventIds);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     logger.warn(
@@ -56,15 +56,21 @@ export function handOffBatched(eventIds: string[]): Promise<void> {
   return handOffTogether(eventIds);
 }
 
-/** Re-sends events whose hand-off has been pending for a while (the process died, or the engine was down). */
-export async function resendPendingHandoffs(options: { minAgeMs?: number; limit?: number } = {}) {
+/**
+ * Re-sends events whose hand-off has been pending for a while (the process died, or the engine was down).
+ * An engine re-sending on its own schedule passes itself: the shared instance may be stopping, and asking
+ * for it then would start another.
+ */
+export async function resendPendingHandoffs(
+  options: { minAgeMs?: number; limit?: number; engine?: Pick<DeliveryEngine, "handOff"> } = {},
+) {
   const pending = await listPendingHandoffs({
     olderThan: new Date(Date.now() - (options.minAgeMs ?? 30_000)),
     limit: options.limit ?? 500,
   });
   const result = await handOff(
     pending.map((e) => e.id),
-    { force: true },
+    { force: true, engine: options.engine },
   );
   return { found: pending.length, ...result };
 }

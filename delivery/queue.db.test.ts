@@ -153,6 +153,31 @@ describe("claiming and recording", () => {
     }
   });
 
+  it("a stop right after a start leaves no engine behind: the start's re-send hands off to its own engine", async () => {
+    await stopEngine();
+    try {
+      // Events stored but never handed off (a server died first): the next start re-sends them.
+      const setup = await processWithCallbacks(`restart ${Math.random()}`, [
+        { url: `${running.receiver.url}/restart` },
+      ]);
+      for (let i = 0; i < 20; i++) await storeEvents(setup.workspaceId, [sampleEvent(setup.process.id)]);
+      await getEngine();
+      await stopEngine();
+      // Had the re-send asked for the shared engine while this one stopped, it would have started another,
+      // whose claim loop takes a due row within its 1 s poll.
+      const id = await storedDelivery("after stop", { dueAt: ago(5) });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await rowOf(id)).toMatchObject({
+        status: "pending",
+        lockedUntil: null,
+        claims: 0,
+        runAttempts: 0,
+      });
+    } finally {
+      await getEngine();
+    }
+  });
+
   it("an attempt of an earlier run is logged but does not settle the run Redeliver queued", async () => {
     await stopEngine();
     try {
