@@ -112,27 +112,38 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
     expect(await tableCounts()).toEqual(before);
   });
 
-  it("adds an existing person to another workspace without touching their password", async () => {
+  it("adds an existing account only when the operator confirms it, ending its sessions, never its password", async () => {
     const db = await getDb();
     const [user] = await db.select().from(users).where(eq(users.email, "asha@example.com"));
     if (!user) throw new Error("run the create test first");
     const hashBefore = await credentialHash(user.id);
 
-    const again = await cli(
-      ["create", "--email", "asha@example.com", "--name", "Asha", "--role", "viewer"],
-      "",
+    const slug = `sales-${randomBytes(3).toString("hex")}`;
+    const [sales] = await db.insert(workspaces).values({ slug, name: "Sales" }).returning();
+    const create = ["create", "--email", "asha@example.com", "--name", "Asha", "--role", "viewer"];
+    // Whoever set the account's password may not be the person the operator means: refused, saying why.
+    const before = await tableCounts();
+    const refused = await cli([...create, "--workspace", slug], "");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /asha@example\.com already has an account, created \d{4}-\d\d-\d\d, whose password was set by its holder, not by you/,
     );
+    expect(refused.stderr).toMatch(/--existing-account/);
+    expect(await tableCounts()).toEqual(before);
+
+    const again = await cli([...create, "--existing-account"], "");
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already a member/);
 
-    const slug = `sales-${randomBytes(3).toString("hex")}`;
-    const [sales] = await db.insert(workspaces).values({ slug, name: "Sales" }).returning();
-    const joined = await cli(
-      ["create", "--email", "asha@example.com", "--name", "Asha", "--role", "viewer", "--workspace", slug],
-      "",
-    );
+    await db.insert(sessions).values({
+      token: randomBytes(16).toString("hex"),
+      userId: user.id,
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    const joined = await cli([...create, "--workspace", slug, "--existing-account"], "");
     expect(joined.code).toBe(0);
-    expect(joined.stdout).toMatch(/password unchanged/);
+    expect(joined.stdout).toMatch(/1 session ended\. Its password is the one its holder set, unchanged\./);
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([]);
     const [membership] = await db
       .select()
       .from(memberships)
@@ -145,7 +156,7 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
     expect(entry).toMatchObject({
       action: "member.joined",
       actorLabel: "operator (CLI)",
-      details: { role: "viewer" },
+      details: { role: "viewer", existingAccount: true, sessionsEnded: 1 },
     });
     expect(await credentialHash(user.id)).toBe(hashBefore);
 

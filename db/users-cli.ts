@@ -10,9 +10,13 @@ import { getDefaultWorkspace } from "./queries/workspaces";
 
 const usage = `Usage:
   npm run users:create -- --email <email> --name <name> --role owner|admin|viewer [--workspace <slug>]
+                          [--existing-account]   (add an account that exists already: see below)
   npm run users:reset-password -- --email <email>
 
-The password is typed at the prompt, or piped as the first line of stdin; never passed as a flag.`;
+The password is typed at the prompt, or piped as the first line of stdin; never passed as a flag.
+An email that already has an account keeps the password its holder set, which may not be the person you
+mean (anyone can be invited under any email): users:create refuses it unless --existing-account confirms,
+and then ends every session of that account.`;
 
 /** A mistake of the operator's: printed as it is, exit code 1, nothing written. */
 class UsageError extends Error {}
@@ -22,6 +26,7 @@ const options = {
   name: { type: "string" },
   role: { type: "string" },
   workspace: { type: "string" },
+  "existing-account": { type: "boolean" },
 } as const;
 
 function parse(args: string[]) {
@@ -118,12 +123,25 @@ async function create(args: string[]): Promise<string> {
     : await getDefaultWorkspace();
   if (!workspace) throw new UsageError(`No workspace has the slug "${values.workspace}".`);
   const existing = await findUserByEmail(email);
-  // Someone who already has an account keeps their password: only the membership is added.
+  // Someone who already has an account keeps their password: never given a role without the operator
+  // saying so, since whoever set that password may not be the person the operator means.
+  if (existing && !values["existing-account"]) {
+    throw new UsageError(
+      `${email} already has an account, created ${existing.createdAt.toISOString().slice(0, 10)}, whose password ` +
+        "was set by its holder, not by you: whoever that is would get this role. Nothing was changed.\n" +
+        "If you are sure the account is the person you mean, run the command again with --existing-account " +
+        "(their sessions end; they keep their password). To take an account over instead, run users:reset-password.",
+    );
+  }
   const passwordHash = existing ? undefined : await hashPassword(checkPassword(await readPassword()));
 
   const added = await addMemberAsOperator(workspace, { email, name, role, passwordHash });
   if (!added.created) {
-    return `${email} already had an account: added to "${workspace.name}" as ${role}; password unchanged.`;
+    const ended = added.sessionsEnded === 1 ? "1 session" : `${added.sessionsEnded} sessions`;
+    return (
+      `${email} already had an account: added to "${workspace.name}" as ${role}; ${ended} ended. ` +
+      "Its password is the one its holder set, unchanged."
+    );
   }
   return `Created ${added.email} (${name}) as ${role} of "${workspace.name}". They can sign in now.`;
 }

@@ -19,13 +19,14 @@ export async function findWorkspaceBySlug(slug: string) {
 
 /**
  * `users:create`: adds the membership (and its audit entry) in one transaction, creating the person too
- * when the email is new. An existing person keeps their password; a new one needs `passwordHash`.
+ * when the email is new. An existing person keeps their password and has every session ended (the
+ * operator confirmed them with --existing-account); a new one needs `passwordHash`.
  * Throws AppError "conflict" when they are already a member or were removed while the script ran.
  */
 export async function addMemberAsOperator(
   workspace: { id: string; name: string },
   person: { email: string; name: string; role: Role; passwordHash?: string },
-): Promise<{ created: boolean; email: string }> {
+): Promise<{ created: boolean; email: string; sessionsEnded: number }> {
   const { email, name, role, passwordHash } = person;
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -43,14 +44,18 @@ export async function addMemberAsOperator(
         );
       }
       await tx.insert(memberships).values({ workspaceId: workspace.id, userId: user.id, role });
+      const ended = await tx
+        .delete(sessions)
+        .where(eq(sessions.userId, user.id))
+        .returning({ id: sessions.id });
       await recordAudit(tx, context, {
         action: "member.joined",
         targetType: "user",
         targetId: user.id,
         targetLabel: user.email,
-        details: { role },
+        details: { role, existingAccount: true, sessionsEnded: ended.length },
       });
-      return { created: false, email };
+      return { created: false, email, sessionsEnded: ended.length };
     }
     if (!passwordHash) {
       throw new AppError("conflict", `${email} was removed while this ran. Run the command again.`);
@@ -64,7 +69,7 @@ export async function addMemberAsOperator(
       targetLabel: created.email,
       details: { role },
     });
-    return { created: true, email: created.email };
+    return { created: true, email: created.email, sessionsEnded: 0 };
   });
 }
 
