@@ -168,6 +168,33 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
     expect(nowhere.stderr).toMatch(/No workspace has the slug "nope"/);
   });
 
+  it("creates a workspace with its owner in one go (--new-workspace), the way a closed server makes one", async () => {
+    const db = await getDb();
+    const email = `founder.${randomBytes(3).toString("hex")}@example.com`;
+    const base = ["create", "--email", email, "--name", "Founder"];
+    const notOwner = await cli([...base, "--role", "admin", "--new-workspace", "Sales"], `${password}\n`);
+    expect(notOwner.code).toBe(1);
+    expect(notOwner.stderr).toMatch(/--new-workspace: its first member is its owner/);
+    const both = await cli([...base, "--role", "owner", "--new-workspace", "Sales", "--workspace", "x"], "");
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/not both/);
+
+    const made = await cli([...base, "--role", "owner", "--new-workspace", "Sales Team"], `${password}\n`);
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(/as owner of "Sales Team" \(a new workspace, slug sales-team-[0-9a-f]{6}\)/);
+    const [user] = await db.select().from(users).where(eq(users.email, email));
+    const [membership] = await db
+      .select()
+      .from(memberships)
+      .where(eq(memberships.userId, user?.id ?? ""));
+    expect(membership?.role).toBe("owner");
+    const entries = await db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.workspaceId, membership?.workspaceId ?? ""));
+    expect(entries.map((e) => e.action).sort()).toEqual(["user.created", "workspace.created"]);
+  });
+
   it("resets a password: new hash, every session ended, an audit entry in each workspace", async () => {
     const db = await getDb();
     const [user] = await db.select().from(users).where(eq(users.email, "asha@example.com"));

@@ -2,7 +2,7 @@ import "server-only";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { hashPassword } from "better-auth/crypto";
-import { emailSchema, newPassword, operatorUserSchema } from "@/lib/validations/account";
+import { emailSchema, newPassword, operatorUserSchema, workspaceSchema } from "@/lib/validations/account";
 import { type Command, runCli } from "./cli";
 import { addMemberAsOperator, findWorkspaceBySlug, resetPasswordAsOperator } from "./queries/operators";
 import { findUserByEmail } from "./queries/users";
@@ -11,6 +11,9 @@ import { getDefaultWorkspace } from "./queries/workspaces";
 const usage = `Usage:
   npm run users:create -- --email <email> --name <name> --role owner|admin|viewer [--workspace <slug>]
                           [--existing-account]   (add an account that exists already: see below)
+  npm run users:create -- --email <email> --name <name> --role owner --new-workspace <name>
+                          (a new workspace with this person as its owner: how workspaces are made when
+                          WORKSPACE_CREATION=closed)
   npm run users:reset-password -- --email <email>
 
 The password is typed at the prompt, or piped as the first line of stdin; never passed as a flag.
@@ -27,6 +30,7 @@ const options = {
   role: { type: "string" },
   workspace: { type: "string" },
   "existing-account": { type: "boolean" },
+  "new-workspace": { type: "string" },
 } as const;
 
 function parse(args: string[]) {
@@ -118,9 +122,19 @@ async function create(args: string[]): Promise<string> {
     throw new UsageError(`${lines.join("\n")}\n\n${usage}`);
   }
   const { email, name, role } = parsed.data;
-  const workspace = values.workspace
-    ? await findWorkspaceBySlug(values.workspace)
-    : await getDefaultWorkspace();
+  const newWorkspace = values["new-workspace"]?.trim();
+  if (values["new-workspace"] !== undefined) {
+    if (values.workspace) throw new UsageError("Give --workspace or --new-workspace, not both.");
+    const checked = workspaceSchema.safeParse({ name: newWorkspace });
+    if (!checked.success) throw new UsageError(`--new-workspace: ${checked.error.issues[0]?.message}`);
+    if (role !== "owner")
+      throw new UsageError("--new-workspace: its first member is its owner (--role owner).");
+  }
+  const workspace = newWorkspace
+    ? { newWorkspace }
+    : values.workspace
+      ? await findWorkspaceBySlug(values.workspace)
+      : await getDefaultWorkspace();
   if (!workspace) throw new UsageError(`No workspace has the slug "${values.workspace}".`);
   const existing = await findUserByEmail(email);
   // Someone who already has an account keeps their password: never given a role without the operator
@@ -136,14 +150,15 @@ async function create(args: string[]): Promise<string> {
   const passwordHash = existing ? undefined : await hashPassword(checkPassword(await readPassword()));
 
   const added = await addMemberAsOperator(workspace, { email, name, role, passwordHash });
+  const where = `"${added.workspace.name}"${newWorkspace ? ` (a new workspace, slug ${added.workspace.slug})` : ""}`;
   if (!added.created) {
     const ended = added.sessionsEnded === 1 ? "1 session" : `${added.sessionsEnded} sessions`;
     return (
-      `${email} already had an account: added to "${workspace.name}" as ${role}; ${ended} ended. ` +
+      `${email} already had an account: added to ${where} as ${role}; ${ended} ended. ` +
       "Its password is the one its holder set, unchanged."
     );
   }
-  return `Created ${added.email} (${name}) as ${role} of "${workspace.name}". They can sign in now.`;
+  return `Created ${added.email} (${name}) as ${role} of ${where}. They can sign in now.`;
 }
 
 async function resetPassword(args: string[]): Promise<string> {

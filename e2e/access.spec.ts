@@ -107,6 +107,8 @@ test.beforeAll(async ({ browser }) => {
     BETTER_AUTH_SECRET: randomBytes(32).toString("hex"),
     LEADHOOK_ENGINE: "embedded",
     LOG_LEVEL: "warn",
+    // Members start workspaces of their own here (production's default is closed: only the operator does).
+    WORKSPACE_CREATION: "open",
   };
   await promisify(execFile)(
     path.join(root, "node_modules/.bin/tsx"),

@@ -69,6 +69,10 @@ const envSchema = z.object({
   CALLBACK_EGRESS_IPS: addressList("CALLBACK_EGRESS_IPS", "an IP address", (item) => isIP(item) !== 0),
   /** Unset: allowed under `npm run dev` (development), refused otherwise. */
   ALLOW_PRIVATE_CALLBACK_URLS: z.enum(["true", "false", "1", "0", ""]).optional(),
+  /** Who may start a workspace: anyone signed in (open), or only an operator and the first run (closed). */
+  WORKSPACE_CREATION: z
+    .enum(["open", "closed", ""], { error: "WORKSPACE_CREATION must be open or closed" })
+    .optional(),
   CALLBACK_EGRESS_PROXY_URL: optionalString.pipe(
     z
       .url({ protocol: /^https?$/, error: "CALLBACK_EGRESS_PROXY_URL must be an http(s):// proxy URL" })
@@ -99,10 +103,14 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-const schema = envSchema.transform(({ ALLOW_PRIVATE_CALLBACK_URLS: allow, ...env }) => ({
-  ...env,
-  ALLOW_PRIVATE_CALLBACK_URLS: allow ? allow === "true" || allow === "1" : env.NODE_ENV === "development",
-}));
+const schema = envSchema.transform(
+  ({ ALLOW_PRIVATE_CALLBACK_URLS: allow, WORKSPACE_CREATION: creation, ...env }) => ({
+    ...env,
+    ALLOW_PRIVATE_CALLBACK_URLS: allow ? allow === "true" || allow === "1" : env.NODE_ENV === "development",
+    // Closed by default in production: an account holder cannot make themselves the owner of anything.
+    WORKSPACE_CREATION: creation || (env.NODE_ENV === "production" ? "closed" : "open"),
+  }),
+);
 
 export type Env = z.infer<typeof schema>;
 

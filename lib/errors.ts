@@ -25,6 +25,8 @@ export const messages = {
   invitationLinkInvalid: "This invitation link is not valid.",
   ownerExists: "The owner account already exists. Sign in instead.",
   noLongerMember: "This workspace does not exist, or you are no longer a member of it. Reload the page.",
+  workspaceCreationClosed:
+    "On this server new workspaces are created by its operator: ask your administrator, or an owner of a workspace for an invitation.",
 } as const;
 export type FieldErrors = Record<string, string>;
 

@@ -11,6 +11,8 @@ export type HeaderMember = {
   role: Role;
   workspaceId: string;
   workspaces: { id: string; name: string }[];
+  /** Whether this server lets members start workspaces (WORKSPACE_CREATION). */
+  canCreateWorkspace: boolean;
   links: { href: Route; label: string }[];
 };
 
@@ -43,6 +45,7 @@ export function AppHeader({
               <WorkspaceSwitcher
                 current={member.workspaceId}
                 workspaces={member.workspaces}
+                canCreate={member.canCreateWorkspace}
                 switchTo={switchWorkspace}
               />
               <span className="text-sm text-slate-600" title={member.email}>

@@ -6,13 +6,14 @@ import type { ActionResult } from "@/lib/errors";
 type Props = {
   current: string;
   workspaces: { id: string; name: string }[];
+  canCreate: boolean;
   switchTo: (workspaceId: string) => Promise<ActionResult>;
 };
 
 const NEW = "__new__";
 
 /** Which workspace the pages show; "New workspace…" starts another. */
-export function WorkspaceSwitcher({ current, workspaces, switchTo }: Props) {
+export function WorkspaceSwitcher({ current, workspaces, canCreate, switchTo }: Props) {
   const [pending, startTransition] = useTransition();
   const [problem, setProblem] = useState<string | null>(null);
   return (
@@ -40,7 +41,7 @@ export function WorkspaceSwitcher({ current, workspaces, switchTo }: Props) {
             {w.name}
           </option>
         ))}
-        <option value={NEW}>New workspace…</option>
+        {canCreate ? <option value={NEW}>New workspace…</option> : null}
       </select>
       {problem ? (
         <span role="alert" className="text-xs text-red-700">

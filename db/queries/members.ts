@@ -33,12 +33,18 @@ function slugFor(name: string): string {
 }
 
 /** A new workspace with `ownerId` as its owner. */
-export async function insertWorkspace(exec: Executor, name: string, ownerId: string) {
+/** A workspace with nobody in it yet; its owner is added in the same transaction. */
+export async function insertEmptyWorkspace(exec: Executor, name: string) {
   const [workspace] = await exec
     .insert(workspaces)
     .values({ name, slug: slugFor(name) })
     .returning();
   if (!workspace) throw new Error("The workspace could not be created");
+  return workspace;
+}
+
+export async function insertWorkspace(exec: Executor, name: string, ownerId: string) {
+  const workspace = await insertEmptyWorkspace(exec, name);
   await exec.insert(memberships).values({ workspaceId: workspace.id, userId: ownerId, role: "owner" });
   return workspace;
 }

@@ -3,9 +3,10 @@ import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/roles";
 import { accounts, memberships, sessions, users } from "../access-schema";
-import { getDb } from "../index";
+import { getDb, type Transaction } from "../index";
 import { workspaces } from "../schema";
 import { operatorContext, recordAudit } from "./audit-log";
+import { insertEmptyWorkspace } from "./members";
 import { insertUser } from "./users";
 
 // What the operator scripts (db/users-cli.ts) do to accounts, each in one transaction with its audit entry.
@@ -24,13 +25,32 @@ export async function findWorkspaceBySlug(slug: string) {
  * Throws AppError "conflict" when they are already a member or were removed while the script ran.
  */
 export async function addMemberAsOperator(
-  workspace: { id: string; name: string },
+  target: { id: string; name: string } | { newWorkspace: string },
   person: { email: string; name: string; role: Role; passwordHash?: string },
-): Promise<{ created: boolean; email: string; sessionsEnded: number }> {
+): Promise<{
+  created: boolean;
+  email: string;
+  sessionsEnded: number;
+  workspace: { slug: string; name: string };
+}> {
   const { email, name, role, passwordHash } = person;
   const db = await getDb();
   return db.transaction(async (tx) => {
+    // A new workspace (the one way to make one on a server with WORKSPACE_CREATION=closed) is made in the
+    // same transaction as its owner's membership: never a workspace without an owner.
+    const workspace =
+      "newWorkspace" in target
+        ? await insertEmptyWorkspace(tx, target.newWorkspace)
+        : await workspaceOf(tx, target.id);
     const context = operatorContext(workspace.id);
+    if ("newWorkspace" in target) {
+      await recordAudit(tx, context, {
+        action: "workspace.created",
+        targetType: "workspace",
+        targetId: workspace.id,
+        targetLabel: workspace.name,
+      });
+    }
     const [user] = await tx.select().from(users).where(eq(users.email, email)).for("update");
     if (user) {
       const [member] = await tx
@@ -55,7 +75,7 @@ export async function addMemberAsOperator(
         targetLabel: user.email,
         details: { role, existingAccount: true, sessionsEnded: ended.length },
       });
-      return { created: false, email, sessionsEnded: ended.length };
+      return { created: false, email, sessionsEnded: ended.length, workspace };
     }
     if (!passwordHash) {
       throw new AppError("conflict", `${email} was removed while this ran. Run the command again.`);
@@ -69,8 +89,15 @@ export async function addMemberAsOperator(
       targetLabel: created.email,
       details: { role },
     });
-    return { created: true, email: created.email, sessionsEnded: 0 };
+    return { created: true, email: created.email, sessionsEnded: 0, workspace };
   });
+}
+
+async function workspaceOf(tx: Transaction, id: string) {
+  const [workspace] = await tx.select().from(workspaces).where(eq(workspaces.id, id));
+  if (!workspace)
+    throw new AppError("conflict", "The workspace was deleted while this ran. Nothing was changed.");
+  return workspace;
 }
 
 /**

@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getSignedInUser } from "@/auth/member";
 import { AuthCard } from "@/components/account/auth-card";
 import { NewWorkspaceForm } from "@/components/account/new-workspace-form";
+import { getEnv } from "@/lib/env";
+import { messages } from "@/lib/errors";
 import { createWorkspaceAction } from "./actions";
 
 export const dynamic = "force-dynamic";
@@ -10,6 +13,15 @@ export const metadata: Metadata = { title: "New workspace" };
 
 export default async function NewWorkspacePage() {
   if (!(await getSignedInUser())) redirect("/sign-in?next=/workspaces/new");
+  if (getEnv().WORKSPACE_CREATION === "closed") {
+    return (
+      <AuthCard title="New workspace" intro={messages.workspaceCreationClosed}>
+        <Link href="/processes" className="text-sm font-medium text-brand-700 hover:underline">
+          Back to your workspace
+        </Link>
+      </AuthCard>
+    );
+  }
   return (
     <AuthCard
       title="New workspace"
