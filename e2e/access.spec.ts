@@ -94,6 +94,10 @@ async function invite(email: string, role: "admin" | "viewer") {
   await owner.getByRole("button", { name: "Create invitation link" }).click();
   const link = owner.getByLabel("Invitation link");
   await expect(link).toHaveValue(/\/invite\//);
+  // No mail server: the link is the inviter's to pass on, and the page says who may use it.
+  await expect(owner.getByText(`Send this link to ${email} only`)).toContainText(
+    `whoever opens it first joins and sets the password of the account for ${email}`,
+  );
   return link.inputValue();
 }
 

@@ -123,7 +123,9 @@ export function InviteMemberForm({
             </Button>
           </div>
           <p className="text-sm text-amber-900">
-            Send this link to {created.email}. It works once and expires in {invitationDays} days.
+            Send this link to {created.email} only, where only they read it: whoever opens it first joins and
+            sets the password of the account for {created.email}. It works once and expires in{" "}
+            {invitationDays} days.
           </p>
         </div>
       ) : null}
