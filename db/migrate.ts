@@ -1,11 +1,15 @@
 import "server-only";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { bindStoredSecrets } from "./bind-secrets";
 import { closeDb, type Database, getDb, getDriver } from "./index";
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
 
-/** Applies the committed drizzle-kit migrations with the migrator of whichever driver is open. */
+/**
+ * Applies the committed drizzle-kit migrations with the migrator of whichever driver is open, then the data
+ * step SQL cannot do: callback secrets stored before they were bound to their row are bound now.
+ */
 export async function migrate(db: Database): Promise<void> {
   if ((await getDriver()) === "pg") {
     const { migrate: run } = await import("drizzle-orm/node-postgres/migrator");
@@ -14,6 +18,8 @@ export async function migrate(db: Database): Promise<void> {
     const { migrate: run } = await import("drizzle-orm/pglite/migrator");
     await run(db as never, { migrationsFolder });
   }
+  const bound = await bindStoredSecrets(db);
+  if (bound) console.log(`leadhook: secrets of ${bound} callbacks bound to their rows`);
 }
 
 /**

@@ -9,8 +9,21 @@ import type { CallbackAuth } from "./webhooks/deliver";
 // encrypted columns, how a stored row becomes what a delivery sends, and the masked hints the page shows.
 // Pure: the key is passed in and nothing here reads or writes the database.
 
-/** A stored callback's secret columns, as lead_update_callbacks holds them (encrypted). */
+/**
+ * Where a secret is bound to: its callback and which secret it is. A ciphertext copied into another
+ * callback's row (or from the token column into the auth value's) does not decrypt there. Both signing
+ * secret columns share one name, since a rotation moves the current secret into the previous column.
+ */
+export function secretPlace(
+  callbackId: string,
+  secret: "bearer_token" | "auth_header_value" | "signing_secret",
+): string {
+  return `lead_update_callbacks:${callbackId}:${secret}`;
+}
+
+/** A stored callback's secret columns, as lead_update_callbacks holds them (encrypted, bound to `id`). */
 export type StoredCallbackSecrets = {
+  id: string;
   url: string;
   authType: AuthType;
   bearerTokenEncrypted: string | null;
@@ -38,12 +51,19 @@ export function encryptedAuthColumns(
   previous: PreviousSecrets | undefined,
   key: Buffer,
   position: number,
+  callbackId: string,
 ) {
   // A stored secret is only ever sent to the origin it was entered for, whatever the input claims.
   const movedFrom =
     previous && !isSameOrigin(previous.url, cb.url) ? (urlOrigin(previous.url) ?? previous.url) : null;
   const secret = (field: "bearerToken" | "authHeaderValue", stored: string | null | undefined) => {
-    if (cb[field]) return encrypt(cb[field], key);
+    if (cb[field]) {
+      return encrypt(
+        cb[field],
+        key,
+        secretPlace(callbackId, field === "bearerToken" ? "bearer_token" : "auth_header_value"),
+      );
+    }
     if (stored && !movedFrom) return stored;
     const name = field === "bearerToken" ? "Bearer Token" : "Auth Value";
     const message =
@@ -64,29 +84,39 @@ export function encryptedAuthColumns(
   };
 }
 
-/** A fresh signing secret, encrypted for storage, with its hint; the plaintext never leaves. */
-export function newSigningSecret(key: Buffer): { signingSecretEncrypted: string; hint: string } {
+/** A fresh signing secret for callback `callbackId`, encrypted for storage, with its hint; the plaintext never leaves. */
+export function newSigningSecret(
+  key: Buffer,
+  callbackId: string,
+): { signingSecretEncrypted: string; hint: string } {
   const secret = generateSigningSecret();
-  return { signingSecretEncrypted: encrypt(secret, key), hint: secretHint(secret) };
+  return {
+    signingSecretEncrypted: encrypt(secret, key, secretPlace(callbackId, "signing_secret")),
+    hint: secretHint(secret),
+  };
 }
 
 /** The current signing secret in plaintext, for an admin who reveals it or code that verifies deliveries. */
-export function signingSecretOf(row: Pick<StoredCallbackSecrets, "signingSecretEncrypted">, key: Buffer) {
-  return decrypt(row.signingSecretEncrypted, key);
+export function signingSecretOf(
+  row: Pick<StoredCallbackSecrets, "id" | "signingSecretEncrypted">,
+  key: Buffer,
+) {
+  return decrypt(row.signingSecretEncrypted, key, secretPlace(row.id, "signing_secret"));
 }
 
 /** The masked hints of a stored callback's secrets: null where none is stored. */
 export function secretHints(
   row: Pick<
     StoredCallbackSecrets,
-    "bearerTokenEncrypted" | "authHeaderValueEncrypted" | "signingSecretEncrypted"
+    "id" | "bearerTokenEncrypted" | "authHeaderValueEncrypted" | "signingSecretEncrypted"
   >,
   key: Buffer,
 ) {
-  const hint = (value: string | null) => (value ? secretHint(decrypt(value, key)) : null);
+  const hint = (value: string | null, secret: "bearer_token" | "auth_header_value") =>
+    value ? secretHint(decrypt(value, key, secretPlace(row.id, secret))) : null;
   return {
-    storedBearerTokenHint: hint(row.bearerTokenEncrypted),
-    storedAuthHeaderValueHint: hint(row.authHeaderValueEncrypted),
+    storedBearerTokenHint: hint(row.bearerTokenEncrypted, "bearer_token"),
+    storedAuthHeaderValueHint: hint(row.authHeaderValueEncrypted, "auth_header_value"),
     signingSecretHint: secretHint(signingSecretOf(row, key)),
   };
 }
@@ -103,19 +133,31 @@ export function deliveryCredentials(
 ): { auth: CallbackAuth; signingSecret: string; previousSigningSecret: string | undefined } {
   const auth: CallbackAuth =
     row.authType === "bearer" && row.bearerTokenEncrypted
-      ? { type: "bearer", token: decryptRemembered(row.bearerTokenEncrypted, key) }
+      ? {
+          type: "bearer",
+          token: decryptRemembered(row.bearerTokenEncrypted, key, secretPlace(row.id, "bearer_token")),
+        }
       : row.authType === "custom_header" && row.authHeaderKey && row.authHeaderValueEncrypted
         ? {
             type: "custom_header",
             key: row.authHeaderKey,
-            value: decryptRemembered(row.authHeaderValueEncrypted, key),
+            value: decryptRemembered(
+              row.authHeaderValueEncrypted,
+              key,
+              secretPlace(row.id, "auth_header_value"),
+            ),
           }
         : { type: "none" };
   const previousSigningSecret =
     row.previousSigningSecretEncrypted &&
     row.previousSigningSecretExpiresAt &&
     row.previousSigningSecretExpiresAt.getTime() > now
-      ? decryptRemembered(row.previousSigningSecretEncrypted, key)
+      ? decryptRemembered(row.previousSigningSecretEncrypted, key, secretPlace(row.id, "signing_secret"))
       : undefined;
-  return { auth, signingSecret: decryptRemembered(row.signingSecretEncrypted, key), previousSigningSecret };
+  const signingSecret = decryptRemembered(
+    row.signingSecretEncrypted,
+    key,
+    secretPlace(row.id, "signing_secret"),
+  );
+  return { auth, signingSecret, previousSigningSecret };
 }

@@ -11,6 +11,22 @@ import {
 
 const key = parseKey(generateKey());
 
+describe("encrypt / decrypt bound to a place (associated data)", () => {
+  it("decrypts only where the value was bound to, and never an unbound value in its stead", () => {
+    const here = "lead_update_callbacks:a:bearer_token";
+    const stored = encrypt("tok_bound", key, here);
+    expect(stored.startsWith("v2:")).toBe(true);
+    expect(decrypt(stored, key, here)).toBe("tok_bound");
+    expect(decryptRemembered(stored, key, here)).toBe("tok_bound");
+    // Copied into another row, or another column of the same row: refused.
+    expect(() => decrypt(stored, key, "lead_update_callbacks:b:bearer_token")).toThrow();
+    expect(() => decryptRemembered(stored, key, "lead_update_callbacks:a:auth_header_value")).toThrow();
+    // Where a bound value belongs, an unbound one is refused; and the reverse.
+    expect(() => decrypt(encrypt("tok_unbound", key), key, here)).toThrow(/Unrecognised/);
+    expect(() => decrypt(stored, key)).toThrow(/Unrecognised/);
+  });
+});
+
 describe("encrypt / decrypt", () => {
   it("round-trips text, including unicode and empty strings", () => {
     for (const text of ["s3cr3t-token", "", "नमस्ते 🔐", "x".repeat(4096)]) {

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { and, asc, eq, notInArray, sql } from "drizzle-orm";
 import { encryptedAuthColumns, newSigningSecret, secretHints } from "@/lib/callback-secrets";
 import { AppError, messages } from "@/lib/errors";
@@ -126,18 +127,21 @@ export async function saveProcessSettings(
         changes.push(...callbackChanges(position, previous, cb, cb.id));
         const [row] = await tx
           .update(leadUpdateCallbacks)
-          .set({ ...columnsFor(cb, previous, key, position), position, updatedAt: sql`now()` })
+          .set({ ...columnsFor(cb, previous, key, position, cb.id), position, updatedAt: sql`now()` })
           .where(eq(leadUpdateCallbacks.id, cb.id))
           .returning();
         if (row) saved.push(row);
       } else {
+        // The id is made here: the new callback's secrets are encrypted bound to it.
+        const id = randomUUID();
         const [inserted] = await tx
           .insert(leadUpdateCallbacks)
           .values({
-            ...columnsFor(cb, undefined, key, position),
+            id,
+            ...columnsFor(cb, undefined, key, position, id),
             processId,
             position,
-            signingSecretEncrypted: newSigningSecret(key).signingSecretEncrypted,
+            signingSecretEncrypted: newSigningSecret(key, id).signingSecretEncrypted,
           })
           .returning();
         if (inserted) {
@@ -170,12 +174,13 @@ function columnsFor(
   previous: LeadUpdateCallback | undefined,
   key: Buffer,
   position: number,
+  callbackId: string,
 ) {
   return {
     url: cb.url,
     payloadFormat: cb.payloadFormat,
     requiresWhitelisting: cb.requiresWhitelisting,
-    ...encryptedAuthColumns(cb, previous, key, position),
+    ...encryptedAuthColumns(cb, previous, key, position, callbackId),
     enabled: cb.enabled,
     ...(cb.enabled ? { disabledReason: null, disabledAt: null } : {}),
   };

@@ -201,6 +201,6 @@ describe("recording attempts", () => {
     );
     expect(rows.map((r) => r?.delivery.id)).toEqual([...ids, undefined, undefined, ids[0]]);
     expect(rows[1]?.delivery.body).toBe('{"n":1}');
-    expect(rows[0]?.callback.signingSecretEncrypted).toMatch(/^v1:/);
+    expect(rows[0]?.callback.signingSecretEncrypted).toMatch(/^v2:/);
   });
 });

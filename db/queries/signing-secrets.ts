@@ -51,7 +51,7 @@ export const SIGNING_SECRET_OVERLAP_HOURS = 24;
 export async function rotateSigningSecret(audit: AuditContext, processId: string, callbackId: string) {
   const row = await findCallback(audit.workspaceId, processId, callbackId);
   if (!row) throw new AppError("not_found", messages.callbackGone);
-  const { signingSecretEncrypted, hint } = newSigningSecret(getSecretsKey());
+  const { signingSecretEncrypted, hint } = newSigningSecret(getSecretsKey(), row.id);
   const db = await getDb();
   const previousExpiresAt = await db.transaction(async (tx) => {
     // The secret in the row at update time becomes the previous one, so two rotations racing each other

@@ -5,6 +5,7 @@ import { getProcessSettings } from "@/db/queries/callbacks";
 import { createProcess } from "@/db/queries/processes";
 import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { leadUpdateCallbacks, processes } from "@/db/schema";
+import { secretPlace } from "@/lib/callback-secrets";
 import { decrypt } from "@/lib/crypto";
 import { getSecretsKey } from "@/lib/secrets-key";
 import { type CallbackInput, emptyCallback } from "@/lib/validations/callback";
@@ -43,6 +44,12 @@ async function storedRows() {
   return db.select().from(leadUpdateCallbacks).where(eq(leadUpdateCallbacks.processId, processId));
 }
 
+/** The first stored callback's Bearer token, decrypted where it is bound (its row). */
+function storedToken(rows: { id: string; bearerTokenEncrypted: string | null }[], key: Buffer) {
+  const [row] = rows;
+  return decrypt(row?.bearerTokenEncrypted ?? "", key, secretPlace(row?.id ?? "", "bearer_token"));
+}
+
 describe("saveProcessSettingsAction", () => {
   it("saves details and callbacks, encrypts secrets, and returns only hints", async () => {
     const result = await saveProcessSettingsAction(ws, processId, {
@@ -75,10 +82,23 @@ describe("saveProcessSettingsAction", () => {
     expect(rows).toHaveLength(2);
     const key = getSecretsKey();
     expect(rows[0]?.bearerTokenEncrypted).not.toContain("tok_live");
-    expect(decrypt(rows[0]?.bearerTokenEncrypted ?? "", key)).toBe("tok_live_abcd1234");
-    expect(decrypt(rows[1]?.authHeaderValueEncrypted ?? "", key)).toBe("key-5678");
+    const [first, second] = rows;
+    expect(
+      decrypt(first?.bearerTokenEncrypted ?? "", key, secretPlace(first?.id ?? "", "bearer_token")),
+    ).toBe("tok_live_abcd1234");
+    expect(
+      decrypt(
+        second?.authHeaderValueEncrypted ?? "",
+        key,
+        secretPlace(second?.id ?? "", "auth_header_value"),
+      ),
+    ).toBe("key-5678");
     expect(rows[1]?.authHeaderKey).toBe("X-API-Key");
-    for (const row of rows) expect(decrypt(row.signingSecretEncrypted, key)).toMatch(/^whsec_/);
+    for (const row of rows) {
+      expect(decrypt(row.signingSecretEncrypted, key, secretPlace(row.id, "signing_secret"))).toMatch(
+        /^whsec_/,
+      );
+    }
   });
 
   it("keeps a stored secret when its field is left blank, and replaces it when typed", async () => {
@@ -89,7 +109,7 @@ describe("saveProcessSettingsAction", () => {
     const kept = await saveProcessSettingsAction(ws, processId, { ...(await current()), name: "Renamed" });
     expect(kept.ok).toBe(true);
     const key = getSecretsKey();
-    expect(decrypt((await storedRows())[0]?.bearerTokenEncrypted ?? "", key)).toBe("first-token");
+    expect(storedToken(await storedRows(), key)).toBe("first-token");
 
     const values = await current();
     const first = values.callbacks[0];
@@ -98,7 +118,7 @@ describe("saveProcessSettingsAction", () => {
       ...values,
       callbacks: [{ ...first, bearerToken: "second-token" }],
     });
-    expect(decrypt((await storedRows())[0]?.bearerTokenEncrypted ?? "", key)).toBe("second-token");
+    expect(storedToken(await storedRows(), key)).toBe("second-token");
   });
 
   it("does not let the browser claim a stored secret that does not exist", async () => {

@@ -5,6 +5,7 @@ import { getProcessSettings, saveProcessSettings } from "@/db/queries/callbacks"
 import { createProcess } from "@/db/queries/processes";
 import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { leadUpdateCallbacks } from "@/db/schema";
+import { secretPlace } from "@/lib/callback-secrets";
 import { decrypt } from "@/lib/crypto";
 import { getSecretsKey } from "@/lib/secrets-key";
 import { type CallbackInput, emptyCallback } from "@/lib/validations/callback";
@@ -43,12 +44,13 @@ async function storedRows() {
 
 async function storedSecrets() {
   const key = getSecretsKey();
-  const open = (value: string | null) => (value ? decrypt(value, key) : null);
+  const open = (id: string, value: string | null, secret: Parameters<typeof secretPlace>[1]) =>
+    value ? decrypt(value, key, secretPlace(id, secret)) : null;
   return (await storedRows()).map((row) => ({
     url: row.url,
-    token: open(row.bearerTokenEncrypted),
-    value: open(row.authHeaderValueEncrypted),
-    signingSecret: open(row.signingSecretEncrypted),
+    token: open(row.id, row.bearerTokenEncrypted, "bearer_token"),
+    value: open(row.id, row.authHeaderValueEncrypted, "auth_header_value"),
+    signingSecret: open(row.id, row.signingSecretEncrypted, "signing_secret"),
   }));
 }
 
