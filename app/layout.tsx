@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { getMember } from "@/auth/member";
 import { AppHeader, type HeaderMember } from "@/components/account/app-header";
-import { getEnv } from "@/lib/env";
+import { workspaceCreationOpen } from "@/lib/env";
 import { can } from "@/lib/roles";
 import { switchWorkspaceAction } from "./actions";
 import "./globals.css";
@@ -28,7 +28,7 @@ async function headerMember(): Promise<HeaderMember | null> {
     role: member.role,
     workspaceId: member.workspace.id,
     workspaces: member.workspaces.map((w) => ({ id: w.id, name: w.name })),
-    canCreateWorkspace: getEnv().WORKSPACE_CREATION === "open",
+    canCreateWorkspace: workspaceCreationOpen(),
     links,
   };
 }

@@ -157,11 +157,17 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The SQLSTATE of a database error (the driver's, or the one a query builder wrapped as its cause). */
-export function sqlState(error: unknown): string | undefined {
+/** The driver's error with its SQLSTATE (`code`) and `detail`, itself or the one a query builder wrapped. */
+export function driverError(error: unknown): { code: string; detail?: unknown } | undefined {
   for (let e = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code))
+      return e as { code: string; detail?: unknown };
   }
   return undefined;
+}
+
+/** The SQLSTATE of a database error (the driver's, or the one a query builder wrapped as its cause). */
+export function sqlState(error: unknown): string | undefined {
+  return driverError(error)?.code;
 }

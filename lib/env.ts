@@ -114,6 +114,11 @@ const schema = envSchema.transform(
 
 export type Env = z.infer<typeof schema>;
 
+/** Whether anyone signed in may start a workspace on this server (WORKSPACE_CREATION=open). */
+export function workspaceCreationOpen(env: Env = getEnv()): boolean {
+  return env.WORKSPACE_CREATION === "open";
+}
+
 /**
  * The engine that runs deliveries: LEADHOOK_ENGINE when set; otherwise Inngest when a server is
  * configured (INNGEST_BASE_URL or INNGEST_EVENT_KEY), else the embedded queue in this server.

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { getMember, getSignedInUser } from "@/auth/member";
 import { AuthCard } from "@/components/account/auth-card";
 import { SignOutButton } from "@/components/account/sign-out-button";
-import { getEnv } from "@/lib/env";
+import { workspaceCreationOpen } from "@/lib/env";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "No workspace" };
@@ -14,7 +14,7 @@ export default async function NoWorkspacePage() {
   const user = await getSignedInUser();
   if (!user) redirect("/sign-in");
   if (await getMember()) redirect("/processes");
-  const open = getEnv().WORKSPACE_CREATION === "open";
+  const open = workspaceCreationOpen();
   return (
     <AuthCard title="You are not in any workspace" intro={`Signed in as ${user.email}.`}>
       <p className="text-sm text-slate-700">

@@ -82,6 +82,12 @@ export async function recordAudit(exec: Executor, context: AuditContext, ...reco
   );
 }
 
+/** What a sign-in or password change is recorded as: [when it succeeded, when it failed]. */
+const attemptActions = {
+  sign_in: ["sign_in.succeeded", "sign_in.failed"],
+  password_change: ["password.changed", "password.change_failed"],
+} as const satisfies Record<string, readonly [AuditAction, AuditAction]>;
+
 /**
  * A sign-in attempt, recorded in every workspace the person belongs to. An attempt for an email with no
  * account belongs to no workspace: it is kept (workspace empty) but shown on no workspace's page. A
@@ -95,20 +101,14 @@ export async function recordSignIn(attempt: {
   succeeded: boolean;
   ipAddress: string | null;
   userAgent: string | null;
-  kind?: "sign_in" | "password_change";
+  kind?: keyof typeof attemptActions;
 }) {
   const db = await getDb();
   const [user] = attempt.userId
     ? await db.select().from(users).where(eq(users.id, attempt.userId))
     : await db.select().from(users).where(eq(users.email, attempt.email));
-  const action: AuditAction =
-    attempt.kind === "password_change"
-      ? attempt.succeeded
-        ? "password.changed"
-        : "password.change_failed"
-      : attempt.succeeded
-        ? "sign_in.succeeded"
-        : "sign_in.failed";
+  const [succeededAs, failedAs] = attemptActions[attempt.kind ?? "sign_in"];
+  const action: AuditAction = attempt.succeeded ? succeededAs : failedAs;
   // A password change comes from a signed-in session: its actor is known even when it fails.
   const known = attempt.succeeded || attempt.kind === "password_change";
   const base = {

@@ -3,7 +3,7 @@ import { and, asc, gt, inArray, isNull, lt, or, type SQL, sql } from "drizzle-or
 import { unknownApiKeyError } from "@/lib/api-keys";
 import { AppError } from "@/lib/errors";
 import { LEAD_ATTRIBUTE_LIMITS, type LeadEvent } from "@/lib/validations/event";
-import { getDb, sqlState } from "../index";
+import { driverError, getDb, sqlState } from "../index";
 import { deliveries, events, leadUpdateCallbacks } from "../schema";
 
 export type StoreResult = {
@@ -64,11 +64,9 @@ const LEAD_ATTRIBUTES_OVER = "LH001";
 
 /** The 400 for an event whose lead would hold too many attributes, naming the event and the limit. */
 function leadAttributesError(error: unknown, batch: LeadEvent[]): AppError {
-  let detail: { eventId?: string; keys?: number; bytes?: number } = {};
-  for (let e = error; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
-    const text = (e as { detail?: unknown }).detail;
-    if (typeof text === "string") detail = JSON.parse(text);
-  }
+  const text = driverError(error)?.detail;
+  const detail: { eventId?: string; keys?: number; bytes?: number } =
+    typeof text === "string" ? JSON.parse(text) : {};
   const index = batch.findIndex((event) => event.id === detail.eventId);
   const path = `${batch.length > 1 ? `events[${index}].` : ""}lead.attributes`;
   const { keys, bytes } = LEAD_ATTRIBUTE_LIMITS;

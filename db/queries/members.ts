@@ -32,7 +32,6 @@ function slugFor(name: string): string {
   return `${base || "workspace"}-${randomBytes(3).toString("hex")}`;
 }
 
-/** A new workspace with `ownerId` as its owner. */
 /** A workspace with nobody in it yet; its owner is added in the same transaction. */
 export async function insertEmptyWorkspace(exec: Executor, name: string) {
   const [workspace] = await exec
@@ -43,6 +42,7 @@ export async function insertEmptyWorkspace(exec: Executor, name: string) {
   return workspace;
 }
 
+/** A new workspace with `ownerId` as its owner. */
 export async function insertWorkspace(exec: Executor, name: string, ownerId: string) {
   const workspace = await insertEmptyWorkspace(exec, name);
   await exec.insert(memberships).values({ workspaceId: workspace.id, userId: ownerId, role: "owner" });

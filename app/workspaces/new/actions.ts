@@ -5,7 +5,7 @@ import { chooseWorkspace, getMember, getSignedInUser } from "@/auth/member";
 import { requestOrigin } from "@/auth/request-info";
 import { actorLabel } from "@/db/queries/audit-log";
 import { createWorkspace } from "@/db/queries/members";
-import { getEnv } from "@/lib/env";
+import { workspaceCreationOpen } from "@/lib/env";
 import { AppError, messages } from "@/lib/errors";
 import { parseInput, runAction } from "@/lib/run-action";
 import { workspaceSchema } from "@/lib/validations/account";
@@ -15,7 +15,7 @@ export async function createWorkspaceAction(input: unknown) {
   return runAction(async () => {
     const user = await getSignedInUser();
     if (!user) throw new AppError("unauthorized", messages.sessionEnded);
-    if (getEnv().WORKSPACE_CREATION === "closed") {
+    if (!workspaceCreationOpen()) {
       throw new AppError("forbidden", messages.workspaceCreationClosed);
     }
     const { name } = parseInput(workspaceSchema, input);

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { getSignedInUser } from "@/auth/member";
 import { AuthCard } from "@/components/account/auth-card";
 import { NewWorkspaceForm } from "@/components/account/new-workspace-form";
-import { getEnv } from "@/lib/env";
+import { workspaceCreationOpen } from "@/lib/env";
 import { messages } from "@/lib/errors";
 import { createWorkspaceAction } from "./actions";
 
@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "New workspace" };
 
 export default async function NewWorkspacePage() {
   if (!(await getSignedInUser())) redirect("/sign-in?next=/workspaces/new");
-  if (getEnv().WORKSPACE_CREATION === "closed") {
+  if (!workspaceCreationOpen()) {
     return (
       <AuthCard title="New workspace" intro={messages.workspaceCreationClosed}>
         <Link href="/processes" className="text-sm font-medium text-brand-700 hover:underline">
