@@ -73,10 +73,11 @@ export default defineConfig({
       testMatch: ["deliveries.spec.ts", "events.spec.ts", "failure-hints.spec.ts", "replays.spec.ts"],
       use: { ...devices["Desktop Chrome"], ...chromium, baseURL: `http://localhost:${deliveryPort}` },
     },
-    // Sign-in, first run, invitations and roles, on a server of its own that starts with no accounts.
+    // Sign-in, first run, invitations and roles, on a server of its own that starts with no accounts; and
+    // mailed invitations and email verification on another, with an SMTP server.
     {
       name: "access",
-      testMatch: ["access.spec.ts"],
+      testMatch: ["access.spec.ts", "mail.spec.ts"],
       use: { ...devices["Desktop Chrome"], ...chromium, baseURL: "http://127.0.0.1:3160" },
     },
     // The delivery contract against each engine; it starts app servers of its own from the build.

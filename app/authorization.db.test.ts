@@ -200,6 +200,12 @@ const actionCases: Record<string, ActionCase> = {
     ],
     anonymous: "not_found",
   },
+  // Mails the caller's own address only: it takes no ids.
+  "account/actions.ts#sendVerificationLinkAction": {
+    permission: "signed-in",
+    args: () => [],
+    otherWorkspace: "acts-on-own-workspace",
+  },
   // The link is for someone else's email: refused, whoever else holds it.
   "invite/[token]/actions.ts#joinWorkspaceAction": {
     permission: "signed-in",
@@ -232,6 +238,8 @@ const publicPages = [
   "invite/[token]/page.tsx",
   "no-workspace/page.tsx",
   "workspaces/new/page.tsx",
+  // Signed in is enough (and a person in no workspace may change their password): it checks the session.
+  "account/page.tsx",
 ];
 
 async function seedWorkspace() {

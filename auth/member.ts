@@ -13,7 +13,13 @@ import { getAuth } from "./server";
 /** The cookie naming the workspace a member is looking at; checked against their memberships each time. */
 export const WORKSPACE_COOKIE = "leadhook_workspace";
 
-export type SignedInUser = { id: string; name: string; email: string };
+export type SignedInUser = {
+  id: string;
+  name: string;
+  email: string;
+  /** Whether they opened a link leadhook mailed to that email (a mailed invitation or verification). */
+  emailVerified: boolean;
+};
 
 /** A signed-in person acting in one workspace with one role. */
 export type Member = {
@@ -33,7 +39,8 @@ export const getSignedInUser = cache(async (): Promise<SignedInUser | null> => {
   const auth = await getAuth();
   const session = await auth.api.getSession({ headers: requestHeaders });
   if (!session) return null;
-  return { id: session.user.id, name: session.user.name, email: session.user.email };
+  const { id, name, email, emailVerified } = session.user;
+  return { id, name, email, emailVerified };
 });
 
 /** The signed-in person in the workspace they chose (or their first), or null if either is missing. */

@@ -31,3 +31,18 @@ export function sameHostOrigins(headers: Headers | undefined): string[] {
     .filter(Boolean);
   return hosts.flatMap((host) => [`https://${host}`, `http://${host}`]);
 }
+
+/**
+ * The origin links leadhook hands out point at (invitations, email verification): BETTER_AUTH_URL when
+ * set, else the one this request came to.
+ */
+export function appOrigin(
+  headers: Headers,
+  configured: string | undefined = getEnv().BETTER_AUTH_URL,
+): string {
+  if (configured) return new URL(configured).origin;
+  const host =
+    headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host") || "localhost:3000";
+  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim() || "http";
+  return `${proto}://${host}`;
+}

@@ -56,7 +56,28 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>) {
       maxPasswordLength: MAX_PASSWORD_LENGTH,
       revokeSessionsOnPasswordReset: true,
     },
-    disabledPaths: ["/sign-up/email", "/update-user", "/change-email", "/delete-user"],
+    // Verification links are mailed by a server action (auth/email-verification.ts), never on request
+    // from an anonymous caller; /verify-email, which checks them, stays open.
+    // Links are mailed by auth/email-verification.ts; this records the ones that worked.
+    emailVerification: {
+      afterEmailVerification: async (user, request) => {
+        const origin = request ? requestOrigin(request.headers) : { ipAddress: null, userAgent: null };
+        await recordSignIn({
+          email: user.email,
+          userId: user.id,
+          succeeded: true,
+          kind: "email_verification",
+          ...origin,
+        }).catch((error) => logger.error({ err: error }, "email verification could not be audited"));
+      },
+    },
+    disabledPaths: [
+      "/sign-up/email",
+      "/update-user",
+      "/change-email",
+      "/delete-user",
+      "/send-verification-email",
+    ],
     session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
     rateLimit: {
       enabled: true,
@@ -76,8 +97,9 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>) {
     },
     telemetry: { enabled: false },
     logger: {
-      // Without BETTER_AUTH_URL each request's own host is used, which is all leadhook needs (it sends no
-      // email and has no OAuth callbacks): the library's warning about it is kept for debugging only.
+      // Without BETTER_AUTH_URL each request's own host is used, which is all leadhook needs (the links it
+      // mails are built from the request, and it has no OAuth callbacks): the library's warning about it
+      // is kept for debugging only.
       log: (level, message) =>
         logger[message.includes("Base URL is not set") ? "debug" : level]({ component: "auth" }, message),
     },

@@ -114,6 +114,8 @@ export const invitations = pgTable(
     role: memberRole("role").notNull(),
     tokenHash: text("token_hash").notNull().unique(),
     invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
+    /** Sent to the email by leadhook, never shown to the inviter: accepting it proves the address. */
+    mailed: boolean("mailed").notNull().default(false),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     acceptedAt: timestamp("accepted_at", { withTimezone: true }),
     acceptedBy: uuid("accepted_by").references(() => users.id, { onDelete: "set null" }),

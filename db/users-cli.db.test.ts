@@ -129,6 +129,9 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
       /asha@example\.com already has an account, created \d{4}-\d\d-\d\d, whose password was set by its holder, not by you/,
     );
     expect(refused.stderr).toMatch(/--existing-account/);
+    expect(refused.stderr).toMatch(
+      /Its email is not verified: nothing shows that its holder reads asha@example\.com\./,
+    );
     expect(await tableCounts()).toEqual(before);
 
     const again = await cli([...create, "--existing-account"], "");
@@ -143,6 +146,7 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
     const joined = await cli([...create, "--workspace", slug, "--existing-account"], "");
     expect(joined.code).toBe(0);
     expect(joined.stdout).toMatch(/1 session ended\. Its password is the one its holder set, unchanged\./);
+    expect(joined.stdout).toMatch(/Its email is not verified/);
     expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([]);
     const [membership] = await db
       .select()
@@ -156,7 +160,7 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
     expect(entry).toMatchObject({
       action: "member.joined",
       actorLabel: "operator (CLI)",
-      details: { role: "viewer", existingAccount: true, sessionsEnded: 1 },
+      details: { role: "viewer", existingAccount: true, emailVerified: false, sessionsEnded: 1 },
     });
     expect(await credentialHash(user.id)).toBe(hashBefore);
 

@@ -21,6 +21,13 @@ An email that already has an account keeps the password its holder set, which ma
 mean (anyone can be invited under any email): users:create refuses it unless --existing-account confirms,
 and then ends every session of that account.`;
 
+/** What is known of an existing account's holder and the mailbox its email names. */
+function verification(email: string, verified: boolean): string {
+  return verified
+    ? `Its email is verified: its holder opened a link leadhook mailed to ${email}.`
+    : `Its email is not verified: nothing shows that its holder reads ${email}.`;
+}
+
 /** A mistake of the operator's: printed as it is, exit code 1, nothing written. */
 class UsageError extends Error {}
 
@@ -143,6 +150,7 @@ async function create(args: string[]): Promise<string> {
     throw new UsageError(
       `${email} already has an account, created ${existing.createdAt.toISOString().slice(0, 10)}, whose password ` +
         "was set by its holder, not by you: whoever that is would get this role. Nothing was changed.\n" +
+        `${verification(email, existing.emailVerified)}\n` +
         "If you are sure the account is the person you mean, run the command again with --existing-account " +
         "(their sessions end; they keep their password). To take an account over instead, run users:reset-password.",
     );
@@ -155,7 +163,7 @@ async function create(args: string[]): Promise<string> {
     const ended = added.sessionsEnded === 1 ? "1 session" : `${added.sessionsEnded} sessions`;
     return (
       `${email} already had an account: added to ${where} as ${role}; ${ended} ended. ` +
-      "Its password is the one its holder set, unchanged."
+      `Its password is the one its holder set, unchanged. ${verification(email, added.emailVerified)}`
     );
   }
   return `Created ${added.email} (${name}) as ${role} of ${where}. They can sign in now.`;

@@ -29,6 +29,7 @@ export const auditActions = {
   "sign_in.failed": "Sign-in failed",
   "password.changed": "Password changed",
   "password.change_failed": "Password change failed",
+  "email.verified": "Email verified",
 } as const;
 
 export type AuditAction = keyof typeof auditActions;

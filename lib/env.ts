@@ -73,6 +73,12 @@ const envSchema = z.object({
   WORKSPACE_CREATION: z
     .enum(["open", "closed", ""], { error: "WORKSPACE_CREATION must be open or closed" })
     .optional(),
+  /** Where leadhook sends mail (invitations, email verification): smtp:// or smtps://user:pass@host:port. */
+  SMTP_URL: optionalString.pipe(
+    z.url({ protocol: /^smtps?$/, error: "SMTP_URL must be an smtp:// or smtps:// URL" }).optional(),
+  ),
+  /** The From of that mail: an address, or "Name <address>". */
+  SMTP_FROM: optionalString,
   CALLBACK_EGRESS_PROXY_URL: optionalString.pipe(
     z
       .url({ protocol: /^https?$/, error: "CALLBACK_EGRESS_PROXY_URL must be an http(s):// proxy URL" })
@@ -103,16 +109,25 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-const schema = envSchema.transform(
-  ({ ALLOW_PRIVATE_CALLBACK_URLS: allow, WORKSPACE_CREATION: creation, ...env }) => ({
+const schema = envSchema
+  .refine((env) => !env.SMTP_URL || env.SMTP_FROM, {
+    path: ["SMTP_FROM"],
+    message:
+      'set the sender of leadhook\'s mail (such as "leadhook <no-reply@example.com>") when SMTP_URL is set',
+  })
+  .transform(({ ALLOW_PRIVATE_CALLBACK_URLS: allow, WORKSPACE_CREATION: creation, ...env }) => ({
     ...env,
     ALLOW_PRIVATE_CALLBACK_URLS: allow ? allow === "true" || allow === "1" : env.NODE_ENV === "development",
     // Closed by default in production: an account holder cannot make themselves the owner of anything.
     WORKSPACE_CREATION: creation || (env.NODE_ENV === "production" ? "closed" : "open"),
-  }),
-);
+  }));
 
 export type Env = z.infer<typeof schema>;
+
+/** Whether this server sends mail (SMTP_URL): invitations are then mailed, never shown to the inviter. */
+export function mailConfigured(env: Env = getEnv()): boolean {
+  return Boolean(env.SMTP_URL);
+}
 
 /** Whether anyone signed in may start a workspace on this server (WORKSPACE_CREATION=open). */
 export function workspaceCreationOpen(env: Env = getEnv()): boolean {

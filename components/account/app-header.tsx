@@ -48,9 +48,13 @@ export function AppHeader({
                 canCreate={member.canCreateWorkspace}
                 switchTo={switchWorkspace}
               />
-              <span className="text-sm text-slate-600" title={member.email}>
+              <Link
+                href="/account"
+                className="text-sm text-slate-600 hover:text-slate-900"
+                title={`${member.email}: your account`}
+              >
                 {member.name} <span className="text-slate-400">·</span> {roleLabels[member.role]}
-              </span>
+              </Link>
               <SignOutButton />
             </div>
           </>

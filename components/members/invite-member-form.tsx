@@ -11,17 +11,24 @@ import { Button } from "../ui/button";
 import { Field, inputClass } from "../ui/field";
 import { FormAlert } from "../ui/form-alert";
 
-type Created = { link: string; email: string };
+/** The link to pass on, or null when leadhook mailed it. */
+type Created = { link: string | null; email: string };
 
-/** "Invite a member": makes a one-time link the inviter sends themselves (leadhook sends no email). */
+/**
+ * "Invite a member": with a mail server, leadhook mails the one-time link to the invitee; without one,
+ * the link is shown once for the inviter to send themselves.
+ */
 export function InviteMemberForm({
   roles,
   invitationDays,
+  mailed,
   invite,
 }: {
   /** The roles this member may hand out, most powerful first. */
   roles: Role[];
   invitationDays: number;
+  /** Whether this server mails invitations (SMTP_URL). */
+  mailed: boolean;
   invite: (input: InvitationInput) => Promise<ActionResult<Created>>;
 }) {
   const router = useRouter();
@@ -34,6 +41,8 @@ export function InviteMemberForm({
     defaultValues: { email: "", role: defaultRole },
   });
   const { errors, isSubmitting } = formState;
+
+  const link = created?.link;
 
   const onSubmit = async (values: InvitationInput) => {
     setProblem(null);
@@ -91,11 +100,26 @@ export function InviteMemberForm({
           )}
         </Field>
         <Button type="submit" disabled={isSubmitting} className="mt-6">
-          {isSubmitting ? "Creating…" : "Create invitation link"}
+          {mailed
+            ? isSubmitting
+              ? "Sending…"
+              : "Send invitation"
+            : isSubmitting
+              ? "Creating…"
+              : "Create invitation link"}
         </Button>
       </form>
       <FormAlert>{problem}</FormAlert>
-      {created ? (
+      {created && created.link === null ? (
+        <p
+          role="status"
+          className="rounded-md border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-900"
+        >
+          Invitation emailed to {created.email}. The link in it works once and expires in {invitationDays}{" "}
+          days; invite them again to send a new one.
+        </p>
+      ) : null}
+      {created && link ? (
         <div role="status" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-4">
           <div className="flex flex-wrap items-end gap-2">
             <div className="min-w-0 flex-1 space-y-1">
@@ -105,7 +129,7 @@ export function InviteMemberForm({
               <input
                 id="invitation-link"
                 readOnly
-                value={created.link}
+                value={link}
                 onFocus={(event) => event.currentTarget.select()}
                 className={`${inputClass} font-mono`}
               />
@@ -113,7 +137,7 @@ export function InviteMemberForm({
             <Button
               variant="secondary"
               onClick={() =>
-                navigator.clipboard.writeText(created.link).then(
+                navigator.clipboard.writeText(link).then(
                   () => setCopied(true),
                   () => setCopied(false),
                 )

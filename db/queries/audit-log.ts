@@ -86,6 +86,8 @@ export async function recordAudit(exec: Executor, context: AuditContext, ...reco
 const attemptActions = {
   sign_in: ["sign_in.succeeded", "sign_in.failed"],
   password_change: ["password.changed", "password.change_failed"],
+  // Only a link that worked is recorded: a forged or expired one names no account it could be trusted for.
+  email_verification: ["email.verified", "email.verified"],
 } as const satisfies Record<string, readonly [AuditAction, AuditAction]>;
 
 /**

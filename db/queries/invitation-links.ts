@@ -66,8 +66,9 @@ export async function acceptInvitation(
     if (state !== "valid") throw new AppError("conflict", refusals[state]);
 
     let user: { id: string; name: string; email: string };
+    // A mailed link reached its holder only through that mailbox: using it proves the address.
     if ("newUser" in who) {
-      user = await insertUser(tx, { ...who.newUser, email: row.email });
+      user = await insertUser(tx, { ...who.newUser, email: row.email, emailVerified: row.mailed });
     } else {
       const [found] = await tx.select().from(users).where(eq(users.id, who.userId));
       if (!found || found.email !== row.email) {
@@ -77,6 +78,9 @@ export async function acceptInvitation(
         );
       }
       user = found;
+      if (row.mailed && !found.emailVerified) {
+        await tx.update(users).set({ emailVerified: true }).where(eq(users.id, found.id));
+      }
     }
     const [joined] = await tx
       .insert(memberships)
@@ -97,7 +101,7 @@ export async function acceptInvitation(
         targetType: "user",
         targetId: user.id,
         targetLabel: user.email,
-        details: { role: row.role },
+        details: row.mailed ? { role: row.role, emailVerified: true } : { role: row.role },
       },
     );
     return { user, workspaceId: row.workspaceId };

@@ -2,13 +2,13 @@ import { randomBytes } from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditLog, invitations, memberships, users } from "@/db/access-schema";
+import { auditLog, invitations, memberships, users, verifications } from "@/db/access-schema";
 import { getDb } from "@/db/index";
 import { type AuditContext, actorLabel } from "./audit-log";
 import { acceptInvitation, findInvitation } from "./invitation-links";
 import { createInvitation, listPendingInvitations, revokeInvitation } from "./invitations";
 import { changeMemberRole, insertWorkspace, removeMember } from "./members";
-import { insertUser } from "./users";
+import { claimVerificationMail, insertUser } from "./users";
 import { getDefaultWorkspace } from "./workspaces";
 
 const request = { ipAddress: "198.51.100.4", userAgent: "vitest" };
@@ -103,6 +103,82 @@ describe("createInvitation", () => {
       code: "conflict",
     });
     expect(await usersWithEmail(email)).toEqual([]);
+  });
+});
+
+describe("mailed invitations", () => {
+  it("are sent before they commit: a refused mail leaves nothing, not even the invitation it replaced", async () => {
+    const email = freshEmail();
+    const earlier = await createInvitation(context, { email, role: "viewer" });
+    const sent: string[] = [];
+    await expect(
+      createInvitation(context, {
+        email,
+        role: "admin",
+        mail: async (token) => {
+          sent.push(token);
+          throw new Error("550 no such user");
+        },
+      }),
+    ).rejects.toThrow("550 no such user");
+    expect(sent).toHaveLength(1);
+    expect(await findInvitation(sent[0] as string)).toBeUndefined();
+    expect(await findInvitation(earlier.token)).toMatchObject({ state: "valid" });
+    expect((await auditFor(email)).map((e) => e.action)).toEqual(["member.invited"]);
+  });
+
+  it("verify the email of whoever accepts one; a link shown to the inviter verifies nothing", async () => {
+    const mailed = freshEmail();
+    let mailedToken = "";
+    const { invitation } = await createInvitation(context, {
+      email: mailed,
+      role: "viewer",
+      mail: async (token) => {
+        mailedToken = token;
+      },
+    });
+    expect(invitation.mailed).toBe(true);
+    expect(await auditFor(mailed)).toMatchObject([{ details: { role: "viewer", mailed: true } }]);
+    await acceptInvitation(mailedToken, newUser(), request);
+    expect(await usersWithEmail(mailed)).toMatchObject([{ emailVerified: true }]);
+
+    const shown = freshEmail();
+    const link = await createInvitation(context, { email: shown, role: "viewer" });
+    expect(link.invitation.mailed).toBe(false);
+    await acceptInvitation(link.token, newUser(), request);
+    expect(await usersWithEmail(shown)).toMatchObject([{ emailVerified: false }]);
+  });
+
+  it("verify an existing account that joins through one", async () => {
+    const person = await makeUser("Existing Person");
+    let mailedToken = "";
+    await createInvitation(context, {
+      email: person.email,
+      role: "viewer",
+      mail: async (token) => {
+        mailedToken = token;
+      },
+    });
+    expect(await usersWithEmail(person.email)).toMatchObject([{ emailVerified: false }]);
+    await acceptInvitation(mailedToken, { userId: person.id }, request);
+    expect(await usersWithEmail(person.email)).toMatchObject([{ emailVerified: true }]);
+  });
+});
+
+describe("claimVerificationMail", () => {
+  it("allows one verification mail per account per period, across racing requests", async () => {
+    const person = await makeUser("Mailbox Owner");
+    const other = await makeUser("Someone Else");
+    const claims = await Promise.all(Array.from({ length: 5 }, () => claimVerificationMail(person.id, 60)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await claimVerificationMail(other.id, 60)).toBe(true);
+    // Once the period is over, the next one goes out.
+    const db = await getDb();
+    await db
+      .update(verifications)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(verifications.identifier, `verification-mail:${person.id}`));
+    expect(await claimVerificationMail(person.id, 60)).toBe(true);
   });
 });
 

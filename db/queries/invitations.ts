@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull, notInArray, sql } from "drizzle-orm";
 import { AppError, messages } from "@/lib/errors";
 import { invitableRoles, type Role, roleLabels, roles } from "@/lib/roles";
-import { invitations, memberships, users } from "../access-schema";
+import { type Invitation, invitations, memberships, users } from "../access-schema";
 import { type Executor, getDb } from "../index";
 import { type AuditContext, lockActorRole, recordAudit } from "./audit-log";
 
@@ -13,7 +13,10 @@ export const hashToken = (token: string) => createHash("sha256").update(token).d
 
 /**
  * Invites `email` with `role` and returns the one-time token for the link (only its hash is kept). A
- * newer invitation for the same email replaces any pending one.
+ * newer invitation for the same email replaces any pending one. With `mail`, the invitation is mailed
+ * before it commits: a message the mail server refused leaves nothing behind (the pending invitation it
+ * would replace included). The transaction then stays open for the mail server's answer (bounded by
+ * lib/mail.ts's timeouts), holding the inviter's membership lock as long: a demotion waits for it.
  */
 export async function createInvitation(
   context: AuditContext,
@@ -22,8 +25,10 @@ export async function createInvitation(
     role: Role;
     /** Roles of pending invitations this inviter may replace (an admin: not an owner's). Default: all. */
     replaceable?: readonly Role[];
+    /** Sends the link (given the token) to the invitee, whose caller then never shows it. */
+    mail?: (token: string) => Promise<void>;
   },
-) {
+): Promise<{ token: string; invitation: Invitation }> {
   const db = await getDb();
   const token = randomBytes(32).toString("base64url");
   const email = input.email.toLowerCase();
@@ -81,6 +86,7 @@ export async function createInvitation(
         role: input.role,
         tokenHash: hashToken(token),
         invitedBy: context.actorId,
+        mailed: Boolean(input.mail),
         expiresAt: sql`now() + make_interval(days => ${INVITATION_DAYS})`,
       })
       .returning();
@@ -90,8 +96,9 @@ export async function createInvitation(
       targetType: "invitation",
       targetId: invitation.id,
       targetLabel: email,
-      details: { role: input.role },
+      details: input.mail ? { role: input.role, mailed: true } : { role: input.role },
     });
+    await input.mail?.(token);
     return { token, invitation };
   });
 }

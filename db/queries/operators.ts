@@ -30,6 +30,8 @@ export async function addMemberAsOperator(
 ): Promise<{
   created: boolean;
   email: string;
+  /** Whether the account's holder proved the address (a link mailed to it); false for a new account. */
+  emailVerified: boolean;
   sessionsEnded: number;
   workspace: { slug: string; name: string };
 }> {
@@ -73,9 +75,20 @@ export async function addMemberAsOperator(
         targetType: "user",
         targetId: user.id,
         targetLabel: user.email,
-        details: { role, existingAccount: true, sessionsEnded: ended.length },
+        details: {
+          role,
+          existingAccount: true,
+          emailVerified: user.emailVerified,
+          sessionsEnded: ended.length,
+        },
       });
-      return { created: false, email, sessionsEnded: ended.length, workspace };
+      return {
+        created: false,
+        email,
+        emailVerified: user.emailVerified,
+        sessionsEnded: ended.length,
+        workspace,
+      };
     }
     if (!passwordHash) {
       throw new AppError("conflict", `${email} was removed while this ran. Run the command again.`);
@@ -89,7 +102,7 @@ export async function addMemberAsOperator(
       targetLabel: created.email,
       details: { role },
     });
-    return { created: true, email: created.email, sessionsEnded: 0, workspace };
+    return { created: true, email: created.email, emailVerified: false, sessionsEnded: 0, workspace };
   });
 }
 

@@ -2,11 +2,18 @@
 
 import { headers } from "next/headers";
 import { auditContext, requireMember } from "@/auth/member";
-import { createInvitation, listPendingInvitations, revokeInvitation } from "@/db/queries/invitations";
+import { appOrigin } from "@/auth/request-info";
+import {
+  createInvitation,
+  INVITATION_DAYS,
+  listPendingInvitations,
+  revokeInvitation,
+} from "@/db/queries/invitations";
 import { changeMemberRole, removeMember, renameWorkspace } from "@/db/queries/members";
-import { getEnv } from "@/lib/env";
-import { AppError, messages } from "@/lib/errors";
+import { mailConfigured } from "@/lib/env";
+import { type ActionResult, AppError, messages } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { invitationMail, sendMail } from "@/lib/mail";
 import { invitableRoles, roleLabels } from "@/lib/roles";
 import { parseInput, runAction } from "@/lib/run-action";
 import { isUuid } from "@/lib/uuid";
@@ -14,18 +21,18 @@ import { invitationSchema, workspaceSchema } from "@/lib/validations/account";
 
 const roleInput = invitationSchema.pick({ role: true });
 
-/** The origin invitation links point at: BETTER_AUTH_URL when set, else the one this request came to. */
-async function appOrigin(): Promise<string> {
-  const configured = getEnv().BETTER_AUTH_URL;
-  if (configured) return new URL(configured).origin;
-  const h = await headers();
-  const host = h.get("x-forwarded-host")?.split(",")[0]?.trim() || h.get("host") || "localhost:3000";
-  const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim() || "http";
-  return `${proto}://${host}`;
-}
+/** The link to pass on, or null when leadhook mailed it to `email` itself. */
+export type InvitationCreated = { email: string; link: string | null };
 
-/** "Create invitation link": the link is returned once; only the token's hash is stored. */
-export async function inviteMemberAction(workspaceId: string, input: unknown) {
+/**
+ * "Create invitation link": the link is returned once; only the token's hash is stored. With a mail
+ * server configured ("Send invitation") it is mailed to the invitee instead and never returned, so only
+ * whoever reads that mailbox can join as its address.
+ */
+export async function inviteMemberAction(
+  workspaceId: string,
+  input: unknown,
+): Promise<ActionResult<InvitationCreated>> {
   return runAction(async () => {
     const member = await requireMember(workspaceId, "members:invite");
     const { email, role } = parseInput(invitationSchema, input);
@@ -34,13 +41,28 @@ export async function inviteMemberAction(workspaceId: string, input: unknown) {
         fieldErrors: { role: "Choose a role no higher than your own" },
       });
     }
+    const origin = appOrigin(await headers());
+    const mail = mailConfigured()
+      ? (token: string) =>
+          sendMail(
+            invitationMail({
+              to: email.toLowerCase(),
+              workspaceName: member.workspace.name,
+              invitedBy: member.user.name,
+              role: roleLabels[role].toLowerCase(),
+              link: `${origin}/invite/${token}`,
+              days: INVITATION_DAYS,
+            }),
+          )
+      : undefined;
     const { token, invitation } = await createInvitation(auditContext(member), {
       email,
       role,
       replaceable: invitableRoles(member.role),
+      mail,
     });
-    logger.info({ invitationId: invitation.id, role }, "member invited");
-    return { link: `${await appOrigin()}/invite/${token}`, email: invitation.email };
+    logger.info({ invitationId: invitation.id, role, mailed: invitation.mailed }, "member invited");
+    return { email: invitation.email, link: invitation.mailed ? null : `${origin}/invite/${token}` };
   });
 }
 

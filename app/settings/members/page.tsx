@@ -6,6 +6,7 @@ import { MemberList } from "@/components/members/member-list";
 import { WorkspaceNameForm } from "@/components/members/workspace-name-form";
 import { INVITATION_DAYS, listPendingInvitations } from "@/db/queries/invitations";
 import { listMembers } from "@/db/queries/members";
+import { mailConfigured } from "@/lib/env";
 import { formatDateTime } from "@/lib/format-date";
 import { can, invitableRoles } from "@/lib/roles";
 import {
@@ -48,8 +49,11 @@ export default async function MembersPage() {
       <div>
         {heading}
         <p className="mt-1 max-w-2xl text-sm text-slate-600">
-          People join by invitation: create a link, send it yourself, and it makes them a member with the role
-          you chose. Owners manage members and the workspace; admins run processes and invite; viewers read.
+          People join by invitation:{" "}
+          {mailConfigured()
+            ? "leadhook emails them a link that makes them a member with the role you chose."
+            : "create a link, send it yourself, and it makes them a member with the role you chose."}{" "}
+          Owners manage members and the workspace; admins run processes and invite; viewers read.
         </p>
       </div>
 
@@ -97,6 +101,7 @@ export default async function MembersPage() {
       <InviteMemberForm
         roles={roles}
         invitationDays={INVITATION_DAYS}
+        mailed={mailConfigured()}
         invite={inviteMemberAction.bind(null, member.workspace.id)}
       />
 
