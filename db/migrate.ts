@@ -3,12 +3,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bindStoredSecrets } from "./bind-secrets";
 import { closeDb, type Database, getDb, getDriver } from "./index";
+import { redactStoredExcerpts } from "./redact-stored-excerpts";
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
 
 /**
  * Applies the committed drizzle-kit migrations with the migrator of whichever driver is open, then the data
- * step SQL cannot do: callback secrets stored before they were bound to their row are bound now.
+ * steps SQL cannot do (they need SECRETS_KEY): callback secrets stored before they were bound to their row
+ * are bound now, and receivers' answers stored before they were redacted are redacted (once).
  */
 export async function migrate(db: Database): Promise<void> {
   if ((await getDriver()) === "pg") {
@@ -20,6 +22,9 @@ export async function migrate(db: Database): Promise<void> {
   }
   const bound = await bindStoredSecrets(db);
   if (bound) console.log(`leadhook: secrets of ${bound} callbacks bound to their rows`);
+  const redacted = await redactStoredExcerpts(db);
+  if (redacted)
+    console.log(`leadhook: callback secrets redacted from ${redacted} stored responses and errors`);
 }
 
 /**

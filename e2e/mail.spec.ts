@@ -114,6 +114,12 @@ test("an invitation is mailed to the invitee and never shown to the inviter; its
   await expect(page.getByText(ADMIN.email)).toBeVisible();
   await expect(page.getByText("Verified", { exact: true })).toBeVisible();
   await context.close();
+  // The owner sees who proved their address: the admin did, the owner (made on the first-run page) not yet.
+  await owner.goto(`${app.url}/settings/members`);
+  const row = (email: string) => owner.getByRole("row").filter({ hasText: email });
+  await expect(row(OWNER.email).getByText("Not verified")).toBeVisible();
+  await expect(row(ADMIN.email)).toBeVisible();
+  await expect(row(ADMIN.email).getByText("Not verified")).toHaveCount(0);
 });
 
 test("an address the mail server refuses leaves no invitation behind, and says why", async () => {

@@ -161,3 +161,16 @@ export function deliveryCredentials(
   );
   return { auth, signingSecret, previousSigningSecret };
 }
+
+/** Every secret a stored callback holds, in plaintext, whatever its auth type now (what redaction hides). */
+export function storedSecrets(row: StoredCallbackSecrets, key: Buffer): string[] {
+  const columns = [
+    [row.bearerTokenEncrypted, "bearer_token"],
+    [row.authHeaderValueEncrypted, "auth_header_value"],
+    [row.signingSecretEncrypted, "signing_secret"],
+    [row.previousSigningSecretEncrypted, "signing_secret"],
+  ] as const;
+  return columns.flatMap(([value, place]) =>
+    value ? [decrypt(value, key, secretPlace(row.id, place))] : [],
+  );
+}

@@ -4,13 +4,22 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/errors";
 import { type Role, roleLabels, roles } from "@/lib/roles";
+import { Badge } from "../ui/badge";
 import { RowDangerButton } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { inputClass } from "../ui/field";
 import { FormAlert } from "../ui/form-alert";
 import { DataTable } from "../ui/table";
 
-export type MemberRow = { userId: string; name: string; email: string; role: Role; joined: string };
+export type MemberRow = {
+  userId: string;
+  name: string;
+  email: string;
+  /** Whether they opened a link mailed to that address; undefined where the server sends no mail. */
+  emailVerified?: boolean;
+  role: Role;
+  joined: string;
+};
 
 type Manage = {
   changeRole: (userId: string, role: Role) => Promise<ActionResult<{ role: Role }>>;
@@ -52,7 +61,18 @@ export function MemberList({
           // Keyed on the role too: a refresh with the saved role resets the row's local choice.
           <tr key={`${m.userId}:${m.role}`}>
             <td className="px-4 py-3 font-medium">{m.name}</td>
-            <td className="px-4 py-3 text-slate-600">{m.email}</td>
+            <td className="px-4 py-3 text-slate-600">
+              {m.email}
+              {m.emailVerified === false ? (
+                <Badge
+                  tone="warn"
+                  className="ml-2"
+                  title="They have not opened a link mailed to this address"
+                >
+                  Not verified
+                </Badge>
+              ) : null}
+            </td>
             <td className="px-4 py-3">
               {manage ? (
                 <RoleSelect

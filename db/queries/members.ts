@@ -148,6 +148,7 @@ export async function listMembers(workspaceId: string) {
       userId: users.id,
       name: users.name,
       email: users.email,
+      emailVerified: users.emailVerified,
       role: memberships.role,
       joinedAt: memberships.createdAt,
     })

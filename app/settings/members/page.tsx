@@ -84,6 +84,8 @@ export default async function MembersPage() {
             userId: m.userId,
             name: m.name,
             email: m.email,
+            // Only where addresses can be verified: without a mail server nobody could have.
+            emailVerified: mailConfigured() ? m.emailVerified : undefined,
             role: m.role,
             joined: formatDate(m.joinedAt),
           }))}
