@@ -1,12 +1,9 @@
-import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
 import pg from "pg";
-import { type AppServer, startAppServer } from "../testing/app-server";
-import { type Database, postgresDatabase, postgresServerUrl } from "../testing/engines";
+import { type AppServer, startAppOnNewDatabase } from "../testing/app-server";
+import { type Database, postgresServerUrl } from "../testing/engines";
 
 // Sign-in, first run, invitations and roles, in Chromium against a production build on a database of
 // its own that starts with no accounts. The tests run in order: each builds on the one before, as a
@@ -104,22 +101,13 @@ async function invite(email: string, role: "admin" | "viewer") {
 test.beforeAll(async ({ browser }) => {
   test.skip(!postgresServerUrl(), "needs a PostgreSQL server (DATABASE_URL) to inspect the app's database");
   test.setTimeout(120_000);
-  database = await postgresDatabase();
-  const env = {
-    DATABASE_URL: database.url,
-    SECRETS_KEY: randomBytes(32).toString("hex"),
-    BETTER_AUTH_SECRET: randomBytes(32).toString("hex"),
-    LEADHOOK_ENGINE: "embedded",
-    LOG_LEVEL: "warn",
-    // Members start workspaces of their own here (production's default is closed: only the operator does).
-    WORKSPACE_CREATION: "open",
-  };
-  await promisify(execFile)(
-    path.join(root, "node_modules/.bin/tsx"),
-    ["--conditions=react-server", "db/migrate.ts", "--seed-if-empty"],
-    { cwd: root, env: { ...process.env, ...env } },
-  );
-  app = await startAppServer({ port: PORT, env });
+  ({ app, database } = await startAppOnNewDatabase({
+    port: PORT,
+    env: {
+      // Members start workspaces of their own here (production's default is closed: only the operator does).
+      WORKSPACE_CREATION: "open",
+    },
+  }));
   db = new pg.Client({ connectionString: database.url });
   await db.connect();
   ownerContext = await browser.newContext();

@@ -1,11 +1,7 @@
-import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { promisify } from "node:util";
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 import pg from "pg";
-import { type AppServer, startAppServer } from "../testing/app-server";
-import { type Database, postgresDatabase, postgresServerUrl } from "../testing/engines";
+import { type AppServer, startAppOnNewDatabase } from "../testing/app-server";
+import { type Database, postgresServerUrl } from "../testing/engines";
 import { linkIn, startSmtpServer } from "../testing/smtp-server";
 
 // A server configured with a mail server (a real SMTP server on 127.0.0.1, in this process): invitation
@@ -13,7 +9,6 @@ import { linkIn, startSmtpServer } from "../testing/smtp-server";
 // opened a link mailed to it. The tests run in order on one database.
 test.describe.configure({ mode: "serial" });
 
-const root = path.resolve(import.meta.dirname, "..");
 const PORT = 3170;
 const OWNER = { name: "Mia Owner", email: "mia@example.com", password: "owner password for mail e2e" };
 const NEW_OWNER_PASSWORD = "a newer owner password for mail e2e";
@@ -45,22 +40,13 @@ test.beforeAll(async ({ browser }) => {
   test.skip(!postgresServerUrl(), "needs a PostgreSQL server (DATABASE_URL) to inspect the app's database");
   test.setTimeout(120_000);
   smtp = await startSmtpServer({ refuse: ["nobody@example.com"] });
-  database = await postgresDatabase();
-  const env = {
-    DATABASE_URL: database.url,
-    SECRETS_KEY: randomBytes(32).toString("hex"),
-    BETTER_AUTH_SECRET: randomBytes(32).toString("hex"),
-    LEADHOOK_ENGINE: "embedded",
-    LOG_LEVEL: "warn",
-    SMTP_URL: smtp.url,
-    SMTP_FROM: "leadhook <no-reply@example.com>",
-  };
-  await promisify(execFile)(
-    path.join(root, "node_modules/.bin/tsx"),
-    ["--conditions=react-server", "db/migrate.ts", "--seed-if-empty"],
-    { cwd: root, env: { ...process.env, ...env } },
-  );
-  app = await startAppServer({ port: PORT, env });
+  ({ app, database } = await startAppOnNewDatabase({
+    port: PORT,
+    env: {
+      SMTP_URL: smtp.url,
+      SMTP_FROM: "leadhook <no-reply@example.com>",
+    },
+  }));
   db = new pg.Client({ connectionString: database.url });
   await db.connect();
   ownerContext = await browser.newContext();

@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { promisify } from "node:util";
+import { type Database, postgresDatabase } from "./engines";
 import { type ProcessGroup, startProcessGroup, waitUntil } from "./process-group";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -55,6 +58,32 @@ export async function startAppServer(options: {
     },
     restart: start,
   };
+}
+
+/**
+ * A production build's server on a PostgreSQL database of its own (migrated, sample processes seeded, no
+ * accounts yet), with fresh keys and the built-in engine; `env` adds to or overrides that. The caller
+ * stops the server and drops the database.
+ */
+export async function startAppOnNewDatabase(options: {
+  port: number;
+  env?: Record<string, string>;
+}): Promise<{ app: AppServer; database: Database }> {
+  const database = await postgresDatabase();
+  const env = {
+    DATABASE_URL: database.url,
+    SECRETS_KEY: randomBytes(32).toString("hex"),
+    BETTER_AUTH_SECRET: randomBytes(32).toString("hex"),
+    LEADHOOK_ENGINE: "embedded",
+    LOG_LEVEL: "warn",
+    ...options.env,
+  };
+  await promisify(execFile)(
+    path.join(root, "node_modules/.bin/tsx"),
+    ["--conditions=react-server", "db/migrate.ts", "--seed-if-empty"],
+    { cwd: root, env: { ...process.env, ...env } },
+  );
+  return { app: await startAppServer({ port: options.port, env }), database };
 }
 
 /** Runs testing/contract-db.ts against an app's database: JSON in, JSON out. */

@@ -61,7 +61,7 @@ export function ChangePasswordForm({ minLength }: { minLength: number }) {
           label={f.label}
           error={errors[f.name]?.message}
           hint={
-            f.name === "newPassword" && !errors.newPassword ? `At least ${minLength} characters.` : undefined
+            f.name === "newPassword" && !errors.newPassword ? `At least ${minLength} characters` : undefined
           }
         >
           {(control) => (
