@@ -100,7 +100,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
                       duplicates: {
                         type: "array",
                         items: { type: "string" },
-                        description: "Event ids stored before.",
+                        description:
+                          "Event ids stored before with the same body (compared as JSON: key order does not matter); nothing changed.",
                       },
                     },
                   },
@@ -113,6 +114,9 @@ export function buildOpenApiDocument(serverUrl?: string) {
             "401": error("Missing, unknown or revoked ingest key."),
             "404": error(
               "A process does not exist in the key's workspace; the message names the event's index.",
+            ),
+            "409": error(
+              "An event id was received before (or earlier in this batch) with a different body; the message names the event (`events[3].id: ...`). Nothing of the batch was stored. An event id names one event: send the same body again, or a new id.",
             ),
             "413": error("The body is larger than 1 MiB."),
             "415": error("The Content-Type is not application/json."),

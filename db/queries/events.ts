@@ -28,7 +28,8 @@ export function ingestEvents(keyHash: string, batch: LeadEvent[]): Promise<Store
 /**
  * Stores a batch of validated events and merges the leads they update, all or nothing (the SQL function
  * leadhook_store_events, migration 0002). Event ids already stored in the workspace (or repeated in the
- * batch) come back as duplicates and change nothing. Each lead is merged under its row lock in event
+ * batch) with the same body come back as duplicates and change nothing; with another body the batch is
+ * refused (409 conflict, naming the event: migration 0017). Each lead is merged under its row lock in event
  * order, so every event keeps the lead's state as it left it (its snapshot) and a per-lead sequence, even
  * when producers send concurrently. Every process must belong to the workspace, or the batch is refused
  * naming the first event that fails.
@@ -54,6 +55,7 @@ async function store(query: SQL, batch: LeadEvent[]): Promise<StoreResult> {
       return toStoreResult(typeof r === "string" ? (JSON.parse(r) as Stored) : r, batch);
     } catch (error) {
       if (sqlState(error) === LEAD_ATTRIBUTES_OVER) throw leadAttributesError(error, batch);
+      if (sqlState(error) === EVENT_ID_REUSED) throw eventIdReusedError(error, batch);
       if (attempt >= 3 || !RETRYABLE.has(sqlState(error) ?? "")) throw error;
     }
   }
@@ -61,6 +63,21 @@ async function store(query: SQL, batch: LeadEvent[]): Promise<StoreResult> {
 
 // Raised by leadhook_check_lead_attributes (migration 0013) when an event's merge passes a lead's limits.
 const LEAD_ATTRIBUTES_OVER = "LH001";
+
+// Raised by leadhook_check_same_event (migration 0017) for an event id received before with another body.
+const EVENT_ID_REUSED = "LH002";
+
+/** The 409 for an event id already stored (or earlier in the batch) with another body, naming it. */
+function eventIdReusedError(error: unknown, batch: LeadEvent[]): AppError {
+  const text = driverError(error)?.detail;
+  const { eventId } = (typeof text === "string" ? JSON.parse(text) : {}) as { eventId?: string };
+  const indexes = batch.flatMap((event, i) => (event.id === eventId ? [i] : []));
+  // In a batch that repeats the id, the later event is the one that differs from the first.
+  const index = indexes.length > 1 ? (indexes.at(-1) as number) : (indexes[0] ?? 0);
+  const path = batch.length > 1 ? `events[${index}].id` : "id";
+  const message = `event id ${eventId} was already received with a different body; an event id names one event, so send the same body again or use a new id`;
+  return new AppError("conflict", `${path}: ${message}`, { fieldErrors: { [path]: message }, cause: error });
+}
 
 /** The 400 for an event whose lead would hold too many attributes, naming the event and the limit. */
 function leadAttributesError(error: unknown, batch: LeadEvent[]): AppError {

@@ -59,6 +59,11 @@ async function storedCount(externalIds: string[]) {
   return rows.filter((r) => externalIds.includes(r.id)).length;
 }
 
+/** The ingest route's 409 message for a reused event id, after its path. */
+function message(start: string): string {
+  return `${start}; an event id names one event, so send the same body again or use a new id`;
+}
+
 describe("authentication", () => {
   it("answers 401 with a JSON error for a missing, malformed, unknown or revoked key", async () => {
     const other = await createApiKey(workspaceId, "to revoke");
@@ -376,18 +381,54 @@ describe("accepting events", () => {
     });
   });
 
-  it("is idempotent: a stored event id comes back as a duplicate and changes nothing", async () => {
+  it("is idempotent: a stored event id sent again with the same body is a duplicate and changes nothing", async () => {
     const event = sampleEvent(processId, { lead: { id: "lead_idem", status: "Busy" } });
     expect(await (await post(event)).json()).toEqual({ accepted: [event.id], duplicates: [] });
-    const again = await post({
-      events: [event, { ...event, lead: { id: "lead_idem", status: "Do Not Call" } }],
-    });
+    // The same content with its keys in another order is the same body.
+    const reordered = Object.fromEntries(Object.entries(event).reverse());
+    const again = await post({ events: [event, reordered] });
     expect(again.status).toBe(202);
     expect(await again.json()).toEqual({ accepted: [], duplicates: [event.id, event.id] });
     const db = await getDb();
     const [lead] = await db.select().from(leads).where(eq(leads.externalId, "lead_idem"));
     expect(lead).toMatchObject({ status: "Busy", sequence: 1 });
     expect(await storedCount([event.id])).toBe(1);
+  });
+
+  it("refuses an event id reused with another body, with its whole batch: 409 naming the event", async () => {
+    const event = sampleEvent(processId, { lead: { id: "lead_reused", status: "Busy" } });
+    expect((await post(event)).status).toBe(202);
+    const changed = { ...event, lead: { id: "lead_reused", status: "Do Not Call" } };
+    const reused = message(`event id ${event.id} was already received with a different body`);
+
+    const single = await post(changed);
+    expect(single.status).toBe(409);
+    expect(await single.json()).toMatchObject({ error: { code: "conflict", message: `id: ${reused}` } });
+
+    const other = sampleEvent(processId, { lead: { id: "lead_reused_other" } });
+    const batch = await post({ events: [other, changed] });
+    expect(batch.status).toBe(409);
+    expect(await batch.json()).toMatchObject({
+      error: { code: "conflict", message: `events[1].id: ${reused}` },
+    });
+    expect(await storedCount([other.id])).toBe(0);
+
+    // Twice in one batch with two bodies: the second is refused, and nothing of the batch is stored.
+    const fresh = sampleEvent(processId, { lead: { id: "lead_reused_fresh", status: "Busy" } });
+    const twice = await post({
+      events: [fresh, { ...fresh, lead: { id: "lead_reused_fresh", status: "New" } }],
+    });
+    expect(twice.status).toBe(409);
+    expect(await twice.json()).toMatchObject({
+      error: {
+        code: "conflict",
+        message: `events[1].id: ${message(`event id ${fresh.id} was already received with a different body`)}`,
+      },
+    });
+    expect(await storedCount([fresh.id])).toBe(0);
+    const db = await getDb();
+    const [lead] = await db.select().from(leads).where(eq(leads.externalId, "lead_reused"));
+    expect(lead).toMatchObject({ status: "Busy", sequence: 1 });
   });
 
   it("gives each event of one lead in a batch its own sequence and snapshot", async () => {
