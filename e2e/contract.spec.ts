@@ -122,6 +122,17 @@ for (const [index, config] of engineConfigs().entries()) {
         expect(hook.signatureValid).toBe(true);
         expect(hook.authValid).toBe(true);
       }
+      // Each webhook names the producer's event that caused it.
+      const eventIds = (hooks: { json: unknown }[]) =>
+        hooks
+          .map((w) => w.json as { type: string; data: { event: { id: string } } })
+          .map((body) => `${body.type} ${body.data.event.id}`)
+          .sort();
+      expect(eventIds(receiver("full").received)).toEqual([
+        `call.completed ${call.id}`,
+        `lead.updated ${update.id}`,
+      ]);
+      expect(eventIds(receiver("activity").received)).toEqual([`call.completed ${call.id}`]);
       expect(receiver("off").received).toHaveLength(0);
       expect(receiver("bystander").received).toHaveLength(0);
     });

@@ -75,6 +75,7 @@ export async function planDeliveries(
     .select({
       event: {
         id: events.id,
+        externalId: events.externalId,
         type: events.type,
         processId: events.processId,
         occurredAt: events.occurredAt,
@@ -113,6 +114,7 @@ export async function planDeliveries(
     }
     const payload = buildWebhookPayload({
       format: payloadFormat,
+      eventId: event.externalId,
       type: event.type,
       occurredAt: event.occurredAt,
       process: { id: event.processId, name: processName },

@@ -64,7 +64,7 @@ describe("payloads", () => {
     expect(subscribes("full_lead", "lead.updated")).toBe(true);
   });
 
-  it("carry the lead's headline and sequence, and Full Lead adds the record and at most 20 activities", () => {
+  it("carry the producer's event id, the lead's headline and sequence, and Full Lead adds the record and at most 20 activities", () => {
     const lead = {
       id: "l1",
       name: "Asha",
@@ -76,6 +76,7 @@ describe("payloads", () => {
       sequence: 7,
     };
     const input = {
+      eventId: "evt_1001",
       type: "call.completed",
       occurredAt: "2026-11-23T10:15:00+05:30",
       process: { id: "p1", name: "OutReach" },
@@ -88,6 +89,7 @@ describe("payloads", () => {
       type: "call.completed",
       timestamp: "2026-11-23T04:45:00.000Z",
       data: {
+        event: { id: "evt_1001" },
         process: { id: "p1", name: "OutReach" },
         lead: {
           id: "l1",
@@ -107,6 +109,7 @@ describe("payloads", () => {
       sequence: 7,
     });
     expect(full.data.activities).toHaveLength(20);
+    expect(full.data.event).toEqual({ id: "evt_1001" });
   });
 });
 

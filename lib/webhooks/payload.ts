@@ -16,6 +16,8 @@ export function subscribes(format: PayloadFormat, type: string): boolean {
 
 export type PayloadInput = {
   format: PayloadFormat;
+  /** The producer's id of the event (its `id` on POST /api/events). */
+  eventId: string;
   type: string;
   occurredAt: Date | string;
   process: { id: string; name: string };
@@ -29,6 +31,7 @@ export type WebhookPayload = {
   type: string;
   timestamp: string;
   data: {
+    event: { id: string };
     process: { id: string; name: string };
     lead: Record<string, unknown>;
     activity: Record<string, unknown> | null;
@@ -39,7 +42,8 @@ export type WebhookPayload = {
 /**
  * The JSON body a callback receives. Activity Update carries the lead's headline fields and the latest
  * activity; Full Lead adds every lead field, its attributes and its last 20 activities. `lead.sequence`
- * grows with every event about the lead, so a receiver can discard an update older than one it has.
+ * grows with every event about the lead, so a receiver can discard an update older than one it has;
+ * `event.id` is the producer's id of the event that caused it, so a receiver can match the two.
  */
 export function buildWebhookPayload(input: PayloadInput): WebhookPayload {
   const { lead } = input;
@@ -52,17 +56,19 @@ export function buildWebhookPayload(input: PayloadInput): WebhookPayload {
     sequence: lead.sequence,
   };
   const timestamp = new Date(input.occurredAt).toISOString();
+  const event = { id: input.eventId };
   if (input.format === "activity_update") {
     return {
       type: input.type,
       timestamp,
-      data: { process: input.process, lead: headline, activity: input.activity },
+      data: { event, process: input.process, lead: headline, activity: input.activity },
     };
   }
   return {
     type: input.type,
     timestamp,
     data: {
+      event,
       process: input.process,
       lead: { ...headline, email: lead.email, attributes: lead.attributes },
       activity: input.activity,

@@ -21,6 +21,7 @@ export function buildSamplePayload(
   };
   return buildWebhookPayload({
     format,
+    eventId: "evt_test_0001",
     type: "call.completed",
     occurredAt: endedAt,
     process,
