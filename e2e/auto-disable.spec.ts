@@ -73,8 +73,8 @@ test.describe("automatic turn-off after CALLBACK_DISABLE_AFTER", () => {
     await world?.close();
   });
 
-  const eventIdOf = (w: ReceivedWebhook) =>
-    (w.json as { data: { activity: { callId: string } } }).data.activity.callId;
+  // The producer's event id each webhook carries.
+  const eventIdOf = (w: ReceivedWebhook) => (w.json as { data: { event: { id: string } } }).data.event.id;
 
   async function postEvent() {
     const event = world.event("auto-disable");
@@ -114,7 +114,7 @@ test.describe("automatic turn-off after CALLBACK_DISABLE_AFTER", () => {
       await sleep(since + PERIOD_MS + 1000 - Date.now());
       postedAt = Date.now();
       const event = await postEvent();
-      await failing.waitFor((w) => eventIdOf(w) === event.activity?.callId, 20_000);
+      await failing.waitFor((w) => eventIdOf(w) === event.id, 20_000);
       await reloadUntil(page, processUrl, () => expect(turnedOff).toBeVisible({ timeout: 1000 }));
     });
 
@@ -151,7 +151,7 @@ test.describe("automatic turn-off after CALLBACK_DISABLE_AFTER", () => {
       const before = failing.received.length;
       const event = await postEvent();
       // Its deliveries are made together: once the other callback has it, this one's would exist too.
-      await healthy.waitFor((w) => eventIdOf(w) === event.activity?.callId, 20_000);
+      await healthy.waitFor((w) => eventIdOf(w) === event.id, 20_000);
       await page.goto(`${processUrl}/events`);
       const row = page
         .getByRole("table", { name: "Received events, newest first" })
@@ -175,7 +175,7 @@ test.describe("automatic turn-off after CALLBACK_DISABLE_AFTER", () => {
       await expect(listRow).not.toContainText("Disabled");
       await expect(turnedOff).toHaveCount(0);
       const event = await postEvent();
-      await failing.waitFor((w) => eventIdOf(w) === event.activity?.callId, 20_000);
+      await failing.waitFor((w) => eventIdOf(w) === event.id, 20_000);
     });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildOpenApiDocument } from "./openapi";
+import { activityTypes } from "./validations/event";
 
 describe("OpenAPI document", () => {
   const doc = buildOpenApiDocument();
@@ -19,6 +20,7 @@ describe("OpenAPI document", () => {
       "400",
       "401",
       "404",
+      "409",
       "413",
       "415",
       "429",
@@ -36,5 +38,23 @@ describe("OpenAPI document", () => {
       properties: { events: { maxItems: number; minItems: number } };
     };
     expect(batch.properties.events).toMatchObject({ minItems: 1, maxItems: 100 });
+  });
+
+  it("gives each activity type its own fields", () => {
+    const activity = (
+      doc.components.schemas.LeadEvent as unknown as {
+        properties: {
+          activity: { oneOf: { properties: Record<string, { const?: string }>; required: string[] }[] };
+        };
+      }
+    ).properties.activity;
+    const byType = new Map(activity.oneOf.map((o) => [o.properties.type?.const, o]));
+    expect([...byType.keys()]).toEqual([...activityTypes]);
+    expect(byType.get("call")?.required).toEqual(["type", "callId"]);
+    expect(byType.get("sms")?.required).toEqual(["type", "messageId", "direction"]);
+    expect(Object.keys(byType.get("whatsapp")?.properties ?? {})).toContain("templateName");
+    expect(Object.keys(byType.get("email")?.properties ?? {})).toContain("subject");
+    expect(byType.get("note")?.required).toEqual(["type", "noteId", "body"]);
+    expect(byType.get("callback_scheduled")?.required).toEqual(["type", "scheduledFor"]);
   });
 });

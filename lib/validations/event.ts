@@ -68,7 +68,12 @@ export const leadSchema = z
   })
   .describe("The lead this event is about. Fields that are left out keep their stored values.");
 
-export const activitySchema = z
+const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, "Must be an E.164 phone number, such as +919812345678");
+const direction = z.enum(["inbound", "outbound"], { error: "Must be inbound or outbound" });
+
+export const activityTypes = ["call", "sms", "whatsapp", "email", "note", "callback_scheduled"] as const;
+
+const callActivity = z
   .strictObject({
     type: z.literal("call"),
     callId: identifier("activity.callId"),
@@ -87,7 +92,70 @@ export const activitySchema = z
     message: "endedAt must not be before startedAt",
     path: ["endedAt"],
   })
-  .describe("The activity that caused the event: the call attempt, for call events.");
+  .describe("A call attempt.");
+
+/** What an SMS and a WhatsApp message share. */
+const message = <K extends "sms" | "whatsapp">(kind: K) => ({
+  type: z.literal(kind),
+  messageId: identifier("activity.messageId"),
+  direction,
+  from: e164.optional(),
+  to: e164.optional(),
+  body: text(4096).optional(),
+  status: text(64)
+    .min(1)
+    .optional()
+    .describe("As the messaging provider reports it: queued, sent, delivered, read, failed, received ..."),
+  sentAt: timestamp.optional(),
+});
+
+const smsActivity = z.strictObject(message("sms")).describe("An SMS sent to or received from the lead.");
+
+const whatsappActivity = z
+  .strictObject({ ...message("whatsapp"), templateName: text(200).min(1).optional() })
+  .describe("A WhatsApp message sent to or received from the lead (templateName for a template message).");
+
+const emailActivity = z
+  .strictObject({
+    type: z.literal("email"),
+    messageId: identifier("activity.messageId"),
+    direction,
+    from: z.email("Must be an email address").max(254).optional(),
+    to: z.email("Must be an email address").max(254).optional(),
+    subject: text(998).optional(),
+    status: text(64).min(1).optional().describe("sent, delivered, opened, bounced, received ..."),
+    sentAt: timestamp.optional(),
+  })
+  .describe("An email sent to or received from the lead.");
+
+const noteActivity = z
+  .strictObject({
+    type: z.literal("note"),
+    noteId: identifier("activity.noteId"),
+    body: text(4000).min(1, "Must not be empty"),
+    author: text(200).min(1).optional(),
+    createdAt: timestamp.optional(),
+  })
+  .describe("A note about the lead, by an agent or the AI.");
+
+const callbackScheduledActivity = z
+  .strictObject({
+    type: z.literal("callback_scheduled"),
+    scheduledFor: timestamp.describe("When the lead is to be called back."),
+    reason: text(500).optional(),
+    assignedTo: text(200).min(1).optional(),
+  })
+  .describe("A call back to the lead was scheduled.");
+
+export const activitySchema = z
+  .discriminatedUnion(
+    "type",
+    [callActivity, smsActivity, whatsappActivity, emailActivity, noteActivity, callbackScheduledActivity],
+    { error: `activity.type must be one of: ${activityTypes.join(", ")}` },
+  )
+  .describe(
+    "The activity that caused the event: a call attempt (call.completed needs one), a message (sms, whatsapp, email), a note or a scheduled call back. Each type has its own fields.",
+  );
 
 export const leadEventSchema = z
   .strictObject({
@@ -103,6 +171,12 @@ export const leadEventSchema = z
   .superRefine((event, ctx) => {
     if (event.type === "call.completed" && !event.activity) {
       ctx.addIssue({ code: "custom", path: ["activity"], message: "call.completed needs the call activity" });
+    } else if (event.type === "call.completed" && event.activity?.type !== "call") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["activity", "type"],
+        message: `call.completed needs a call activity, not ${event.activity?.type}`,
+      });
     }
     if (event.type === "lead.status_changed" && !event.lead.status) {
       ctx.addIssue({

@@ -210,6 +210,30 @@ describe("bad requests", () => {
       /endedAt/,
       "activity.endedAt",
     ],
+    [
+      "an activity of an unknown type",
+      { type: "lead.activity_changed", activity: { type: "fax", faxId: "f1" } },
+      /activity.type must be one of: call, sms, whatsapp, email, note, callback_scheduled/,
+      "activity.type",
+    ],
+    [
+      "an sms without its direction",
+      { type: "lead.activity_changed", activity: { type: "sms", messageId: "m1" } },
+      /Must be inbound or outbound/,
+      "activity.direction",
+    ],
+    [
+      "another kind's field on an activity",
+      { type: "lead.activity_changed", activity: { type: "note", noteId: "n1", body: "x", callId: "c1" } },
+      /callId|Unrecognized/,
+      "activity",
+    ],
+    [
+      "call.completed with a message for its activity",
+      { activity: { type: "sms", messageId: "m1", direction: "inbound" } },
+      /call.completed needs a call activity, not sms/,
+      "activity.type",
+    ],
     ["__proto__ keys", JSON.parse('{"__proto__": {"polluted": true}}'), /./, ""],
   ])("answers 400 invalid_request for %s", async (_name, patch, message, path) => {
     const body =
@@ -225,6 +249,57 @@ describe("bad requests", () => {
     expect(json.error.message).toMatch(message);
     if (path) expect(json.error.issues.map((i: { path: string }) => i.path)).toContain(path);
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it("takes the activity kinds a voice platform has besides calls, each stored as sent", async () => {
+    const kinds = [
+      {
+        type: "sms",
+        messageId: "sm_1",
+        direction: "outbound",
+        to: "+919812345678",
+        body: "Your demo is at 5",
+        status: "delivered",
+      },
+      {
+        type: "whatsapp",
+        messageId: "wa_1",
+        direction: "inbound",
+        from: "+919812345678",
+        body: "Yes, 5 works",
+      },
+      { type: "whatsapp", messageId: "wa_2", direction: "outbound", templateName: "demo_reminder" },
+      {
+        type: "email",
+        messageId: "em_1",
+        direction: "outbound",
+        to: "asha@example.com",
+        subject: "Your demo",
+      },
+      { type: "note", noteId: "note_1", body: "Prefers Hindi; call after 5 PM", author: "AI agent" },
+      {
+        type: "callback_scheduled",
+        scheduledFor: "2026-11-24T11:30:00Z",
+        reason: "Asked to be called tomorrow",
+      },
+    ];
+    const batch = kinds.map((activity) =>
+      sampleEvent(processId, {
+        type: "lead.activity_changed",
+        lead: { id: "lead_kinds" },
+        activity,
+      } as never),
+    );
+    const response = await post({ events: batch });
+    expect(response.status).toBe(202);
+    const db = await getDb();
+    const [lead] = await db.select().from(leads).where(eq(leads.externalId, "lead_kinds"));
+    const stored = await db
+      .select({ activity: leadActivities.activity })
+      .from(leadActivities)
+      .where(eq(leadActivities.leadId, lead?.id as string));
+    expect(stored.map((a) => a.activity)).toEqual(expect.arrayContaining(kinds));
+    expect(stored).toHaveLength(kinds.length);
   });
 
   it("refuses an empty batch and one of 101 events", async () => {
