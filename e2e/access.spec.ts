@@ -382,3 +382,26 @@ test("a member of two workspaces switches between them, and one's ids answer 404
   await expect(owner.getByRole("link", { name: "Loan Renewal Reminders" })).toBeVisible();
   expect((await owner.goto(acmeProcess))?.status()).toBe(200);
 });
+
+test('a workspace\'s first API key appears in the list with it, never beside "No keys yet"', async () => {
+  await owner.goto(`${app.url}/processes`);
+  await owner.getByLabel("Workspace").selectOption({ label: "Second Shop" });
+  await expect(owner.getByText("No processes yet")).toBeVisible();
+  await owner.goto(`${app.url}/settings/api-keys`);
+  await expect(owner.getByText("No keys yet")).toBeVisible();
+  // Any moment (each DOM change) with the new key shown and the list still saying there are none.
+  await owner.evaluate(() => {
+    const w = window as unknown as { flashed: boolean };
+    w.flashed = false;
+    new MutationObserver(() => {
+      const body = document.body.textContent ?? "";
+      if (document.querySelector("[data-testid=new-api-key]") && body.includes("No keys yet"))
+        w.flashed = true;
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await owner.getByLabel("Key name").fill("dialer");
+  await owner.getByRole("button", { name: "Create key" }).click();
+  await expect(owner.getByTestId("new-api-key")).toBeVisible();
+  await expect(owner.getByRole("table", { name: "Ingest keys" }).getByText("dialer")).toBeVisible();
+  expect(await owner.evaluate(() => (window as unknown as { flashed: boolean }).flashed)).toBe(false);
+});

@@ -32,6 +32,8 @@ async function sendTest(cb: { root: Locator }) {
 test("the Errors badge counts exactly the problems the fields show", async ({ page }) => {
   const process = await ProcessPage.createNew(page, "Badge Agrees Check");
   await process.expand();
+  // Nothing to call OK yet.
+  await expect(process.status).toHaveText("No callbacks");
   const first = await process.addCallback();
   await expect(process.status).toHaveText("OK");
   await expect(first.url).not.toHaveAttribute("aria-invalid", "true");

@@ -22,3 +22,18 @@ export function parseDuration(text: string): Duration | undefined {
   if (count === 0) return undefined;
   return { ms: count * unit.ms, label: plural(count, unit.one, unit.many) };
 }
+
+/**
+ * When something is due, from `now`, as a short phrase: "in 38 s", "in 4 min", "in 2 h 5 min", "in 3 days";
+ * "now" once it is due (an attempt about to be made, or being made).
+ */
+export function dueIn(due: Date, now = new Date()): string {
+  const seconds = Math.ceil((due.getTime() - now.getTime()) / 1000);
+  if (seconds <= 0) return "now";
+  if (seconds < 60) return `in ${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `in ${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `in ${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`;
+  return `in ${plural(Math.round(hours / 24), "day", "days")}`;
+}

@@ -43,10 +43,14 @@ export function CreateApiKeyForm({
               setError("name", { message: result.fieldErrors.name ?? result.message });
               return;
             }
-            setCreated(result.key);
-            setCopied(false);
             reset();
-            router.refresh();
+            // After the await, updates are no longer part of the transition: the key is shown in one that
+            // also refreshes the list, so they appear together (never the key beside "No keys yet").
+            startTransition(() => {
+              setCreated(result.key);
+              setCopied(false);
+              router.refresh();
+            });
           }),
         )}
       >

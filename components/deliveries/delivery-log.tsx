@@ -3,6 +3,7 @@
 import type { Route } from "next";
 import Link from "next/link";
 import { useCallback, useEffect, useState, useTransition } from "react";
+import { dueIn } from "@/lib/duration";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { DateTime } from "../ui/date-time";
@@ -131,6 +132,14 @@ export function DeliveryLog({
                 <tr key={d.id}>
                   <td className="py-1.5">
                     <Badge tone={statusTone[d.status]}>{statusLabel[d.status]}</Badge>
+                    {d.status === "retrying" && d.nextAttemptAt ? (
+                      <span
+                        className="ml-1.5 text-xs whitespace-nowrap text-slate-600"
+                        title={d.nextAttemptAt}
+                      >
+                        next attempt {dueIn(new Date(d.nextAttemptAt))}
+                      </span>
+                    ) : null}
                     {d.hint ? <ShortFailureHint hint={d.hint} retrying={d.status === "retrying"} /> : null}
                   </td>
                   <td className="py-1.5 font-mono">

@@ -11,6 +11,8 @@ export type DeliveryRow = {
   lastResponseStatus: number | null;
   lastError: string | null;
   lastAttemptAt: string | null;
+  /** When a retrying delivery's next attempt is due (the built-in queue; null on Inngest). */
+  nextAttemptAt: string | null;
   createdAt: string;
   latencyMs: number | null;
   /** What the last failure means, in words (failed and retrying deliveries only). */

@@ -4,7 +4,7 @@ import { type ReactNode, useId } from "react";
 import { Badge } from "../ui/badge";
 
 /**
- * The "Advanced Settings" disclosure, collapsed at first, with an OK / Errors badge in its header (and
+ * The "Advanced Settings" disclosure, collapsed at first, with a No callbacks / OK / Errors badge in its header (and
  * a warning beside it when a callback will fail to deliver though it can be saved). A
  * button with aria-expanded and a labelled region, as an accordion of one item renders them, without
  * shipping an accordion library for a single section.
@@ -14,11 +14,14 @@ export function AdvancedSettings({
   onOpenChange,
   errorCount,
   warningCount = 0,
+  callbackCount,
   children,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   errorCount: number;
+  /** Callbacks in the form: with none there is nothing to call OK (a neutral "No callbacks"). */
+  callbackCount: number;
   /** Callbacks that can be saved but whose deliveries will fail (whitelisting without static egress). */
   warningCount?: number;
   children: ReactNode;
@@ -44,7 +47,11 @@ export function AdvancedSettings({
                 {warningCount === 1 ? "1 callback will fail" : `${warningCount} callbacks will fail`}
               </Badge>
             ) : null}
-            {errorCount === 0 ? (
+            {errorCount === 0 && callbackCount === 0 ? (
+              <Badge tone="neutral" data-testid="advanced-settings-status">
+                No callbacks
+              </Badge>
+            ) : errorCount === 0 ? (
               <Badge tone="ok" data-testid="advanced-settings-status">
                 OK
               </Badge>

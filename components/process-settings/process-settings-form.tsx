@@ -156,6 +156,7 @@ export function ProcessSettingsForm({
           onOpenChange={openSettings}
           errorCount={errorCount}
           warningCount={warningCount}
+          callbackCount={values.callbacks?.length ?? 0}
         >
           <CallbackFormStateContext value={{ problems, staticEgress }}>
             {callbacksShown ? (

@@ -19,6 +19,11 @@ export async function listRecentDeliveries(callbackId: string, limit = 20) {
       lastResponseStatus: deliveries.lastResponseStatus,
       lastError: deliveries.lastError,
       lastAttemptAt: deliveries.lastAttemptAt,
+      // The built-in queue's next attempt of a retrying delivery (Inngest keeps its own schedule: null).
+      nextAttemptAt:
+        sql<Date | null>`case when ${deliveries.status} = 'retrying' then ${deliveries.dueAt} end`.mapWith(
+          deliveries.dueAt,
+        ),
       createdAt: deliveries.createdAt,
       // Column references inside a select's subquery render unqualified, so the names are spelled out.
       latencyMs: sql<number | null>`(select a.latency_ms from delivery_attempts a

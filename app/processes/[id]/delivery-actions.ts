@@ -61,6 +61,7 @@ export async function loadDeliveriesAction(workspaceId: string, processId: strin
         ...d,
         hint: lastFailureHint(d, hintContext(callback, { requiresWhitelisting })),
         lastAttemptAt: d.lastAttemptAt?.toISOString() ?? null,
+        nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
         createdAt: d.createdAt.toISOString(),
       })),
       hourly: hourly.map((h) => ({ ...h, hour: h.hour.toISOString() })),
