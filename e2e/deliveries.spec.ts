@@ -38,7 +38,7 @@ test("Send test delivers a signed, authenticated request and the log shows the 2
   await expect(log.getByRole("row").nth(1)).toContainText("Succeeded");
   await expect(log.getByRole("row").nth(1)).toContainText("200");
   await expect(log.getByRole("row").nth(1)).toContainText(/\d+ ms/);
-  await expect(cb.root.getByText(/100% of 1 attempts succeeded/)).toBeVisible();
+  await expect(cb.root.getByText(/100% of 1 delivery succeeded in the last 24 hours/)).toBeVisible();
 
   await log
     .getByRole("button", { name: /View delivery/ })

@@ -17,8 +17,10 @@ const healthy: CallbackHealth = {
   enabled: true,
   disabledReason: null,
   disabledAt: null,
-  attempts: 50,
+  deliveries: 50,
   succeeded: 49,
+  attempts: 50,
+  failedAttempts: 1,
   medianLatencyMs: 120.4,
   lastSuccessAt: minutesAgo(1),
   consecutiveFailures: 0,
@@ -65,26 +67,58 @@ describe("a process's health", () => {
 });
 
 describe("the health line", () => {
-  it("gives the rate, median, last success and the failures in a row", () => {
+  it("gives the rate of deliveries, their attempts, the median, last success and the failures in a row", () => {
     expect(healthLine({ ...healthy, consecutiveFailures: 3, lastSuccessAt: "2026-11-24T12:44:00Z" })).toBe(
-      "24 h: 98% succeeded · median 120 ms · last success Nov 24, 2026, 12:44 PM UTC · 3 failures in a row",
+      "24 h: 98% of 50 deliveries succeeded (50 attempts, 1 failed) · median 120 ms · last success Nov 24, 2026, 12:44 PM UTC · 3 failures in a row",
     );
-    expect(healthLine(healthy)).toMatch(/^24 h: 98% succeeded · median 120 ms · last success [^·]+$/);
+    expect(healthLine({ ...healthy, succeeded: 50, failedAttempts: 0 })).toMatch(
+      /^24 h: 100% of 50 deliveries succeeded · median 120 ms · last success [^·]+$/,
+    );
+  });
+
+  it("counts a delivery that succeeded on a retry as a success, its failed attempts apart", () => {
+    // Every delivery went out on its second attempt: all delivered, half the attempts failed.
+    const retried = { ...healthy, deliveries: 12, succeeded: 12, attempts: 24, failedAttempts: 12 };
+    expect(healthLine(retried)).toMatch(
+      /^24 h: 100% of 12 deliveries succeeded \(24 attempts, 12 failed\) · /,
+    );
   });
 
   it("never rounds a partial rate to 100% or 0%", () => {
-    expect(healthLine({ ...healthy, attempts: 1000, succeeded: 999 })).toMatch(/^24 h: 99% succeeded/);
-    expect(healthLine({ ...healthy, attempts: 1000, succeeded: 1 })).toMatch(/^24 h: 1% succeeded/);
-    expect(healthLine({ ...healthy, attempts: 4, succeeded: 4 })).toMatch(/^24 h: 100% succeeded/);
+    expect(healthLine({ ...healthy, deliveries: 1000, succeeded: 999 })).toMatch(
+      /^24 h: 99% of 1,000 deliveries/,
+    );
+    expect(healthLine({ ...healthy, deliveries: 1000, succeeded: 1 })).toMatch(
+      /^24 h: 1% of 1,000 deliveries/,
+    );
+    expect(healthLine({ ...healthy, deliveries: 1, succeeded: 1, attempts: 1, failedAttempts: 0 })).toMatch(
+      /^24 h: 100% of 1 delivery succeeded · /,
+    );
   });
 
   it("says when nothing was sent or nothing ever succeeded", () => {
-    expect(healthLine({ ...healthy, attempts: 0, succeeded: 0, medianLatencyMs: null })).toMatch(
-      /^24 h: no deliveries · last success/,
-    );
+    const quiet = {
+      ...healthy,
+      deliveries: 0,
+      succeeded: 0,
+      attempts: 0,
+      failedAttempts: 0,
+      medianLatencyMs: null,
+    };
+    expect(healthLine(quiet)).toMatch(/^24 h: no deliveries · last success/);
     expect(
-      healthLine({ ...healthy, succeeded: 0, lastSuccessAt: null, consecutiveFailures: 1, attempts: 1 }),
-    ).toBe("24 h: 0% succeeded · median 120 ms · no success yet · 1 failure in a row");
+      healthLine({
+        ...healthy,
+        deliveries: 1,
+        succeeded: 0,
+        attempts: 1,
+        failedAttempts: 1,
+        lastSuccessAt: null,
+        consecutiveFailures: 1,
+      }),
+    ).toBe(
+      "24 h: 0% of 1 delivery succeeded (1 attempt, 1 failed) · median 120 ms · no success yet · 1 failure in a row",
+    );
   });
 });
 

@@ -9,9 +9,15 @@ export type CallbackHealth = {
   disabledReason: string | null;
   /** When leadhook turned the callback off by itself; null when it is on or an admin turned it off. */
   disabledAt: string | null;
-  /** Attempts over the last 24 hours (skipped ones aside), and how many of them succeeded. */
-  attempts: number;
+  /**
+   * Deliveries attempted over the last 24 hours, and how many of them were delivered (an event delivered
+   * after retries is a success); skipped attempts (a callback turned off) aside.
+   */
+  deliveries: number;
   succeeded: number;
+  /** The attempts those deliveries took in the 24 hours, and how many of them failed. */
+  attempts: number;
+  failedAttempts: number;
   /** The median latency of those attempts, in ms. */
   medianLatencyMs: number | null;
   lastSuccessAt: string | null;
@@ -55,7 +61,7 @@ export function processHealth(
   return "OK";
 }
 
-/** Whole percent, never rounded up to 100 or down to 0 when some attempts went the other way. */
+/** Whole percent, never rounded up to 100 or down to 0 when some went the other way. */
 function percent(part: number, whole: number): number {
   if (part === whole) return 100;
   if (part === 0) return 0;
@@ -63,13 +69,18 @@ function percent(part: number, whole: number): number {
 }
 
 /**
- * The line under a callback: "24 h: 98% succeeded · median 120 ms · last success Nov 24, 2026, 12:44 PM
- * UTC · 3 failures in a row".
+ * The line under a callback: "24 h: 98% of 50 deliveries succeeded (53 attempts, 4 failed) · median 120 ms
+ * · last success Nov 24, 2026, 12:44 PM UTC · 3 failures in a row". The rate is of deliveries (one that
+ * succeeded on a retry is a success); the attempts, and the failures in a row, are attempts.
  */
 export function healthLine(health: CallbackHealth): string {
+  const { deliveries, succeeded, attempts, failedAttempts } = health;
+  const retried = failedAttempts
+    ? ` (${plural(attempts, "attempt", "attempts")}, ${failedAttempts} failed)`
+    : "";
   const parts = [
-    health.attempts
-      ? `24 h: ${percent(health.succeeded, health.attempts)}% succeeded`
+    deliveries
+      ? `24 h: ${percent(succeeded, deliveries)}% of ${plural(deliveries, "delivery", "deliveries")} succeeded${retried}`
       : "24 h: no deliveries",
   ];
   if (health.medianLatencyMs !== null) parts.push(`median ${Math.round(health.medianLatencyMs)} ms`);

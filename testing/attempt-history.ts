@@ -3,7 +3,8 @@ import { getDb } from "@/db/index";
 import { createTestDelivery } from "@/db/queries/deliveries";
 import { deliveryAttempts, leadUpdateCallbacks } from "@/db/schema";
 
-export type PastAttempt = { ok: boolean; at: Date; latencyMs?: number };
+/** `delivery`: attempts with the same label are retries of one delivery (default: a delivery each). */
+export type PastAttempt = { ok: boolean; at: Date; latencyMs?: number; delivery?: string };
 
 const HOUR = 60 * 60 * 1000;
 
@@ -25,17 +26,23 @@ export async function markSavedLongAgo(callbackIds: string[]): Promise<void> {
 }
 
 /**
- * Writes a callback's delivery history as it would have been recorded: one delivery per attempt,
- * succeeded (200) or failed (500), started at the given times.
+ * Writes a callback's delivery history as it would have been recorded: one delivery per attempt unless
+ * attempts share a `delivery` label, succeeded (200) or failed (500), started at the given times.
  */
 export async function recordHistory(callbackId: string, attempts: PastAttempt[]): Promise<void> {
   const db = await getDb();
+  const byLabel = new Map<string, { id: string; attempts: number }>();
   for (const attempt of attempts) {
-    const deliveryId = await createTestDelivery(callbackId, "call.completed", { data: {} });
+    let delivery = attempt.delivery ? byLabel.get(attempt.delivery) : undefined;
+    if (!delivery) {
+      delivery = { id: await createTestDelivery(callbackId, "call.completed", { data: {} }), attempts: 0 };
+      if (attempt.delivery) byLabel.set(attempt.delivery, delivery);
+    }
+    delivery.attempts++;
     await db.insert(deliveryAttempts).values({
-      deliveryId,
+      deliveryId: delivery.id,
       callbackId,
-      attemptNumber: 1,
+      attemptNumber: delivery.attempts,
       outcome: attempt.ok ? "succeeded" : "retry",
       responseStatus: attempt.ok ? 200 : 500,
       latencyMs: attempt.latencyMs ?? 100,

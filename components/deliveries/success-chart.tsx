@@ -1,6 +1,7 @@
+import { plural } from "@/lib/plural";
 import type { HourlyBucket } from "./types";
 
-/** Attempts per hour over the last 24 hours, coloured by how many succeeded. */
+/** Deliveries per hour over the last 24 hours, coloured by how many were delivered (retries included). */
 export function SuccessChart({ hourly, now = new Date() }: { hourly: HourlyBucket[]; now?: Date }) {
   const byHour = new Map(hourly.map((b) => [new Date(b.hour).getTime(), b]));
   const currentHour = Math.floor(now.getTime() / 3_600_000) * 3_600_000;
@@ -12,8 +13,8 @@ export function SuccessChart({ hourly, now = new Date() }: { hourly: HourlyBucke
   const succeeded = buckets.reduce((n, b) => n + b.succeeded, 0);
   const max = Math.max(1, ...buckets.map((b) => b.total));
   const summary = total
-    ? `${Math.round((succeeded / total) * 100)}% of ${total} attempts succeeded in the last 24 hours`
-    : "No attempts in the last 24 hours";
+    ? `${Math.round((succeeded / total) * 100)}% of ${plural(total, "delivery", "deliveries")} succeeded in the last 24 hours`
+    : "No deliveries in the last 24 hours";
 
   return (
     <figure className="space-y-1">

@@ -22,8 +22,10 @@ describe("a collapsed callback", () => {
       enabled: true,
       disabledReason: null,
       disabledAt: null,
-      attempts: 10,
+      deliveries: 10,
       succeeded: 10,
+      attempts: 10,
+      failedAttempts: 0,
       medianLatencyMs: 80,
       lastSuccessAt: "2026-11-24T11:59:00Z",
       consecutiveFailures: 0,
@@ -36,7 +38,9 @@ describe("a collapsed callback", () => {
     expect(state({}, { ...health, consecutiveFailures: 4, lastSuccessAt: "2026-11-24T10:00:00Z" })).toBe(
       "Failing",
     );
-    expect(state({}, { ...health, attempts: 0, succeeded: 0, lastSuccessAt: null })).toBe("Enabled");
+    expect(state({}, { ...health, deliveries: 0, attempts: 0, succeeded: 0, lastSuccessAt: null })).toBe(
+      "Enabled",
+    );
     expect(state({ enabled: false }, { ...health, enabled: false })).toBe("Disabled");
     const turnedOff = {
       ...health,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { hoursAgo, recordHistory } from "@/testing/attempt-history";
 import { processWithCallbacks } from "@/testing/fixtures";
 import { getCallbackHealth, listAutoDisabledCallbacks } from "./callback-health";
+import { hourlySuccess } from "./delivery-log";
 
 const now = new Date();
 
@@ -37,13 +38,16 @@ describe("getCallbackHealth", () => {
       enabled: true,
       disabledReason: null,
       disabledAt: null,
-      attempts: 5,
+      deliveries: 5,
       succeeded: 2,
+      attempts: 5,
+      failedAttempts: 3,
       medianLatencyMs: 300,
       lastSuccessAt: lastSuccess.toISOString(),
       consecutiveFailures: 2,
     });
     expect(health[1]).toMatchObject({
+      deliveries: 0,
       attempts: 0,
       succeeded: 0,
       medianLatencyMs: null,
@@ -52,6 +56,7 @@ describe("getCallbackHealth", () => {
     });
     // Every attempt ever is one of the failures in a row; only the last 24 hours make the rate and median.
     expect(health[2]).toMatchObject({
+      deliveries: 1,
       attempts: 1,
       succeeded: 0,
       medianLatencyMs: 30,
@@ -79,6 +84,24 @@ describe("getCallbackHealth", () => {
       consecutiveFailures: 0,
     });
     expect(await getCallbackHealth([], now)).toEqual([]);
+  });
+
+  it("counts deliveries: one delivered on a retry is a success, its failed attempts counted apart", async () => {
+    const setup = await processWithCallbacks("Health retried", [{}]);
+    const id = setup.callbackIds[0] as string;
+    // Three deliveries, each failed once and went out on the retry; a fourth is still failing.
+    await recordHistory(id, [
+      ...["a", "b", "c"].flatMap((delivery, i) => [
+        { ok: false, at: hoursAgo(5 - i, now), delivery },
+        { ok: true, at: hoursAgo(4.9 - i, now), delivery },
+      ]),
+      { ok: false, at: hoursAgo(0.2, now), delivery: "d" },
+    ]);
+    const [health] = await getCallbackHealth([setup.process.id], now);
+    expect(health).toMatchObject({ deliveries: 4, succeeded: 3, attempts: 7, failedAttempts: 4 });
+    const hourly = await hourlySuccess(id, now);
+    expect(hourly.reduce((n, h) => n + h.total, 0)).toBe(4);
+    expect(hourly.reduce((n, h) => n + h.succeeded, 0)).toBe(3);
   });
 
   it("lists no callback as turned off automatically until one is", async () => {

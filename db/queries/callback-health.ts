@@ -17,8 +17,10 @@ type Row = {
   enabled: boolean;
   disabled_reason: string | null;
   disabled_at: number | null;
-  attempts: number;
+  deliveries: number;
   succeeded: number;
+  attempts: number;
+  failed_attempts: number;
   median_latency_ms: number | null;
   last_success_at: number | null;
   consecutive_failures: number;
@@ -26,8 +28,8 @@ type Row = {
 
 /**
  * The health of every callback of the given processes, in one query, in process and position order:
- * over the last 24 hours the attempts, how many succeeded and their median latency; over all time the
- * last success and the attempts since it. Skipped attempts (a callback turned off) never count.
+ * over the last 24 hours the deliveries attempted, how many were delivered, their attempts, how many of
+ * those failed and their median latency; over all time the last success and the attempts since it. Skipped attempts (a callback turned off) never count.
  */
 export async function getCallbackHealth(processIds: string[], now = new Date()): Promise<CallbackHealth[]> {
   const ids = processIds.filter(isUuid);
@@ -38,11 +40,14 @@ export async function getCallbackHealth(processIds: string[], now = new Date()):
   // last 24 hours, back to the last success, and from it to now.
   const result = await db.execute(sql`
     select c.id, c.process_id, c.enabled, c.disabled_reason, ${epochMs(sql`c.disabled_at`)} as disabled_at,
-      coalesce(s.attempts, 0) as attempts, coalesce(s.succeeded, 0) as succeeded, s.median_latency_ms,
+      coalesce(s.deliveries, 0) as deliveries, coalesce(s.succeeded, 0) as succeeded,
+      coalesce(s.attempts, 0) as attempts, coalesce(s.failed_attempts, 0) as failed_attempts, s.median_latency_ms,
       ${epochMs(sql`ls.at`)} as last_success_at, coalesce(f.failures, 0) as consecutive_failures
     from ${leadUpdateCallbacks} c
     left join lateral (
-      select count(*)::int as attempts, count(*) filter (where a.outcome = 'succeeded')::int as succeeded,
+      select count(distinct a.delivery_id)::int as deliveries,
+        count(distinct a.delivery_id) filter (where a.outcome = 'succeeded')::int as succeeded,
+        count(*)::int as attempts, count(*) filter (where a.outcome <> 'succeeded')::int as failed_attempts,
         (percentile_cont(0.5) within group (order by a.latency_ms))::float8 as median_latency_ms
       from ${deliveryAttempts} a
       where a.callback_id = c.id and a.started_at >= ${since}::timestamptz and a.outcome <> 'skipped'
@@ -66,8 +71,10 @@ export async function getCallbackHealth(processIds: string[], now = new Date()):
     enabled: row.enabled,
     disabledReason: row.disabled_reason,
     disabledAt: iso(row.disabled_at),
-    attempts: Number(row.attempts),
+    deliveries: Number(row.deliveries),
     succeeded: Number(row.succeeded),
+    attempts: Number(row.attempts),
+    failedAttempts: Number(row.failed_attempts),
     medianLatencyMs: row.median_latency_ms === null ? null : Number(row.median_latency_ms),
     lastSuccessAt: iso(row.last_success_at),
     consecutiveFailures: Number(row.consecutive_failures),

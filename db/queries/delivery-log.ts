@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, gte, sql } from "drizzle-orm";
+import { and, desc, eq, gte, ne, sql } from "drizzle-orm";
 import { isUuid } from "@/lib/uuid";
 import { getDb } from "../index";
 import { deliveries, deliveryAttempts } from "../schema";
@@ -54,21 +54,36 @@ export async function getDeliveryDetail(callbackId: string, deliveryId: string) 
   return { delivery, attempts };
 }
 
-/** Attempts of a callback over the last 24 hours, per hour: how many, and how many succeeded. */
+/**
+ * Deliveries of a callback attempted over the last 24 hours, per hour of their latest attempt: how many,
+ * and how many were delivered (on any attempt).
+ */
 export async function hourlySuccess(callbackId: string, now = new Date()) {
   const db = await getDb();
   const since = new Date(now.getTime() - 24 * 60 * 60 * 1000);
-  const hour = sql<string>`date_trunc('hour', ${deliveryAttempts.startedAt})`;
-  const rows = await db
+  const perDelivery = db
     .select({
-      hour,
-      total: sql<number>`count(*)::int`,
-      succeeded: sql<number>`count(*) filter (where ${deliveryAttempts.outcome} = 'succeeded')::int`,
+      hour: sql<string>`date_trunc('hour', max(${deliveryAttempts.startedAt}))`.as("hour"),
+      ok: sql<boolean>`bool_or(${deliveryAttempts.outcome} = 'succeeded')`.as("ok"),
     })
     .from(deliveryAttempts)
-    .innerJoin(deliveries, eq(deliveries.id, deliveryAttempts.deliveryId))
-    .where(and(eq(deliveries.callbackId, callbackId), gte(deliveryAttempts.startedAt, since)))
-    .groupBy(hour);
+    .where(
+      and(
+        eq(deliveryAttempts.callbackId, callbackId),
+        gte(deliveryAttempts.startedAt, since),
+        ne(deliveryAttempts.outcome, "skipped"),
+      ),
+    )
+    .groupBy(deliveryAttempts.deliveryId)
+    .as("per_delivery");
+  const rows = await db
+    .select({
+      hour: perDelivery.hour,
+      total: sql<number>`count(*)::int`,
+      succeeded: sql<number>`count(*) filter (where ${perDelivery.ok})::int`,
+    })
+    .from(perDelivery)
+    .groupBy(perDelivery.hour);
   return rows.map((r) => ({
     hour: new Date(r.hour),
     total: Number(r.total),
