@@ -62,7 +62,14 @@ export function OwnerSetupForm({
           id={f.name}
           label={f.label}
           error={formState.errors[f.name]?.message}
-          hint={f.name === "password" ? `At least ${minPasswordLength} characters` : f.hint}
+          hint={
+            f.name !== "password"
+              ? f.hint
+              : // The error says the same when the password is too short: one of them at a time.
+                formState.errors.password
+                ? undefined
+                : `At least ${minPasswordLength} characters`
+          }
         >
           {(control) => (
             <input

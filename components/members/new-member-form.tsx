@@ -52,7 +52,7 @@ export function NewMemberForm({
       <Field
         id="password"
         label="Password"
-        hint={`At least ${minPasswordLength} characters`}
+        hint={errors.password ? undefined : `At least ${minPasswordLength} characters`}
         error={errors.password?.message}
       >
         {(control) => (
