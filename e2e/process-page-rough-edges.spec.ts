@@ -32,9 +32,13 @@ async function sendTest(cb: { root: Locator }) {
 test("the Errors badge counts exactly the problems the fields show", async ({ page }) => {
   const process = await ProcessPage.createNew(page, "Badge Agrees Check");
   await process.expand();
-  // Nothing to call OK yet.
+  // Nothing to call OK yet, and nothing to save.
   await expect(process.status).toHaveText("No callbacks");
+  await expect(process.saveButton).toBeDisabled();
+  await expect(page.getByTestId("nothing-to-save")).toHaveText("No changes to save");
   const first = await process.addCallback();
+  await expect(process.saveButton).toBeEnabled();
+  await expect(page.getByText("Unsaved changes")).toBeVisible();
   await expect(process.status).toHaveText("OK");
   await expect(first.url).not.toHaveAttribute("aria-invalid", "true");
   await expect(first.root.getByText("Enter the Lead Update URL")).toBeHidden();
@@ -64,6 +68,8 @@ test("the Errors badge counts exactly the problems the fields show", async ({ pa
   await expect(process.status).toHaveText("OK");
   await expect(process.formAlert).toHaveCount(0);
   await process.save();
+  await expect(process.saveButton).toBeDisabled();
+  await expect(page.getByText("Unsaved changes")).toHaveCount(0);
 });
 
 test("a URL with a space is refused while typing, as Save refuses it", async ({ page }) => {

@@ -185,12 +185,17 @@ export function ProcessSettingsForm({
           hidden={readOnly}
           className="sticky bottom-0 flex flex-wrap items-center gap-3 border-t border-slate-200 bg-white/95 py-4 backdrop-blur"
         >
-          <Button type="submit" disabled={saving}>
+          {/* Nothing to save until something changes: the button says so by being off. */}
+          <Button type="submit" disabled={saving || !formState.isDirty}>
             {saving ? "Saving…" : "Save"}
           </Button>
           {formState.isDirty ? (
             <span className="text-sm font-medium text-amber-700">Unsaved changes</span>
-          ) : null}
+          ) : shownBanner ? null : (
+            <span className="text-sm text-slate-500" data-testid="nothing-to-save">
+              No changes to save
+            </span>
+          )}
           {shownBanner ? (
             <p
               role={shownBanner.tone === "ok" ? "status" : "alert"}
