@@ -44,10 +44,16 @@ test("the Errors badge counts exactly the problems the fields show", async ({ pa
   await expect(first.root.getByText("Enter the Lead Update URL")).toBeHidden();
 
   await first.url.fill("https://hooks.example.com/badge");
+  // Choosing Bearer Token brings up an empty Token: nothing red before anything could be typed.
   await first.auth("Bearer Token").check();
+  await expect(first.token).toBeVisible();
+  await expect(process.status).toHaveText("OK");
+  await expect(first.token).not.toHaveAttribute("aria-invalid", "true");
+  await expect(first.root.getByText("Token is required")).toBeHidden();
+  // A token that breaks a rule is marked as it is typed.
+  await first.token.fill("tok with space");
   await expect(process.status).toHaveText("Errors (1)");
   await expect(first.token).toHaveAttribute("aria-invalid", "true");
-  await expect(first.root.getByText("Token is required")).toBeVisible();
   await first.token.fill("tok_badge_1234");
   await expect(process.status).toHaveText("OK");
   await expect(first.token).not.toHaveAttribute("aria-invalid", "true");

@@ -46,17 +46,18 @@ describe("the callback problems the form shows and the badge counts", () => {
     expect(shown([fresh()], editing)).toEqual([]);
   });
 
-  it("marks the empty Bearer Token as soon as Bearer Token is chosen, never only counting it", () => {
+  it("does not mark the empty Token as soon as Bearer Token is chosen: it shows once Save is tried", () => {
     const cb = fresh({ url: "https://hooks.example.com/x", authType: "bearer" });
-    expect(shown([cb], editing)).toEqual(["callbacks.0.bearerToken: Token is required"]);
+    expect(shown([cb], editing)).toEqual([]);
+    expect(shown([cb], { submitted: true })).toEqual(["callbacks.0.bearerToken: Token is required"]);
   });
 
-  it("keeps an untouched URL quiet while the authentication of a new callback is chosen", () => {
+  it("keeps untouched fields quiet while the authentication of a new callback is chosen", () => {
     const cb = fresh({ authType: "custom_header", authHeaderKey: "Content-Type" });
     expect(shown([cb], editing)).toEqual([
       "callbacks.0.authHeaderKey: Content-Type is set by leadhook and cannot be used",
-      "callbacks.0.authHeaderValue: Auth Value is required",
     ]);
+    expect(shown([cb], { submitted: true })).toContain("callbacks.0.authHeaderValue: Auth Value is required");
   });
 
   it("shows a stored callback's problems at once, as the page counts them on the server", () => {
@@ -66,14 +67,18 @@ describe("the callback problems the form shows and the badge counts", () => {
   });
 
   it("counts exactly what it shows", () => {
-    const callbacks = [fresh(), fresh({ url: "https://hooks.example.com/x", authType: "bearer" })];
+    const callbacks = [
+      fresh(),
+      fresh({ url: "https://hooks.example.com/x", authType: "bearer", bearerToken: "tok with space" }),
+      fresh({ url: "https://hooks.example.com/y", authType: "bearer" }),
+    ];
     const parsed = schema.safeParse(settings(callbacks));
     const visibility = { callbacks, submitted: false };
     expect(countCallbackErrors(parsed, undefined, visibility)).toBe(
       callbackProblems(parsed, undefined, visibility).size,
     );
     expect(countCallbackErrors(parsed, undefined, visibility)).toBe(1);
-    expect(countCallbackErrors(parsed)).toBe(2);
+    expect(countCallbackErrors(parsed)).toBe(3);
   });
 
   it("shows a server's error in place of the schema's until an edit clears it", () => {

@@ -80,8 +80,6 @@ export type ProblemVisibility = {
 };
 
 const fresh: Record<string, unknown> = emptyCallback();
-/** Fields whose problem follows from choosing an authentication type, such as an empty Bearer Token. */
-const followsAuthType = new Set(["bearerToken", "authHeaderKey", "authHeaderValue"]);
 
 function isShown(path: readonly PropertyKey[], visibility: ProblemVisibility | undefined): boolean {
   if (!visibility || visibility.submitted) return true;
@@ -90,16 +88,15 @@ function isShown(path: readonly PropertyKey[], visibility: ProblemVisibility | u
   // Stored callbacks (loaded from the server) show their problems at once; so does anything unexpected.
   if (!cb || cb.id || typeof field !== "string") return true;
   // Changed, not merely left: an empty new field does not turn red when the focus passes through it,
-  // which would also move the page under the pointer of someone clicking the next control.
-  const changed = (name: string) => cb[name] !== fresh[name];
-  return changed(field) || (followsAuthType.has(field) && changed("authType"));
+  // which would also move the page under the pointer of someone clicking the next control; nor when
+  // choosing Bearer Token brings up an empty Token field nobody has had a chance to fill yet.
+  return cb[field] !== fresh[field];
 }
 
 /**
  * The callback problems the form shows, by field path ("callbacks.0.url"), and so the ones the Advanced
  * Settings badge counts: the two always agree. A new callback's field shows its problem once that field
- * (or, for a secret, the authentication type) was changed, every problem shows after Save is
- * tried, and a stored callback's show at once. Without `visibility`, every problem counts. Errors the
+ * was changed, every problem shows after Save is tried, and a stored callback's show at once. Without `visibility`, every problem counts. Errors the
  * server reported (react-hook-form errors of type "server", such as a host resolving to a private
  * address) show until an edit clears them, in place of the schema's message for that field.
  */
