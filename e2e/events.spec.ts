@@ -101,13 +101,23 @@ test("the Events pages list received events with their deliveries, filter them, 
   expect(JSON.parse((await stored.textContent()) ?? "")).toEqual(first);
   const callback = page.getByRole("region", { name: `Callback 1 (${receiver.url}/ok)` });
   await expect(callback).toContainText("Succeeded");
+  // The body as sent, pretty-printed; Copy gives the exact bytes the receiver got.
   const body = callback.getByRole("figure", { name: "Body sent" }).locator("pre");
-  expect(await body.textContent()).toBe(firstWebhook.rawBody);
+  expect(JSON.parse((await body.textContent()) ?? "")).toEqual(JSON.parse(firstWebhook.rawBody));
+  expect(await body.textContent()).toContain('\n  "type": "lead.status_changed"');
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await callback.getByRole("button", { name: "Copy exact body sent" }).click();
+  await expect(callback.getByRole("button", { name: "Copy exact body sent" })).toHaveText("Copied");
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(firstWebhook.rawBody);
+  // The webhook-id the receiver got, and each attempt's time to the second.
+  await expect(callback.getByTestId("webhook-id")).toHaveText(firstWebhook.headers["webhook-id"] as string);
   const attempt = callback.getByRole("table", { name: "Attempts, first to last" }).getByRole("row").nth(1);
   await expect(attempt.getByRole("cell").nth(0)).toHaveText("1");
-  await expect(attempt.getByRole("cell").nth(2)).toHaveText("Succeeded");
-  await expect(attempt.getByRole("cell").nth(3)).toHaveText("200");
-  await expect(attempt.getByRole("cell").nth(4)).toHaveText(/^\d+ ms$/);
+  await expect(attempt.getByRole("cell").nth(1)).toHaveText(/\d{1,2}:\d{2}:\d{2} [AP]M UTC$/);
+  await expect(attempt.getByRole("cell").nth(2)).toHaveText("—");
+  await expect(attempt.getByRole("cell").nth(3)).toContainText("Succeeded");
+  await expect(attempt.getByRole("cell").nth(4)).toHaveText("200");
+  await expect(attempt.getByRole("cell").nth(5)).toHaveText(/^\d+ ms$/);
 
   // On a phone the table scrolls inside its own box; the page itself never scrolls sideways.
   await page.setViewportSize({ width: 390, height: 844 });

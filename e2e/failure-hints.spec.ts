@@ -322,7 +322,10 @@ test("an ingested event's background delivery shows the hint in the log and on t
   const delivery = page.getByRole("region", { name: `Callback 1 (${url})` });
   const attempt = delivery.getByRole("table", { name: "Attempts, first to last" }).getByRole("row").nth(1);
   await expect(attempt.getByRole("cell").nth(0)).toHaveText("1");
-  await expect(attempt.getByRole("cell").nth(3)).toHaveText("403");
+  await expect(attempt.getByRole("cell").nth(4)).toHaveText("403");
+  // What the receiver answered, as stored, pretty-printed.
+  await attempt.getByText("Response body").click();
+  await expect(attempt.locator("details pre")).toHaveText('{\n  "error": "invalid api key"\n}');
   await expect(attempt.getByText(HINTS.credentials, { exact: true })).toBeVisible();
   await expect(attempt.getByText(expected.detail, { exact: true })).toBeVisible();
 });

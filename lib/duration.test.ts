@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dueIn, parseDuration } from "./duration";
+import { dueIn, gapText, parseDuration } from "./duration";
 
 describe("parseDuration", () => {
   it("reads a whole number and one unit, nothing else", () => {
@@ -24,5 +24,15 @@ describe("dueIn", () => {
   it("says now once it is due", () => {
     expect(dueIn(now, now)).toBe("now");
     expect(dueIn(at(-5000), now)).toBe("now");
+  });
+});
+
+describe("gapText", () => {
+  it("reads the time between two attempts", () => {
+    expect(gapText(850)).toBe("+850 ms");
+    expect(gapText(5_020)).toBe("+5 s");
+    expect(gapText(125_000)).toBe("+2 min 5 s");
+    expect(gapText(120_000)).toBe("+2 min");
+    expect(gapText(3_780_000)).toBe("+1 h 3 min");
   });
 });

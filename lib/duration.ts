@@ -37,3 +37,14 @@ export function dueIn(due: Date, now = new Date()): string {
   if (hours < 48) return `in ${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`;
   return `in ${plural(Math.round(hours / 24), "day", "days")}`;
 }
+
+/** The time between two moments, as the gap between attempts reads: "+850 ms", "+5 s", "+2 min 5 s", "+1 h 3 min". */
+export function gapText(ms: number): string {
+  if (ms < 1000) return `+${Math.max(0, Math.round(ms))} ms`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `+${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `+${minutes} min${seconds % 60 ? ` ${seconds % 60} s` : ""}`;
+  const hours = Math.floor(minutes / 60);
+  return `+${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`;
+}

@@ -6,6 +6,10 @@ describe("formatDateTime", () => {
     expect(formatDateTime(new Date(Date.UTC(2026, 10, 24, 12, 44, 59)))).toBe("Nov 24, 2026, 12:44 PM UTC");
   });
 
+  it("shows the seconds where moments seconds apart must read apart", () => {
+    expect(formatDateTime("2026-11-24T15:18:05Z", { seconds: true })).toBe("Nov 24, 2026, 3:18:05 PM UTC");
+  });
+
   it("takes an ISO string, whatever its offset", () => {
     expect(formatDateTime("2026-11-24T12:44:00.000Z")).toBe("Nov 24, 2026, 12:44 PM UTC");
     expect(formatDateTime("2026-11-24T18:14:00+05:30")).toBe("Nov 24, 2026, 12:44 PM UTC");

@@ -50,10 +50,10 @@ export function EventSummary({ event }: { event: StoredEventView }) {
           <span className="font-mono">{event.externalId}</span>
         </Fact>
         <Fact term="Occurred">
-          <DateTime value={event.occurredAt} />
+          <DateTime value={event.occurredAt} seconds />
         </Fact>
         <Fact term="Received">
-          <DateTime value={event.receivedAt} />
+          <DateTime value={event.receivedAt} seconds />
         </Fact>
         <Fact term="Process">
           <Link href={`/processes/${event.processId}` as Route} className="text-brand-700 hover:underline">

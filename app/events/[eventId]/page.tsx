@@ -42,6 +42,7 @@ function deliveryViews(detail: Detail): CallbackDeliveryView[] {
       responseStatus: a.responseStatus,
       latencyMs: a.latencyMs,
       errorMessage: a.errorMessage,
+      responseExcerpt: a.responseExcerpt,
       // As the attempt was made; attempts recorded before that was kept, as the callback is now.
       hint: failureHint(a, {
         requiresWhitelisting: a.requiresWhitelisting ?? requiresWhitelisting,
