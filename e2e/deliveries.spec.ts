@@ -22,6 +22,7 @@ test("Send test delivers a signed, authenticated request and the log shows the 2
   const secret = (await cb.root.getByTestId("signing-secret").textContent()) ?? "";
   receiver.setSecret(secret);
   receiver.setAuth({ bearerToken: "tok_e2e_secret_1234" });
+  await expect(cb.root.getByTestId("callback-health")).toHaveText("24 h: no deliveries");
 
   await cb.root.getByRole("button", { name: "Send test" }).click();
   const webhook = await receiver.waitFor();
@@ -39,6 +40,8 @@ test("Send test delivers a signed, authenticated request and the log shows the 2
   await expect(log.getByRole("row").nth(1)).toContainText("200");
   await expect(log.getByRole("row").nth(1)).toContainText(/\d+ ms/);
   await expect(cb.root.getByText(/100% of 1 delivery succeeded in the last 24 hours/)).toBeVisible();
+  // The block's health line refreshes with the list under it, without reloading the page.
+  await expect(cb.root.getByTestId("callback-health")).toContainText("24 h: 100% of 1 delivery succeeded");
 
   await log
     .getByRole("button", { name: /View delivery/ })

@@ -3,6 +3,7 @@
 import type { Route } from "next";
 import Link from "next/link";
 import { useCallback, useEffect, useState, useTransition } from "react";
+import type { CallbackHealth } from "@/lib/callback-health";
 import { dueIn } from "@/lib/duration";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -30,10 +31,13 @@ export function DeliveryLog({
   callbackId,
   actions,
   showDisabledReason = true,
+  onHealth,
 }: {
   callbackId: string;
   actions: DeliveryActions;
   showDisabledReason?: boolean;
+  /** Each refresh's health of the callback, so the block's header agrees with the list. */
+  onHealth?: (health: CallbackHealth) => void;
 }) {
   const [data, setData] = useState<{
     disabledReason: string | null;
@@ -52,8 +56,10 @@ export function DeliveryLog({
 
   const refresh = useCallback(async () => {
     const result = await actions.load(callbackId);
-    if (result.ok) setData(result);
-  }, [actions, callbackId]);
+    if (!result.ok) return;
+    setData(result);
+    if (result.health) onHealth?.(result.health);
+  }, [actions, callbackId, onHealth]);
 
   useEffect(() => {
     void refresh();

@@ -1,3 +1,4 @@
+import type { CallbackHealth } from "@/lib/callback-health";
 import type { ActionResult } from "@/lib/errors";
 import type { DeliveryStatus } from "@/lib/validations/delivery-status";
 import type { FailureHint } from "@/lib/webhooks/hints";
@@ -47,10 +48,14 @@ export type TestSummary = {
 
 /** The delivery-log server actions of one process, taking the callback id. */
 export type DeliveryActions = {
-  load: (
-    callbackId: string,
-  ) => Promise<
-    ActionResult<{ disabledReason: string | null; recent: DeliveryRow[]; hourly: HourlyBucket[] }>
+  load: (callbackId: string) => Promise<
+    ActionResult<{
+      disabledReason: string | null;
+      /** The callback's health now, for the line above the list (null: it no longer exists). */
+      health: CallbackHealth | null;
+      recent: DeliveryRow[];
+      hourly: HourlyBucket[];
+    }>
   >;
   loadDetail: (
     callbackId: string,

@@ -19,6 +19,7 @@ import {
   CallbackHealthLine,
   showsAutoDisabled,
   useCallbackHealth,
+  useUpdateCallbackHealth,
 } from "./callback-health";
 import { callbackSummary, startsExpanded } from "./callback-summary";
 import { egressNote } from "./egress-note";
@@ -55,6 +56,7 @@ export function CallbackBlock({
   const problems = useCallbackProblems(index);
   const { staticEgress } = useCallbackFormState();
   const health = useCallbackHealth(cb?.id);
+  const updateHealth = useUpdateCallbackHealth();
   const autoDisabled = showsAutoDisabled(health, cb?.enabled);
   const uid = useId();
   const id = (field: string) => `callback-${index}-${field}`;
@@ -215,7 +217,12 @@ export function CallbackBlock({
           rotate={rotate}
         />
         {cb?.id && expanded ? (
-          <DeliveryLog callbackId={cb.id} actions={deliveryActions} showDisabledReason={!autoDisabled} />
+          <DeliveryLog
+            callbackId={cb.id}
+            actions={deliveryActions}
+            showDisabledReason={!autoDisabled}
+            onHealth={updateHealth}
+          />
         ) : null}
         {problems.block ? <FieldMessage>{problems.block}</FieldMessage> : null}
       </div>

@@ -1,26 +1,46 @@
 "use client";
 
-import { createContext, type ReactNode, useContext } from "react";
+import { createContext, type ReactNode, useCallback, useContext, useState } from "react";
 import { type CallbackHealth, healthLine } from "@/lib/callback-health";
 import { DateTime } from "../ui/date-time";
 
-const CallbackHealthContext = createContext<Record<string, CallbackHealth>>({});
+type HealthState = {
+  health: Record<string, CallbackHealth>;
+  update: (health: CallbackHealth) => void;
+};
+const CallbackHealthContext = createContext<HealthState>({ health: {}, update: () => {} });
 
-/** Each stored callback's health, by id, as the page loaded it, for the callback blocks below. */
+/**
+ * Each stored callback's health, by id, for the callback blocks below: as the page loaded it, then as each
+ * block's delivery list refreshes it (so the header never contradicts the list under it); a new render
+ * of the page (after a save) starts again from what it loaded.
+ */
 export function CallbackHealthProvider({
-  health,
+  health: loaded,
   children,
 }: {
   health: Record<string, CallbackHealth>;
   children: ReactNode;
 }) {
-  return <CallbackHealthContext value={health}>{children}</CallbackHealthContext>;
+  const [state, setState] = useState({ loaded, health: loaded });
+  if (state.loaded !== loaded) setState({ loaded, health: loaded });
+  const update = useCallback(
+    (health: CallbackHealth) =>
+      setState((s) => ({ ...s, health: { ...s.health, [health.callbackId]: health } })),
+    [],
+  );
+  return <CallbackHealthContext value={{ health: state.health, update }}>{children}</CallbackHealthContext>;
 }
 
 /** A stored callback's health; undefined for a new one. */
 export function useCallbackHealth(callbackId: string | null | undefined): CallbackHealth | undefined {
-  const health = useContext(CallbackHealthContext);
+  const { health } = useContext(CallbackHealthContext);
   return callbackId ? health[callbackId] : undefined;
+}
+
+/** Records a refreshed health (the delivery list's). */
+export function useUpdateCallbackHealth(): (health: CallbackHealth) => void {
+  return useContext(CallbackHealthContext).update;
 }
 
 /**

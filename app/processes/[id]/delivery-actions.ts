@@ -1,6 +1,7 @@
 "use server";
 
 import { auditContext, type Member, requireMember } from "@/auth/member";
+import { getCallbackHealth } from "@/db/queries/callback-health";
 import { getCallbackOfProcess } from "@/db/queries/callbacks";
 import { createTestDelivery, requeueDelivery } from "@/db/queries/deliveries";
 import { getDeliveryDetail, hourlySuccess, listRecentDeliveries } from "@/db/queries/delivery-log";
@@ -51,12 +52,15 @@ function lastFailureHint(
 export async function loadDeliveriesAction(workspaceId: string, processId: string, callbackId: string) {
   return runAction(async () => {
     const { callback } = await callbackOf(await requireMember(workspaceId, "read"), processId, callbackId);
-    const [recent, hourly] = await Promise.all([
+    const [recent, hourly, health] = await Promise.all([
       listRecentDeliveries(callback.id),
       hourlySuccess(callback.id),
+      getCallbackHealth([callback.processId]),
     ]);
     return {
       disabledReason: callback.disabledReason,
+      // The block's health line refreshes with the list under it.
+      health: health.find((h) => h.callbackId === callback.id) ?? null,
       recent: recent.map(({ requiresWhitelisting, ...d }) => ({
         ...d,
         hint: lastFailureHint(d, hintContext(callback, { requiresWhitelisting })),
