@@ -50,6 +50,7 @@ if (values.soak) {
     seconds: Number(values["soak-seconds"]),
     rate: Number(values.rate),
     build: values.build,
+    out: values.out,
   });
 } else {
   const seconds = Number(values.seconds);

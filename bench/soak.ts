@@ -15,7 +15,13 @@ import { NEXT_PORT, setUp } from "./setup";
  */
 const WARM_UP_SECONDS = 60;
 
-export async function runSoak(options: { seconds: number; rate: number; build: boolean }): Promise<number> {
+export async function runSoak(options: {
+  seconds: number;
+  rate: number;
+  build: boolean;
+  /** The results file whose soak section is replaced (bench/RESULTS.md). */
+  out: string;
+}): Promise<number> {
   const pending: string[] = [];
   const deliveryEventIds = new Set<string>();
   const snapshots = mkdtempSync(path.join(tmpdir(), "leadhook-soak-heap-"));
@@ -160,7 +166,7 @@ export async function runSoak(options: { seconds: number; rate: number; build: b
     "",
   ].join("\n");
   console.log(section);
-  const file = "bench/RESULTS.md";
+  const file = options.out;
   const previous = existsSync(file)
     ? readFileSync(file, "utf8").split("<!-- soak -->")[0]?.trimEnd()
     : "# Benchmark results";
