@@ -5,8 +5,9 @@ import { createTestDelivery } from "@/db/queries/deliveries";
 import { getSigningSecret } from "@/db/queries/signing-secrets";
 import { deliveries, deliveryAttempts } from "@/db/schema";
 import { type ReceivedWebhook, type Receiver, startReceiver } from "@/e2e/receiver";
+import { webhookIdFor } from "@/lib/webhooks/payload";
 import { processWithCallbacks } from "@/testing/fixtures";
-import { performDeliveryAttempt, webhookIdFor } from "./attempt";
+import { performDeliveryAttempt } from "./attempt";
 
 let receiver: Receiver;
 beforeAll(async () => {

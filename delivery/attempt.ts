@@ -10,6 +10,7 @@ import { deliveryCredentials } from "@/lib/callback-secrets";
 import { getEnv } from "@/lib/env";
 import { getSecretsKey } from "@/lib/secrets-key";
 import { type AttemptResult, deliverWebhook } from "@/lib/webhooks/deliver";
+import { webhookIdFor } from "@/lib/webhooks/payload";
 import { isFinalAttempt, type NextStep, nextStep, type RetryPolicy } from "@/lib/webhooks/retry-policy";
 import { disableIfFailing } from "./auto-disable";
 
@@ -24,11 +25,6 @@ export type AttemptSummary = {
   responseExcerpt: string | null;
   retryAfterMs: number | null;
 };
-
-/** The webhook-id receivers see: stable for a delivery across retries and redeliveries. */
-export function webhookIdFor(deliveryId: string): string {
-  return `msg_${deliveryId.replaceAll("-", "")}`;
-}
 
 /**
  * Makes one attempt of a stored delivery and records it: the one path that delivers over HTTP, used by

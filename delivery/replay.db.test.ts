@@ -16,8 +16,9 @@ import {
 import { deliveries, deliveryAttempts, events, leadUpdateCallbacks, replays } from "@/db/schema";
 import { type Receiver, startReceiver } from "@/e2e/receiver";
 import type { LeadEvent } from "@/lib/validations/event";
+import { webhookIdFor } from "@/lib/webhooks/payload";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
-import { performDeliveryAttempt, webhookIdFor } from "./attempt";
+import { performDeliveryAttempt } from "./attempt";
 import { type DeliveryEngine, getEngine, stopEngine } from "./engine";
 import { handOff } from "./outbox";
 

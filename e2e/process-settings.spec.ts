@@ -10,7 +10,7 @@ test("an admin adds, saves, reloads and removes Lead Update Callbacks", async ({
 
   await expect(process.advancedSettings).toHaveAttribute("aria-expanded", "false");
   await expect(process.addCallbackButton).toBeHidden();
-  await expect(process.status).toHaveText("OK");
+  await expect(process.status).toHaveText("No callbacks");
   await process.expand();
   await expect(page.getByRole("heading", { name: "Lead Update Callbacks" })).toBeVisible();
 

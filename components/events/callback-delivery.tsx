@@ -1,6 +1,7 @@
 import { gapText } from "@/lib/duration";
 import type { DeliveryStatus } from "@/lib/validations/delivery-status";
 import type { FailureHint } from "@/lib/webhooks/hints";
+import { webhookIdFor } from "@/lib/webhooks/payload";
 import { FailureHintText } from "../deliveries/failure-hint";
 import { CopyButton } from "../ui/copy-button";
 import { DateTime } from "../ui/date-time";
@@ -128,9 +129,9 @@ export function CallbackDelivery({ delivery }: { delivery: CallbackDeliveryView 
           data-testid="webhook-id"
           className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs break-all"
         >
-          {delivery.deliveryId}
+          {webhookIdFor(delivery.deliveryId)}
         </code>
-        <CopyButton text={delivery.deliveryId} what="webhook-id" />
+        <CopyButton text={webhookIdFor(delivery.deliveryId)} what="webhook-id" />
         <span className="text-xs">the same on every attempt: receivers de-duplicate on it</span>
       </p>
       {delivery.note ? <p className="text-sm text-red-700">{delivery.note}</p> : null}

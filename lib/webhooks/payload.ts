@@ -76,3 +76,8 @@ export function buildWebhookPayload(input: PayloadInput): WebhookPayload {
     },
   };
 }
+
+/** The webhook-id receivers see: stable for a delivery across retries and redeliveries. */
+export function webhookIdFor(deliveryId: string): string {
+  return `msg_${deliveryId.replaceAll("-", "")}`;
+}
