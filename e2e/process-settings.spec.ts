@@ -23,8 +23,9 @@ test("an admin adds, saves, reloads and removes Lead Update Callbacks", async ({
   await first.url.fill("https://crm.example.com/leadhook");
   await expect(process.status).toHaveText("OK");
 
+  // The empty Token is not marked before anything could be typed in it.
   await first.auth("Bearer Token").check();
-  await expect(process.status).toHaveText(/^Errors/);
+  await expect(process.status).toHaveText("OK");
   await first.token.fill("tok_live_12345678");
   await expect(process.status).toHaveText("OK");
 
