@@ -56,9 +56,7 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>) {
       maxPasswordLength: MAX_PASSWORD_LENGTH,
       revokeSessionsOnPasswordReset: true,
     },
-    // Verification links are mailed by a server action (auth/email-verification.ts), never on request
-    // from an anonymous caller; /verify-email, which checks them, stays open.
-    // Links are mailed by auth/email-verification.ts; this records the ones that worked.
+    // Verification links are mailed by auth/email-verification.ts; this records the ones that worked.
     emailVerification: {
       afterEmailVerification: async (user, request) => {
         const origin = request ? requestOrigin(request.headers) : { ipAddress: null, userAgent: null };
@@ -71,6 +69,8 @@ function createAuth(db: Awaited<ReturnType<typeof getDb>>) {
         }).catch((error) => logger.error({ err: error }, "email verification could not be audited"));
       },
     },
+    // Verification links are mailed by a server action, never on request from an anonymous caller
+    // (/send-verification-email is off); /verify-email, which checks them, stays open.
     disabledPaths: [
       "/sign-up/email",
       "/update-user",
