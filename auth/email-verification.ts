@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { sendMail, verificationMail } from "@/lib/mail";
 import { getAuthSecret } from "@/lib/secrets-key";
 import type { SignedInUser } from "./member";
-import { appOrigin } from "./request-info";
+import { mailedLinkOrigin } from "./request-info";
 
 /** How long a verification link works. */
 export const VERIFICATION_HOURS = 24;
@@ -17,7 +17,7 @@ export const VERIFICATION_MAIL_SECONDS = 60;
  * secret, bound to the account and the address) checked by its /verify-email endpoint, which then
  * returns the browser to the account page.
  */
-export async function mailVerificationLink(user: SignedInUser, headers: Headers): Promise<void> {
+export async function mailVerificationLink(user: SignedInUser): Promise<void> {
   if (user.emailVerified) throw new AppError("conflict", "Your email is already verified.");
   if (!(await claimVerificationMail(user.id, VERIFICATION_MAIL_SECONDS))) {
     throw new AppError(
@@ -33,6 +33,6 @@ export async function mailVerificationLink(user: SignedInUser, headers: Headers)
     { userId: user.id },
   );
   const back = encodeURIComponent("/account?verified=1");
-  const link = `${appOrigin(headers)}/api/auth/verify-email?token=${token}&callbackURL=${back}`;
+  const link = `${mailedLinkOrigin()}/api/auth/verify-email?token=${token}&callbackURL=${back}`;
   await sendMail(verificationMail({ to: user.email, name: user.name, link, hours: VERIFICATION_HOURS }));
 }

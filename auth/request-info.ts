@@ -46,3 +46,12 @@ export function appOrigin(
   const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim() || "http";
   return `${proto}://${host}`;
 }
+
+/**
+ * The origin of links leadhook mails: BETTER_AUTH_URL, which the environment requires with SMTP_URL. Never
+ * the request's Host, which the sender of the request chooses.
+ */
+export function mailedLinkOrigin(configured: string | undefined = getEnv().BETTER_AUTH_URL): string {
+  if (!configured) throw new Error("BETTER_AUTH_URL is required to mail links (see lib/env.ts)");
+  return new URL(configured).origin;
+}

@@ -45,6 +45,8 @@ test.beforeAll(async ({ browser }) => {
     env: {
       SMTP_URL: smtp.url,
       SMTP_FROM: "leadhook <no-reply@example.com>",
+      // Mailed links point at the public origin, whatever Host a request names.
+      BETTER_AUTH_URL: `http://127.0.0.1:${PORT}`,
     },
   }));
   db = new pg.Client({ connectionString: database.url });

@@ -115,6 +115,13 @@ const schema = envSchema
     message:
       'set the sender of leadhook\'s mail (such as "leadhook <no-reply@example.com>") when SMTP_URL is set',
   })
+  // A mailed link must point at the public origin, never at whatever Host a request names: otherwise a
+  // member could have an invitation token mailed to its invitee inside a link to a host of their own.
+  .refine((env) => !env.SMTP_URL || env.BETTER_AUTH_URL, {
+    path: ["BETTER_AUTH_URL"],
+    message:
+      "set the public origin (such as https://leads.example.com) when SMTP_URL is set: mailed links point there",
+  })
   .transform(({ ALLOW_PRIVATE_CALLBACK_URLS: allow, WORKSPACE_CREATION: creation, ...env }) => ({
     ...env,
     ALLOW_PRIVATE_CALLBACK_URLS: allow ? allow === "true" || allow === "1" : env.NODE_ENV === "development",

@@ -16,6 +16,7 @@ afterEach(() => {
 afterAll(() => smtp.close());
 
 function useSmtp(url: string) {
+  vi.stubEnv("BETTER_AUTH_URL", "https://leads.example.com");
   vi.stubEnv("SMTP_URL", url);
   vi.stubEnv("SMTP_FROM", "leadhook <no-reply@example.com>");
 }
@@ -75,13 +76,22 @@ describe("sendMail", () => {
 });
 
 describe("mail settings", () => {
+  const origin = { BETTER_AUTH_URL: "https://leads.example.com" };
+
   it("refuses SMTP_URL without a sender, and anything but smtp(s)://", () => {
-    expect(() => getEnv({ SMTP_URL: "smtp://127.0.0.1:2525" })).toThrow(/SMTP_FROM: set the sender/);
-    expect(() => getEnv({ SMTP_URL: "http://127.0.0.1:2525", SMTP_FROM: "a@b.c" })).toThrow(
+    expect(() => getEnv({ ...origin, SMTP_URL: "smtp://127.0.0.1:2525" })).toThrow(
+      /SMTP_FROM: set the sender/,
+    );
+    expect(() => getEnv({ ...origin, SMTP_URL: "http://127.0.0.1:2525", SMTP_FROM: "a@b.c" })).toThrow(
       "SMTP_URL must be an smtp:// or smtps:// URL",
     );
-    expect(getEnv({ SMTP_URL: "smtps://u:p@mail.example.com", SMTP_FROM: "a@b.c" }).SMTP_URL).toBe(
-      "smtps://u:p@mail.example.com",
+    const env = getEnv({ ...origin, SMTP_URL: "smtps://u:p@mail.example.com", SMTP_FROM: "a@b.c" });
+    expect(env.SMTP_URL).toBe("smtps://u:p@mail.example.com");
+  });
+
+  it("refuses SMTP_URL without the public origin: a mailed link never points at a request's Host", () => {
+    expect(() => getEnv({ SMTP_URL: "smtp://127.0.0.1:2525", SMTP_FROM: "a@b.c" })).toThrow(
+      /BETTER_AUTH_URL: set the public origin/,
     );
   });
 });

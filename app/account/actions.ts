@@ -1,6 +1,5 @@
 "use server";
 
-import { headers } from "next/headers";
 import { mailVerificationLink } from "@/auth/email-verification";
 import { getSignedInUser } from "@/auth/member";
 import { mailConfigured } from "@/lib/env";
@@ -16,7 +15,7 @@ export async function sendVerificationLinkAction() {
     if (!mailConfigured()) {
       throw new AppError("unavailable", "This server sends no email, so addresses cannot be verified here.");
     }
-    await mailVerificationLink(user, await headers());
+    await mailVerificationLink(user);
     logger.info({ userId: user.id }, "verification link mailed");
     return { email: user.email };
   });

@@ -2,7 +2,7 @@
 
 import { headers } from "next/headers";
 import { auditContext, requireMember } from "@/auth/member";
-import { appOrigin } from "@/auth/request-info";
+import { appOrigin, mailedLinkOrigin } from "@/auth/request-info";
 import {
   createInvitation,
   INVITATION_DAYS,
@@ -41,8 +41,10 @@ export async function inviteMemberAction(
         fieldErrors: { role: "Choose a role no higher than your own" },
       });
     }
-    const origin = appOrigin(await headers());
-    const mail = mailConfigured()
+    const mailed = mailConfigured();
+    // A mailed link points at the configured public origin, never at the Host this request named.
+    const origin = mailed ? mailedLinkOrigin() : appOrigin(await headers());
+    const mail = mailed
       ? (token: string) =>
           sendMail(
             invitationMail({
