@@ -5,11 +5,10 @@ import { storedSecrets } from "@/lib/callback-secrets";
 import { getSecretsKey } from "@/lib/secrets-key";
 import { redactSecrets, secretForms } from "@/lib/webhooks/redact";
 import type { Database } from "./index";
+import { escapeLike } from "./queries/processes";
 import { dataSteps, deliveries, deliveryAttempts, leadUpdateCallbacks } from "./schema";
 
 export const REDACT_STEP = "redact-stored-excerpts";
-
-const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Rows whose `columns` may hold one of the forms: each contains some form's first 4 characters. */
 function mayHold(columns: AnyPgColumn[], forms: string[]): SQL | undefined {

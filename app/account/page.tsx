@@ -4,6 +4,7 @@ import { getSignedInUser } from "@/auth/member";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
 import { SendVerificationLink } from "@/components/account/email-verification";
 import { Badge } from "@/components/ui/badge";
+import { FormAlert } from "@/components/ui/form-alert";
 import { hasAnyUser } from "@/db/queries/users";
 import { mailConfigured } from "@/lib/env";
 import { MIN_PASSWORD_LENGTH } from "@/lib/validations/account";
@@ -53,9 +54,7 @@ export default async function AccountPage({
           </dd>
         </dl>
         {linkProblem ? (
-          <p role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
-            {linkProblem}
-          </p>
+          <FormAlert>{linkProblem}</FormAlert>
         ) : verified && user.emailVerified ? (
           <p role="status" className="text-sm text-emerald-800">
             Your email is verified.

@@ -99,6 +99,8 @@ describe("getCallbackHealth", () => {
     ]);
     const [health] = await getCallbackHealth([setup.process.id], now);
     expect(health).toMatchObject({ deliveries: 4, succeeded: 3, attempts: 7, failedAttempts: 4 });
+    // The delivery list's refresh asks for this one callback alone.
+    expect(await getCallbackHealth([setup.process.id], now, id)).toEqual([health]);
     const hourly = await hourlySuccess(id, now);
     expect(hourly.reduce((n, h) => n + h.total, 0)).toBe(4);
     expect(hourly.reduce((n, h) => n + h.succeeded, 0)).toBe(3);

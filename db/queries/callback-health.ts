@@ -31,7 +31,12 @@ type Row = {
  * over the last 24 hours the deliveries attempted, how many were delivered, their attempts, how many of
  * those failed and their median latency; over all time the last success and the attempts since it. Skipped attempts (a callback turned off) never count.
  */
-export async function getCallbackHealth(processIds: string[], now = new Date()): Promise<CallbackHealth[]> {
+export async function getCallbackHealth(
+  processIds: string[],
+  now = new Date(),
+  /** Only this callback (the delivery list's refresh), not all of the processes' callbacks. */
+  onlyCallbackId?: string,
+): Promise<CallbackHealth[]> {
   const ids = processIds.filter(isUuid);
   if (!ids.length) return [];
   const db = await getDb();
@@ -63,6 +68,7 @@ export async function getCallbackHealth(processIds: string[], now = new Date()):
         and a.started_at > coalesce(ls.at, '-infinity'::timestamptz)
     ) f on true
     where c.process_id = any(${sql.param(ids)}::uuid[])
+      ${onlyCallbackId ? sql`and c.id = ${onlyCallbackId}::uuid` : sql``}
     order by c.process_id, c.position`);
   const { rows } = result as unknown as { rows: Row[] };
   return rows.map((row) => ({

@@ -107,6 +107,7 @@ export async function createProcess(
   });
 }
 
-function escapeLike(value: string): string {
+/** `value` as a LIKE pattern matching it literally (its %, _ and backslash escaped). */
+export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -55,12 +55,12 @@ export async function loadDeliveriesAction(workspaceId: string, processId: strin
     const [recent, hourly, health] = await Promise.all([
       listRecentDeliveries(callback.id),
       hourlySuccess(callback.id),
-      getCallbackHealth([callback.processId]),
+      getCallbackHealth([callback.processId], new Date(), callback.id),
     ]);
     return {
       disabledReason: callback.disabledReason,
       // The block's health line refreshes with the list under it.
-      health: health.find((h) => h.callbackId === callback.id) ?? null,
+      health: health[0] ?? null,
       recent: recent.map(({ requiresWhitelisting, ...d }) => ({
         ...d,
         hint: lastFailureHint(d, hintContext(callback, { requiresWhitelisting })),
