@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { parseArgs } from "node:util";
 
 /**
  * `npm run dev`: Next.js, whose built-in queue delivers webhooks with nothing else running. When an
@@ -8,7 +9,20 @@ import path from "node:path";
  * it and so fails offline), the Inngest Dev Server starts beside it and deliveries run there instead,
  * unless LEADHOOK_ENGINE=embedded.
  */
-const port = process.env.PORT ?? "3000";
+// `npm run dev -- -p 3001` (or --port) wins over PORT, as with `next dev`; 3000 when neither is given.
+function portArgument(): string | undefined {
+  try {
+    return parseArgs({ options: { port: { type: "string", short: "p" } } }).values.port;
+  } catch (error) {
+    console.error(`leadhook: ${(error as Error).message}. npm run dev takes one option: -p PORT (or --port PORT).`);
+    process.exit(2);
+  }
+}
+const port = portArgument() ?? process.env.PORT ?? "3000";
+if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+  console.error(`leadhook: the port must be a number from 1 to 65535, not "${port}"`);
+  process.exit(2);
+}
 const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", name);
 const inngestBinary = [
   process.env.INNGEST_BIN,
