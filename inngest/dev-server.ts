@@ -14,7 +14,9 @@ function portArgument(): string | undefined {
   try {
     return parseArgs({ options: { port: { type: "string", short: "p" } } }).values.port;
   } catch (error) {
-    console.error(`leadhook: ${(error as Error).message}. npm run dev takes one option: -p PORT (or --port PORT).`);
+    console.error(
+      `leadhook: ${(error as Error).message}. npm run dev takes one option: -p PORT (or --port PORT).`,
+    );
     process.exit(2);
   }
 }
