@@ -125,6 +125,11 @@ const actionCases: Record<string, ActionCase> = {
     args: (f) => [f.workspaceId, f.processId, f.callbackId, f.deliveryId],
     otherWorkspace: "not_found",
   },
+  "processes/[id]/sample-event-actions.ts#sendSampleEventAction": {
+    permission: "deliveries:test",
+    args: (f) => [f.workspaceId, f.processId],
+    otherWorkspace: "not_found",
+  },
   "processes/[id]/replay-actions.ts#previewReplayAction": {
     permission: "deliveries:redeliver",
     args: (f) => [f.workspaceId, f.processId, replayForm()],
@@ -284,6 +289,9 @@ const watchedTables = [
   "processes",
   "lead_update_callbacks",
   "api_keys",
+  "events",
+  "leads",
+  "lead_activities",
   "deliveries",
   "delivery_attempts",
   "replays",

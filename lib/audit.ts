@@ -11,6 +11,7 @@ export const auditActions = {
   "secret.revealed": "Signing secret revealed",
   "secret.rotated": "Signing secret rotated",
   "test.sent": "Test sent",
+  "event.sample_sent": "Sample event sent",
   "delivery.redelivered": "Redelivered",
   "replay.started": "Replay started",
   "replay.cancelled": "Replay cancelled",

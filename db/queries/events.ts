@@ -1,10 +1,11 @@
 import "server-only";
-import { and, asc, gt, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { unknownApiKeyError } from "@/lib/api-keys";
 import { AppError } from "@/lib/errors";
 import { LEAD_ATTRIBUTE_LIMITS, type LeadEvent } from "@/lib/validations/event";
 import { driverError, getDb, sqlState } from "../index";
 import { deliveries, events, leadUpdateCallbacks } from "../schema";
+import { type AuditContext, recordAudit } from "./audit-log";
 
 export type StoreResult = {
   accepted: { id: string; externalId: string }[];
@@ -22,7 +23,8 @@ type Stored =
  * Throws `unauthorized` for an unknown or revoked key.
  */
 export function ingestEvents(keyHash: string, batch: LeadEvent[]): Promise<StoreResult> {
-  return store(sql`select leadhook_ingest(${keyHash}, ${JSON.stringify(batch)}::jsonb) as r`, batch);
+  const query = sql`select leadhook_ingest(${keyHash}, ${JSON.stringify(batch)}::jsonb) as r`;
+  return store(async () => readStored(await (await getDb()).execute(query)), batch);
 }
 
 /**
@@ -35,24 +37,64 @@ export function ingestEvents(keyHash: string, batch: LeadEvent[]): Promise<Store
  * naming the first event that fails.
  */
 export function storeEvents(workspaceId: string, batch: LeadEvent[]): Promise<StoreResult> {
-  return store(
-    sql`select leadhook_store_events(${workspaceId}::uuid, ${JSON.stringify(batch)}::jsonb) as r`,
-    batch,
-  );
+  const query = storeQuery(workspaceId, batch);
+  return store(async () => readStored(await (await getDb()).execute(query)), batch);
+}
+
+function storeQuery(workspaceId: string, batch: LeadEvent[]): SQL {
+  return sql`select leadhook_store_events(${workspaceId}::uuid, ${JSON.stringify(batch)}::jsonb) as r`;
+}
+
+/**
+ * "Send sample event": one event stored as a producer's is (storeEvents), with the member's audit entry in
+ * the same transaction. Also says how many of the process's callbacks are on, which is how many get it.
+ */
+export async function storeSampleEvent(
+  event: LeadEvent,
+  audit: { context: AuditContext; targetLabel: string },
+): Promise<StoreResult & { enabledCallbacks: number }> {
+  let enabledCallbacks = 0;
+  const stored = await store(async () => {
+    const db = await getDb();
+    return db.transaction(async (tx) => {
+      const r = readStored(await tx.execute(storeQuery(audit.context.workspaceId, [event])));
+      const eventId = "accepted" in r ? r.accepted[event.id] : undefined;
+      if (!eventId) return r;
+      const [count] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(leadUpdateCallbacks)
+        .where(
+          and(eq(leadUpdateCallbacks.processId, event.processId), eq(leadUpdateCallbacks.enabled, true)),
+        );
+      enabledCallbacks = count?.n ?? 0;
+      await recordAudit(tx, audit.context, {
+        action: "event.sample_sent",
+        targetType: "process",
+        targetId: event.processId,
+        targetLabel: audit.targetLabel,
+        details: { eventId, externalId: event.id },
+      });
+      return r;
+    });
+  }, [event]);
+  return { ...stored, enabledCallbacks };
+}
+
+/** The one row a store function answers with (PGlite hands jsonb back as text). */
+function readStored(result: unknown): Stored {
+  const r = (result as { rows: { r: Stored | string }[] }).rows[0]?.r;
+  if (!r) throw new Error("The ingest function returned no row");
+  return typeof r === "string" ? (JSON.parse(r) as Stored) : r;
 }
 
 // serialization_failure (the same event id stored concurrently) and deadlock_detected: safe to run again.
 const RETRYABLE = new Set(["40001", "40P01"]);
 
 /** Calls one of the store functions, running it again (up to three times) when Postgres says so. */
-async function store(query: SQL, batch: LeadEvent[]): Promise<StoreResult> {
-  const db = await getDb();
+async function store(run: () => Promise<Stored>, batch: LeadEvent[]): Promise<StoreResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = (await db.execute(query)) as unknown as { rows: { r: Stored | string }[] };
-      const r = result.rows[0]?.r;
-      if (!r) throw new Error("The ingest function returned no row");
-      return toStoreResult(typeof r === "string" ? (JSON.parse(r) as Stored) : r, batch);
+      return toStoreResult(await run(), batch);
     } catch (error) {
       if (sqlState(error) === LEAD_ATTRIBUTES_OVER) throw leadAttributesError(error, batch);
       if (sqlState(error) === EVENT_ID_REUSED) throw eventIdReusedError(error, batch);

@@ -1,13 +1,16 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { getMember, requirePageMember } from "@/auth/member";
+import { appOrigin } from "@/auth/request-info";
 import { DeliveryStatus } from "@/components/deliveries/delivery-status";
 import { ProcessBreadcrumb } from "@/components/process-breadcrumb";
 import { AutoDisabledAlert } from "@/components/process-settings/auto-disabled-alert";
 import { CallbackHealthProvider } from "@/components/process-settings/callback-health";
 import { ProcessSettingsForm } from "@/components/process-settings/process-settings-form";
+import { SendEventsPanel } from "@/components/producer/send-events-panel";
 import { getCallbackHealth } from "@/db/queries/callback-health";
 import { getProcessSettings } from "@/db/queries/callbacks";
 
@@ -15,6 +18,7 @@ import { getDeliveryBacklog } from "@/db/queries/events";
 import { engineDescriptions } from "@/delivery/engine";
 import { deliveryEngine, getEnv } from "@/lib/env";
 import { can } from "@/lib/roles";
+import { exampleCurl } from "@/lib/sample-event";
 import { countCallbackErrors, createProcessSettingsSchema } from "@/lib/validations/process";
 import { revealSigningSecretAction, rotateSigningSecretAction, saveProcessSettingsAction } from "./actions";
 import {
@@ -23,6 +27,7 @@ import {
   redeliverAction,
   sendTestAction,
 } from "./delivery-actions";
+import { sendSampleEventAction } from "./sample-event-actions";
 
 export const dynamic = "force-dynamic";
 
@@ -70,6 +75,15 @@ export default async function ProcessPage({ params }: Props) {
           </Link>
         </nav>
       </div>
+      <SendEventsPanel
+        processId={process.id}
+        curl={exampleCurl(appOrigin(await headers()), process.id)}
+        sendSample={
+          allowed("deliveries:test")
+            ? sendSampleEventAction.bind(null, member.workspace.id, process.id)
+            : undefined
+        }
+      />
       <DeliveryStatus engine={engine} engineDescription={engineDescriptions[engine]} {...backlog} />
       <AutoDisabledAlert health={health} order={settings.values.callbacks.map((cb) => cb.id ?? "")} />
       <CallbackHealthProvider health={Object.fromEntries(health.map((h) => [h.callbackId, h]))}>
