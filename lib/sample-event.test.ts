@@ -13,7 +13,7 @@ describe("the process page's example request", () => {
   });
 
   it("is a curl command a shell runs as written: the URL, the key's place, the JSON body", () => {
-    const curl = exampleCurl("http://127.0.0.1:3000", processId);
+    const curl = exampleCurl("http://127.0.0.1:3000", processId, "evt_example_1");
     expect(curl.split("\n")[0]).toBe("curl -X POST http://127.0.0.1:3000/api/events \\");
     // The shell's own reading of the command: `sh` parses it and prints each argument curl would get.
     const argv = execFileSync("sh", ["-c", `set -- ${curl.replace(/^curl /, "")}; printf '%s\\0' "$@"`])
@@ -31,7 +31,13 @@ describe("the process page's example request", () => {
       "-d",
       expect.any(String),
     ]);
-    expect(JSON.parse(argv[8] as string)).toEqual(exampleEvent(processId));
+    expect(JSON.parse(argv[8] as string)).toEqual(exampleEvent(processId, "evt_example_1"));
+  });
+
+  it("names a new event id each time it is shown: one process's example never collides with another's", () => {
+    const ids = [1, 2, 3].map(() => /"id": "(evt_example_[0-9a-f]+)"/.exec(exampleCurl("", processId))?.[1]);
+    expect(new Set(ids).size).toBe(3);
+    expect(ids.every(Boolean)).toBe(true);
   });
 });
 

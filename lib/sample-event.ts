@@ -5,9 +5,9 @@ import { type LeadEvent, leadEventSchema } from "./validations/event";
  * The README's example event (a call that was answered) for one process: what the process page's
  * ready-to-paste curl sends.
  */
-export function exampleEvent(processId: string): LeadEvent {
+export function exampleEvent(processId: string, id = "evt_1001"): LeadEvent {
   return {
-    id: "evt_1001",
+    id,
     type: "call.completed",
     processId,
     occurredAt: "2026-11-23T10:15:00Z",
@@ -16,14 +16,20 @@ export function exampleEvent(processId: string): LeadEvent {
   };
 }
 
+/** An event id for one showing of the example: event ids are unique in a workspace, whatever the process. */
+export function exampleEventId(): string {
+  return `evt_example_${randomBytes(4).toString("hex")}`;
+}
+
 /**
  * The producer's request for this process, ready to paste into a shell: the example event, the ingest URL
  * on `origin`, and a placeholder where the key goes (leadhook never shows a key again after creating it).
+ * Sending it twice is harmless (the second answers as a duplicate).
  */
-export function exampleCurl(origin: string, processId: string): string {
-  const body = JSON.stringify(exampleEvent(processId), null, 2)
+export function exampleCurl(origin: string, processId: string, eventId = exampleEventId()): string {
+  const body = JSON.stringify(exampleEvent(processId, eventId), null, 2)
     .split("\n")
-    .map((line, i) => (i === 0 ? line : `    ${line}`))
+    .map((line, i) => (i === 0 ? line : `  ${line}`))
     .join("\n");
   return [
     `curl -X POST ${origin}/api/events \\`,
