@@ -6,6 +6,6 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   await import("./lib/startup-check");
-  const { startEngine } = await import("./delivery/engine");
+  const { startEngine } = await import("./delivery/runtime");
   await startEngine();
 }

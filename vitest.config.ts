@@ -36,8 +36,10 @@ export default defineConfig({
         test: {
           name: "pglite",
           include: dbTests,
-          // In-memory PGlite shares the CPU with the other files running in parallel: allow slow machines.
+          // In-memory PGlite shares the CPU with the other files running in parallel: allow slow machines,
+          // and the setup's migrations (every one, into a new database per file) time to run on a busy one.
           testTimeout: 20_000,
+          hookTimeout: 60_000,
           setupFiles: ["./testing/vitest-setup.ts", "./testing/db-setup.ts"],
           env: { ...shared, DATABASE_URL: "", PGLITE_DATA_DIR: "memory://" },
         },

@@ -25,9 +25,6 @@ export async function disableFailingCallbacksNow(now = new Date()): Promise<{ di
   return { disabled: disabled.map((cb) => cb.callbackId) };
 }
 
-/** How often both engines run the check (cron). */
-export const AUTO_DISABLE_CRON = "*/5 * * * *";
-
 /** One callback is checked at most this often per server: half the period, and at least every 30 s. */
 export function checkIntervalMs(period: Duration): number {
   return Math.min(period.ms / 2, 30_000);

@@ -8,7 +8,7 @@ import { deliveries, deliveryAttempts, events } from "@/db/schema";
 import { embeddedEngineForFile } from "@/testing/embedded-engine";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 
-import { handOff } from "./outbox";
+import { handOff } from "./runtime";
 
 // The embedded engine in this process, on the test's own database (PGlite or Postgres).
 const running = embeddedEngineForFile({ backoffBaseMs: 200 });

@@ -17,22 +17,13 @@ import { abandonReplay, queueReplayBatch, type ReplayRun } from "@/db/queries/re
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { retryPolicyFrom } from "@/lib/webhooks/retry-policy";
-import { attemptUnderPolicy } from "./attempt";
-import { AUTO_DISABLE_CRON, disableFailingCallbacksNow } from "./auto-disable";
+import type { attemptUnderPolicy } from "./attempt";
+import { disableFailingCallbacksNow } from "./auto-disable";
 import { type ClaimLoop, startClaimLoop } from "./claim-loop";
 import type { DeliveryEngine } from "./engine";
-import { workers } from "./job-workers";
-import { resendPendingHandoffs } from "./outbox";
-
-export const QUEUES = {
-  resend: "leadhook-resend-handoffs",
-  /** The periodic check that turns off callbacks whose every delivery failed for CALLBACK_DISABLE_AFTER. */
-  autoDisable: "leadhook-disable-failing-callbacks",
-  /** Replays queueing their deliveries, one job per replay. */
-  replay: "leadhook-replay",
-  /** Replay jobs that kept failing: the replay stops queueing and says why. */
-  replayAbandoned: "leadhook-replay-abandoned",
-} as const;
+import { workJob } from "./job-workers";
+import { type JobPayload, jobs } from "./jobs";
+import type { resendPendingHandoffs } from "./outbox";
 
 /** Deliveries in hand at once in one server (attempting, or waiting for their callback's turn). */
 const MAX_IN_FLIGHT = 100;
@@ -42,8 +33,6 @@ const HEARTBEAT_MS = 10_000;
 /** Claimed this often without an attempt recorded (it kept failing around the attempt): marked failed. */
 const MAX_CLAIMS = 20;
 
-type ReplayJob = { replayId: string };
-
 /**
  * The embedded engine. Deliveries queue on their own rows (db/queries/delivery-queue.ts): the hand-off
  * creates a window's deliveries already due and, as far as this server has room, already held by it, and
@@ -52,7 +41,15 @@ type ReplayJob = { replayId: string };
  * schedules and replays. Everything survives restarts: a row held by a server that died is claimable
  * again once its lock runs out.
  */
-export function createEmbeddedEngine(): DeliveryEngine {
+/** What the embedded engine calls, given by the runtime that creates it. */
+export type EmbeddedServices = {
+  /** One attempt of a delivery under the retry policy (delivery/attempt.ts). */
+  attempt: typeof attemptUnderPolicy;
+  /** The outbox's re-send of events whose hand-off is pending (delivery/outbox.ts). */
+  resendPendingHandoffs: typeof resendPendingHandoffs;
+};
+
+export function createEmbeddedEngine(services: EmbeddedServices): DeliveryEngine {
   let boss: PgBoss | undefined;
   let deliveries: ClaimLoop<HeldDelivery> | undefined;
   const started = () => {
@@ -80,13 +77,13 @@ export function createEmbeddedEngine(): DeliveryEngine {
   }
 
   /** Queues a replay's deliveries batch by batch until none is left or it is cancelled (or deleted). */
-  async function replay({ replayId }: ReplayJob) {
+  async function replay({ replayId }: { replayId: string }) {
     let state = "more";
     while (state === "more") state = await queueReplayBatch(replayId, queueRuns);
   }
 
   async function attempt(delivery: ClaimedDelivery | HeldDelivery, sent: () => void) {
-    const { next } = await attemptUnderPolicy(delivery.deliveryId, delivery.attempt, policy, {
+    const { next } = await services.attempt(delivery.deliveryId, delivery.attempt, policy, {
       run: delivery.run,
       loaded: "loaded" in delivery ? delivery.loaded : undefined,
       sent,
@@ -118,8 +115,8 @@ export function createEmbeddedEngine(): DeliveryEngine {
       instance.on("error", (error) => logger.error({ err: error }, "delivery queue error"));
       instance.on("warning", (warning) => logger.warn({ warning }, "delivery queue warning"));
       await instance.start();
-      for (const name of Object.values(QUEUES)) {
-        await instance.createQueue(name);
+      for (const job of Object.values(jobs)) {
+        if ("queue" in job) await instance.createQueue(job.queue);
       }
       boss = instance;
       deliveries = startClaimLoop(
@@ -139,21 +136,23 @@ export function createEmbeddedEngine(): DeliveryEngine {
             ),
         },
       );
-      await instance.work(QUEUES.resend, async () => {
-        await resendPendingHandoffs({ engine });
+      await workJob(instance, jobs.resendHandoffs, {}, async () => {
+        await services.resendPendingHandoffs(engine);
       });
-      await instance.schedule(QUEUES.resend, "* * * * *");
-      await instance.work(QUEUES.autoDisable, async () => {
+      await workJob(instance, jobs.disableFailingCallbacks, {}, async () => {
         await disableFailingCallbacksNow();
       });
-      await instance.schedule(QUEUES.autoDisable, AUTO_DISABLE_CRON);
-      await workers(instance, QUEUES.replay, 1, { batchSize: 1 }, replay);
-      await workers(instance, QUEUES.replayAbandoned, 1, { batchSize: 5 }, (job: ReplayJob) =>
+      for (const job of [jobs.resendHandoffs, jobs.disableFailingCallbacks]) {
+        await instance.schedule(job.queue, job.schedule);
+      }
+      await workJob(instance, jobs.replay, {}, replay);
+      await workJob(instance, jobs.replayAbandoned, { batchSize: 5 }, (job) =>
         abandonReplay(job.replayId, "its job kept failing"),
       );
       // Whatever a previous run stored but never queued (it died before the hand-off) goes now, to this
       // engine; stop() waits for it.
-      startupResend = resendPendingHandoffs({ minAgeMs: 0, engine })
+      startupResend = services
+        .resendPendingHandoffs(engine, { minAgeMs: 0 })
         .then(() => undefined)
         .catch((error) => logger.warn({ err: error }, "could not re-send pending events at start"));
     },
@@ -188,16 +187,17 @@ export function createEmbeddedEngine(): DeliveryEngine {
     },
 
     async startReplay(tx, replayId) {
-      const job: JobInsert<ReplayJob> = {
+      const { replay: job } = jobs;
+      const insert: JobInsert<JobPayload<typeof job>> = {
         id: replayId,
-        data: { replayId },
-        retryLimit: 10,
-        retryDelay: 5,
-        retryBackoff: true,
-        deadLetter: QUEUES.replayAbandoned,
-        deleteAfterSeconds: 7 * 24 * 60 * 60,
+        data: { replayId, part: 0 },
+        retryLimit: job.retries.limit,
+        retryDelay: job.retries.delaySeconds,
+        retryBackoff: job.retries.backoff,
+        deadLetter: jobs.replayAbandoned.queue,
+        deleteAfterSeconds: job.keepSeconds,
       };
-      await started().boss.insert(QUEUES.replay, [job], await inTx(tx));
+      await started().boss.insert(job.queue, [insert], await inTx(tx));
     },
   };
   return engine;

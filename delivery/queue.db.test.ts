@@ -9,8 +9,7 @@ import { deliveries, deliveryAttempts } from "@/db/schema";
 import type { AttemptResult } from "@/lib/webhooks/deliver";
 import { embeddedEngineForFile } from "@/testing/embedded-engine";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
-import { getEngine, stopEngine } from "./engine";
-import { handOff } from "./outbox";
+import { getEngine, handOff, stopEngine } from "./runtime";
 
 // The deliveries table as the built-in engine's queue: what a row says while it waits, is held, is
 // retried, and after a server holding it died.

@@ -19,8 +19,8 @@ import type { LeadEvent } from "@/lib/validations/event";
 import { webhookIdFor } from "@/lib/webhooks/payload";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { performDeliveryAttempt } from "./attempt";
-import { type DeliveryEngine, getEngine, stopEngine } from "./engine";
-import { handOff } from "./outbox";
+import type { DeliveryEngine } from "./engine";
+import { getEngine, handOff, stopEngine } from "./runtime";
 
 // Replays on the embedded engine in this process, against a receiver on 127.0.0.1 that fails while
 // `failing` is set: deliveries fail first, then a replay sends them again.

@@ -1,24 +1,24 @@
-import { eventType } from "inngest";
-import { z } from "zod";
+import { eventType, NonRetriableError } from "inngest";
+import { type JobDefinition, type JobPayload, jobs, MalformedJobError, parseJob } from "@/delivery/jobs";
 
 /** A stored lead-update event is ready to fan out. The Inngest event id is the stored event's id. */
-export const eventReceivedData = z.object({ eventId: z.uuid() });
-export const eventReceived = eventType("leadhook/event.received", { schema: eventReceivedData });
+export const eventReceived = eventType(jobs.fanOut.inngest.event, { schema: jobs.fanOut.payload });
+
+/** One run of a delivery should be attempted (jobs.deliver). */
+export const deliveryRequested = eventType(jobs.deliver.inngest.event, { schema: jobs.deliver.payload });
+
+/** A stored replay should queue its deliveries (jobs.replay). */
+export const replayRequested = eventType(jobs.replay.inngest.event, { schema: jobs.replay.payload });
 
 /**
- * One run of a delivery (an event for one callback, or a Redeliver) should be attempted. Ids and a time
- * only, never secrets or bodies. The run's attempts are those recorded since `runStartedAt`.
+ * A job's payload as the catalog's schema reads it, where the function starts: one that does not parse
+ * fails the run at once (NonRetriableError, with why), never run with a cast payload and never retried.
  */
-export const deliveryRequestedData = z.object({
-  deliveryId: z.uuid(),
-  callbackId: z.uuid(),
-  runStartedAt: z.iso.datetime(),
-});
-export const deliveryRequested = eventType("leadhook/delivery.requested", { schema: deliveryRequestedData });
-
-/**
- * A stored replay should queue its deliveries. `part` counts the runs that continued it (a run queues a
- * bounded number of batches, then hands on to the next part).
- */
-export const replayRequestedData = z.object({ replayId: z.uuid(), part: z.number().int().min(0) });
-export const replayRequested = eventType("leadhook/replay.requested", { schema: replayRequestedData });
+export function jobPayload<J extends JobDefinition>(job: J, data: unknown): JobPayload<J> {
+  try {
+    return parseJob(job, data);
+  } catch (error) {
+    if (error instanceof MalformedJobError) throw new NonRetriableError(error.message, { cause: error });
+    throw error;
+  }
+}

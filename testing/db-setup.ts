@@ -31,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // A test that handed events off started the embedded engine on this database: stop it first.
-  const { stopEngine } = await import("@/delivery/engine");
+  const { stopEngine } = await import("@/delivery/runtime");
   await stopEngine();
   const { closeDb } = await import("@/db/index");
   await closeDb();

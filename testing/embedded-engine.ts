@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, vi } from "vitest";
-import { type DeliveryEngine, getEngine, stopEngine } from "@/delivery/engine";
+import type { DeliveryEngine } from "@/delivery/engine";
+import { getEngine, stopEngine } from "@/delivery/runtime";
 import { type Receiver, startReceiver } from "@/e2e/receiver";
 
 /**

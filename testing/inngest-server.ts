@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
-import type { EngineRuntime } from "./engines";
+import type { EngineRuntime } from "./engine-types";
 import { type ProcessGroup, startProcessGroup, waitUntil } from "./process-group";
 
 /** The Inngest server binary: INNGEST_BIN, else the one .ci/build-inngest caches. */

@@ -1,9 +1,14 @@
 import type { EngineName } from "@/lib/env";
 import { plural } from "@/lib/plural";
 
+/** How the process page names the engine to an admin. */
+const engineDescriptions: Record<EngineName, string> = {
+  embedded: "Deliveries run on the built-in queue in this server",
+  inngest: "Deliveries run on Inngest",
+};
+
 export type DeliveryStatusProps = {
   engine: EngineName;
-  engineDescription: string;
   pendingEvents: number;
   lastHandoffError: string | null;
   failedDeliveries: number;
@@ -12,14 +17,13 @@ export type DeliveryStatusProps = {
 /** The process page's word on delivery: which engine runs it, and anything an admin must act on. */
 export function DeliveryStatus({
   engine,
-  engineDescription,
   pendingEvents,
   lastHandoffError,
   failedDeliveries,
 }: DeliveryStatusProps) {
   return (
     <div className="space-y-2" data-testid="delivery-status">
-      <p className="text-sm text-slate-600">{engineDescription}.</p>
+      <p className="text-sm text-slate-600">{engineDescriptions[engine]}.</p>
       {pendingEvents > 0 ? (
         <div
           role="alert"

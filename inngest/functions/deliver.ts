@@ -2,20 +2,14 @@ import { NonRetriableError, RetryAfterError } from "inngest";
 import { markDeliveryAbandoned } from "@/db/queries/deliveries";
 import { countAttemptsSince } from "@/db/queries/delivery-attempts";
 import { attemptUnderPolicy } from "@/delivery/attempt";
+import { jobs } from "@/delivery/jobs";
 import { getEnv } from "@/lib/env";
 import { retryPolicyFrom } from "@/lib/webhooks/retry-policy";
 import { inngest } from "../client";
-import { deliveryRequested, deliveryRequestedData } from "../events";
+import { deliveryRequested, jobPayload } from "../events";
 
 const env = getEnv();
 const policy = retryPolicyFrom(env);
-
-/**
- * Inngest's retries for this function: all it allows, more than the policy's. Inngest also spends them
- * on calls that never reached the attempt (this server down or restarting), so the attempt number comes
- * from the delivery log, not from Inngest's counter; the spare ones cover those.
- */
-export const ENGINE_RETRIES = 20;
 
 /**
  * Attempts one delivery. The shared retry policy decides what follows: a retry throws RetryAfterError
@@ -25,18 +19,18 @@ export const ENGINE_RETRIES = 20;
  */
 export const deliver = inngest.createFunction(
   {
-    id: "deliver",
+    id: jobs.deliver.name,
     name: "Deliver a webhook to one callback",
     triggers: [deliveryRequested],
-    retries: ENGINE_RETRIES,
+    retries: jobs.deliver.retries.limit,
     concurrency: [{ key: "event.data.callbackId", limit: env.DELIVERY_CONCURRENCY }],
     onFailure: async ({ event, error }) => {
-      const { deliveryId } = deliveryRequestedData.parse(event.data.event.data);
+      const { deliveryId } = jobPayload(jobs.deliver, event.data.event.data);
       await markDeliveryAbandoned(deliveryId, error.message);
     },
   },
   async ({ event, step }) => {
-    const { deliveryId, runStartedAt } = deliveryRequestedData.parse(event.data);
+    const { deliveryId, runStartedAt } = jobPayload(jobs.deliver, event.data);
     const summary = await step.run("attempt", async () => {
       const attemptNumber = (await countAttemptsSince(deliveryId, new Date(runStartedAt))) + 1;
       const { summary: result, next } = await attemptUnderPolicy(deliveryId, attemptNumber, policy);

@@ -1,7 +1,8 @@
 import { abandonReplay, queueReplayBatch, type ReplayRun } from "@/db/queries/replays";
+import { jobs } from "@/delivery/jobs";
 import { inngest } from "../client";
 import { withTimeout } from "../engine";
-import { deliveryRequested, replayRequested, replayRequestedData } from "../events";
+import { deliveryRequested, jobPayload, replayRequested } from "../events";
 
 /** Batches one run queues before handing on to the next part (Inngest bounds the steps of a run). */
 export const BATCHES_PER_RUN = 400;
@@ -32,18 +33,18 @@ function sendRuns(replayId: string) {
  */
 export const replay = inngest.createFunction(
   {
-    id: "replay",
+    id: jobs.replay.name,
     name: "Queue a replay's deliveries",
     triggers: [replayRequested],
-    retries: 10,
+    retries: jobs.replay.retries.limit,
     concurrency: [{ key: "event.data.replayId", limit: 1 }],
     onFailure: async ({ event, error }) => {
-      const { replayId } = replayRequestedData.parse(event.data.event.data);
+      const { replayId } = jobPayload(jobs.replay, event.data.event.data);
       await abandonReplay(replayId, error.message);
     },
   },
   async ({ event, step }) => {
-    const { replayId, part } = replayRequestedData.parse(event.data);
+    const { replayId, part = 0 } = jobPayload(jobs.replay, event.data);
     for (let batch = 0; batch < BATCHES_PER_RUN; batch++) {
       const state = await step.run(`queue-${batch}`, async () => {
         const result = await queueReplayBatch(replayId, sendRuns(replayId));

@@ -8,6 +8,7 @@ import { createProcess } from "@/db/queries/processes";
 import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { apiKeys, events, leadActivities, leads, workspaces } from "@/db/schema";
 import { resendPendingHandoffs } from "@/delivery/outbox";
+import { getEngine } from "@/delivery/runtime";
 import { BAD_KEY_ATTEMPTS_PER_MINUTE, hashApiKey } from "@/lib/api-keys";
 import { logger } from "@/lib/logger";
 import { sampleEvent } from "@/testing/fixtures";
@@ -648,7 +649,7 @@ describe("accepting events", () => {
     expect(skipped).toMatchObject({ handedOffAt: null, handoffAttempts: 0 });
 
     await sink.up();
-    const result = await resendPendingHandoffs({ minAgeMs: 0 });
+    const result = await resendPendingHandoffs(await getEngine(), { minAgeMs: 0 });
     expect(result.handedOff).toBeGreaterThanOrEqual(1);
     const [after] = await db.select().from(events).where(eq(events.externalId, event.id));
     expect(after?.handedOffAt).toBeInstanceOf(Date);

@@ -87,7 +87,8 @@ describe("PostgreSQL stops during ingest", () => {
     const { getDb } = await import("@/db/index");
     const { events } = await import("@/db/schema");
     const { resendPendingHandoffs } = await import("@/delivery/outbox");
-    await resendPendingHandoffs({ minAgeMs: 0 });
+    const { getEngine } = await import("@/delivery/runtime");
+    await resendPendingHandoffs(await getEngine(), { minAgeMs: 0 });
     const db = await getDb();
     const rows = await db.select().from(events);
     const ids = rows.map((r) => r.externalId);

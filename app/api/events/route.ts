@@ -3,7 +3,7 @@ import { requestOrigin } from "@/auth/request-info";
 import { assertDatabaseNotBusy } from "@/db/index";
 import { authenticateApiKey, mayBeIssuedKey } from "@/db/queries/api-keys";
 import { ingestEvents } from "@/db/queries/events";
-import { handOffBatched } from "@/delivery/outbox";
+import { handOffBatched } from "@/delivery/runtime";
 import { BAD_KEY_ATTEMPTS_PER_MINUTE, bearerFrom, hashApiKey, unknownApiKeyError } from "@/lib/api-keys";
 import { AppError } from "@/lib/errors";
 import { createFailureLimiter } from "@/lib/http/failure-limiter";

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { ENGINE_RETRIES } from "@/inngest/functions/deliver";
+import { type JobDefinition, jobs } from "@/delivery/jobs";
 
 vi.hoisted(() => {
   process.env.INNGEST_DEV = "1";
@@ -46,11 +46,23 @@ describe("the Inngest serve route (dev mode)", () => {
     expect(byId["fan-out"]?.triggers).toEqual([{ event: "leadhook/event.received" }]);
     expect(byId.deliver?.triggers).toEqual([{ event: "leadhook/delivery.requested" }]);
     expect(byId.deliver?.concurrency).toEqual([{ key: "event.data.callbackId", limit: 10 }]);
-    expect(Object.values(byId.deliver?.steps ?? {})[0]?.retries).toEqual({ attempts: ENGINE_RETRIES });
+    expect(Object.values(byId.deliver?.steps ?? {})[0]?.retries).toEqual({
+      attempts: jobs.deliver.retries.limit,
+    });
     expect(byId["resend-pending-handoffs"]?.triggers).toEqual([{ cron: "* * * * *" }]);
     expect(byId["disable-failing-callbacks"]?.triggers).toEqual([{ cron: "*/5 * * * *" }]);
     // A replay queues its batches one run at a time.
     expect(byId.replay?.triggers).toEqual([{ event: "leadhook/replay.requested" }]);
     expect(byId.replay?.concurrency).toEqual([{ key: "event.data.replayId", limit: 1 }]);
+
+    // Every function is a job of the catalog, triggered as the catalog says: its event or its schedule.
+    for (const job of Object.values(jobs) as JobDefinition[]) {
+      if (!job.inngest) {
+        expect(byId[job.name], `${job.name} is not an Inngest function`).toBeUndefined();
+        continue;
+      }
+      const trigger = job.inngest.event ? { event: job.inngest.event } : { cron: job.schedule };
+      expect(byId[job.name]?.triggers, job.name).toEqual([trigger]);
+    }
   });
 });

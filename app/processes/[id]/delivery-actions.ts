@@ -6,7 +6,7 @@ import { getCallbackOfProcess } from "@/db/queries/callbacks";
 import { createTestDelivery, requeueDelivery } from "@/db/queries/deliveries";
 import { getDeliveryDetail, hourlySuccess, listRecentDeliveries } from "@/db/queries/delivery-log";
 import { performDeliveryAttempt } from "@/delivery/attempt";
-import { getEngine } from "@/delivery/engine";
+import { getEngine } from "@/delivery/runtime";
 import { getEnv } from "@/lib/env";
 import { AppError, messages } from "@/lib/errors";
 import { runAction } from "@/lib/run-action";

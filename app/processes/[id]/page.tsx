@@ -15,7 +15,6 @@ import { getCallbackHealth } from "@/db/queries/callback-health";
 import { getProcessSettings } from "@/db/queries/callbacks";
 
 import { getDeliveryBacklog } from "@/db/queries/events";
-import { engineDescriptions } from "@/delivery/engine";
 import { deliveryEngine, getEnv } from "@/lib/env";
 import { can } from "@/lib/roles";
 import { exampleCurl } from "@/lib/sample-event";
@@ -84,7 +83,7 @@ export default async function ProcessPage({ params }: Props) {
             : undefined
         }
       />
-      <DeliveryStatus engine={engine} engineDescription={engineDescriptions[engine]} {...backlog} />
+      <DeliveryStatus engine={engine} {...backlog} />
       <AutoDisabledAlert health={health} order={settings.values.callbacks.map((cb) => cb.id ?? "")} />
       <CallbackHealthProvider health={Object.fromEntries(health.map((h) => [h.callbackId, h]))}>
         <ProcessSettingsForm

@@ -5,7 +5,7 @@ import { getProcess } from "@/db/queries/processes";
 import { listReplayCallbacks } from "@/db/queries/replay-list";
 import type { ReplayScope } from "@/db/queries/replay-targets";
 import { cancelReplay, previewReplay, startReplay } from "@/db/queries/replays";
-import { getEngine } from "@/delivery/engine";
+import { getEngine } from "@/delivery/runtime";
 import { AppError, messages } from "@/lib/errors";
 import { parseInput, runAction } from "@/lib/run-action";
 import { parseUtcMinute, replaySchema } from "@/lib/validations/replay";

@@ -3,7 +3,7 @@
 import { auditContext, requireMember } from "@/auth/member";
 import { storeSampleEvent } from "@/db/queries/events";
 import { getProcess } from "@/db/queries/processes";
-import { handOffBatched } from "@/delivery/outbox";
+import { handOffBatched } from "@/delivery/runtime";
 import { AppError, messages } from "@/lib/errors";
 import { runAction } from "@/lib/run-action";
 import { sampleEvent } from "@/lib/sample-event";

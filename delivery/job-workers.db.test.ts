@@ -1,0 +1,68 @@
+import { randomUUID } from "node:crypto";
+import type { ConstructorOptions, PgBoss } from "pg-boss";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getHandle } from "@/db/index";
+import { workJob } from "./job-workers";
+import { jobs } from "./jobs";
+
+/*
+ * A real pg-boss on the test's database (PGlite or Postgres), in a schema of its own, working the
+ * catalog's replay job: a job whose payload does not parse goes to the dead-letter queue with why and is
+ * never run nor retried; a good one runs with the payload as the schema reads it.
+ */
+let boss: PgBoss;
+
+beforeAll(async () => {
+  const { PgBoss, fromPglite } = await import("pg-boss");
+  const handle = await getHandle();
+  const connection: ConstructorOptions =
+    handle.driver === "pglite" && handle.pglite
+      ? { db: fromPglite(handle.pglite), backend: "pglite" }
+      : { connectionString: process.env.DATABASE_URL, max: 2 };
+  boss = new PgBoss({ ...connection, schema: "pgboss_workers_test", schedule: false, supervise: false });
+  await boss.start();
+  for (const job of [jobs.replay, jobs.deadLetter]) await boss.createQueue(job.queue);
+}, 60_000);
+
+afterAll(async () => {
+  await boss?.stop({ graceful: false });
+});
+
+async function settled(queue: string, id: string) {
+  for (let i = 0; i < 100; i++) {
+    const job = await boss.getJobById(queue, id);
+    if (job && ["completed", "failed"].includes(job.state)) return job;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`job ${id} never settled`);
+}
+
+describe("a catalog job on pg-boss", () => {
+  it("runs a good payload as parsed, and dead-letters a malformed one with why, never running it", async () => {
+    const ran: unknown[] = [];
+    await workJob(boss, jobs.replay, {}, async (payload) => {
+      ran.push(payload);
+    });
+    const replayId = randomUUID();
+    const good = (await boss.send(jobs.replay.queue, { replayId })) as string;
+    const bad = (await boss.send(
+      jobs.replay.queue,
+      { replayId: "not-a-uuid", part: -1 },
+      { retryLimit: 5 },
+    )) as string;
+
+    expect(await settled(jobs.replay.queue, good)).toMatchObject({ state: "completed" });
+    // Settled at once: never retried, whatever its retry limit.
+    expect(await settled(jobs.replay.queue, bad)).toMatchObject({ state: "completed", retryCount: 0 });
+    expect(ran).toEqual([{ replayId }]);
+
+    const [dead] = await boss.fetch<Record<string, unknown>>(jobs.deadLetter.queue);
+    expect(dead?.data).toMatchObject({
+      job: "replay",
+      jobId: bad,
+      data: { replayId: "not-a-uuid", part: -1 },
+    });
+    expect(dead?.data.reason).toMatch(/replayId/);
+    expect(dead?.data.reason).toMatch(/part/);
+  });
+});
