@@ -113,6 +113,34 @@ describe("fan-out", () => {
   });
 });
 
+describe("a malformed job", () => {
+  // The catalog's schema is the trigger's: the SDK checks the event before the handler runs and fails the
+  // run with an EventValidationError naming the field, a NonRetriableError (inngest's
+  // components/triggers/utils.js); the handler parses it again with the same schema (jobPayload).
+  it("fails at once with why, never running the work nor retried", async () => {
+    for (const [fn, name, data, field] of [
+      [fanOut, "leadhook/event.received", { eventId: "not-an-id" }, "eventId"],
+      [
+        deliver,
+        "leadhook/delivery.requested",
+        { deliveryId: "x", callbackId: "y", runStartedAt: "soon" },
+        "runStartedAt",
+      ],
+    ] as const) {
+      const { error, ctx } = await new InngestTestEngine({
+        function: fn,
+        events: [{ name, data }],
+      }).execute();
+      // The test engine hands the error back serialized: its name says which class it was.
+      expect(error).toMatchObject({
+        name: expect.stringMatching(/^(EventValidationError|NonRetriableError)$/),
+      });
+      expect((error as Error).message).toContain(field);
+      expect(ctx.step.run).not.toHaveBeenCalled();
+    }
+  });
+});
+
 describe("delivery", () => {
   it("sends a signed, Bearer-authenticated POST that the standardwebhooks library verifies", async () => {
     const d = await deliveryFor({ authType: "bearer", bearerToken: "tok_live_abc123" });
