@@ -53,18 +53,7 @@ export async function POST(request: Request): Promise<Response> {
       // A bad key is reported before a bad body, as if the key had been checked first.
       if (!(await authenticateApiKey(presented))) throw unknownApiKeyError();
       if (!parsed) throw unreadable;
-      const issues = parsed.issues.map((i) => ({ path: formatIssuePath(i.path), message: i.message }));
-      const first = issues[0];
-      return json(
-        {
-          error: {
-            code: "invalid_request",
-            message: first ? `${first.path || "body"}: ${first.message}` : "The body is not a valid event",
-            issues,
-          },
-        },
-        400,
-      );
+      throw invalidEvents(parsed.issues);
     }
     const stored = await ingestEvents(hashApiKey(presented), parsed.events);
     const ids = stored.accepted.map((e) => e.id);
@@ -74,6 +63,21 @@ export async function POST(request: Request): Promise<Response> {
     if (error instanceof AppError && error.code === "unauthorized") badKeys.fail(address);
     return errorResponse(error);
   }
+}
+
+/**
+ * The 400 for a body that is not valid events: the first problem in the message, and each field's first
+ * problem in `issues` (path as the producer wrote it, e.g. `events[2].lead.phone`).
+ */
+function invalidEvents(issues: readonly { path: readonly PropertyKey[]; message: string }[]): AppError {
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of issues) fieldErrors[formatIssuePath(issue.path)] ??= issue.message;
+  const [path, message] = Object.entries(fieldErrors)[0] ?? [];
+  return new AppError(
+    "invalid_request",
+    message === undefined ? "The body is not a valid event" : `${path || "body"}: ${message}`,
+    { fieldErrors },
+  );
 }
 
 /** Any other method: 405 with the JSON error body and `Allow: POST`, like every error of this API. */
