@@ -71,7 +71,7 @@ export default async function ProcessPage({ params }: Props) {
         </nav>
       </div>
       <DeliveryStatus engine={engine} engineDescription={engineDescriptions[engine]} {...backlog} />
-      <AutoDisabledAlert health={health} order={settings.values.callbacks.map((cb) => cb.id ?? "")} />
+      <AutoDisabledAlert health={health} callbacks={settings.values.callbacks} />
       <CallbackHealthProvider health={Object.fromEntries(health.map((h) => [h.callbackId, h]))}>
         <ProcessSettingsForm
           initial={{ values: settings.values, signingSecretHints: settings.signingSecretHints }}
