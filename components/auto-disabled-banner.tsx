@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Fragment } from "react";
 import { type AutoDisabledCallback, autoDisabledGroups } from "@/lib/callback-health";
+import { callbackLabel } from "@/lib/callback-label";
 
 /**
  * The Processes list's banner while leadhook has turned off callbacks of the workspace: "2 callbacks
@@ -29,7 +30,7 @@ export function AutoDisabledBanner({
             <Fragment key={`${cb.processId}-${cb.position}`}>
               {i > 0 ? ", " : null}
               <Link href={`/processes/${cb.processId}`} className="font-medium underline">
-                {cb.processName} (Callback {cb.position + 1})
+                {cb.processName} ({callbackLabel(cb)})
               </Link>
             </Fragment>
           ))}

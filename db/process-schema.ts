@@ -52,6 +52,8 @@ export const leadUpdateCallbacks = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     processId: processRef(),
     position: integer("position").notNull(),
+    /** What admins call it ("CRM sync"), shown instead of "Callback N"; null when unnamed. */
+    name: text("name"),
     url: text("url").notNull(),
     payloadFormat: payloadFormat("payload_format").notNull().default("activity_update"),
     requiresWhitelisting: boolean("requires_whitelisting").notNull().default(false),

@@ -106,6 +106,7 @@ describe("turning off callbacks whose every delivery failed for CALLBACK_DISABLE
       processId: setup.process.id,
       processName: "Auto-disable",
       position: 0,
+      name: null,
       reason,
     });
 

@@ -135,3 +135,44 @@ test("an event id that does not exist is a proper 404", async ({ page }) => {
   expect((await page.goto("/events/not-a-uuid"))?.status()).toBe(404);
   expect((await page.goto("/processes/00000000-0000-4000-8000-000000000000/events"))?.status()).toBe(404);
 });
+
+test("a named callback is called by its name on the Events pages", async ({ page, request, receiver }) => {
+  const key = await createIngestKey(page, "events-named");
+  const process = await ProcessPage.createNew(page, "Named Callback Events");
+  const processId = page.url().split("/").pop() ?? "";
+  await process.expand();
+  const cb = await process.addCallback();
+  await cb.name.fill("CRM sync");
+  await cb.url.fill(`${receiver.url}/ok`);
+  const plain = await process.addCallback();
+  await plain.url.fill(`${receiver.url}/ok-too`);
+  await process.save();
+
+  const event = {
+    id: `evt_named_${Date.now()}`,
+    type: "lead.status_changed",
+    processId,
+    occurredAt: new Date().toISOString(),
+    lead: { id: `lead_named_${Date.now()}`, name: "Asha Verma", status: "Interested" },
+  };
+  const accepted = await request.post("/api/events", {
+    headers: { authorization: `Bearer ${key}` },
+    data: event,
+  });
+  expect(accepted.status()).toBe(202);
+
+  await page.goto(`/processes/${processId}/events`);
+  const row = page.getByRole("table", { name: "Received events, newest first" }).getByRole("row").nth(1);
+  await expect(async () => {
+    await page.reload();
+    await expect(row).toContainText("CRM sync: Succeeded", { timeout: 1_000 });
+    await expect(row).toContainText("Callback 2: Succeeded", { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(row).not.toContainText("Callback 1");
+
+  await row.getByRole("link", { name: new RegExp(event.id) }).click();
+  await expect(page.getByRole("region", { name: `CRM sync (${receiver.url}/ok)` })).toContainText(
+    "Succeeded",
+  );
+  await expect(page.getByRole("region", { name: `Callback 2 (${receiver.url}/ok-too)` })).toBeVisible();
+});

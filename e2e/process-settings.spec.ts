@@ -208,3 +208,97 @@ test("Advanced Settings opens and closes from the keyboard", async ({ page }) =>
   await page.keyboard.press("Space");
   await expect(process.advancedSettings).toHaveAttribute("aria-expanded", "false");
 });
+
+test("a callback carries a name: saved, reloaded, shown as its heading, unique within the process", async ({
+  page,
+}) => {
+  const process = await ProcessPage.createNew(page, "Callback Name Check");
+  await process.expand();
+  const first = await process.addCallback();
+  await first.url.fill("https://crm.example.com/leadhook");
+  await expect(first.title).toHaveText("Callback 1");
+  await first.name.fill("  CRM sync ");
+  await expect(first.title).toHaveText("CRM sync");
+  await expect(page.getByText("Unsaved changes")).toBeVisible();
+
+  // A second callback may not take the same name, in any case.
+  const second = await process.addCallback();
+  await second.url.fill("https://ops.example.com/leadhook");
+  await second.name.fill("crm SYNC");
+  const duplicate = second.root.getByText("Another callback of this process already has this name");
+  await expect(duplicate).toBeVisible();
+  await expect(second.name).toHaveAttribute("aria-invalid", "true");
+  await expect(process.status).toHaveText(/^Errors/);
+  await process.saveButton.click();
+  await expect(process.formAlert).toHaveText("Fix the errors below before saving.");
+  await expect(second.name).toBeFocused();
+
+  // Too long is refused with the field's own message.
+  await second.name.fill("n".repeat(61));
+  await expect(second.root.getByText("Name must be at most 60 characters")).toBeVisible();
+  await second.name.fill("");
+  await expect(duplicate).toBeHidden();
+  await expect(second.title).toHaveText("Callback 2");
+  await process.save();
+  await expect(page.getByText("Unsaved changes")).toBeHidden();
+
+  await page.reload();
+  await process.expand();
+  const crm = process.callbackNamed("CRM sync");
+  await expect(crm.title).toHaveText("CRM sync");
+  await expect(crm.name).toHaveValue("CRM sync");
+  await expect(crm.url).toHaveValue("https://crm.example.com/leadhook");
+  await expect(crm.toggle).toHaveAccessibleName(/^CRM sync: /);
+  await expect(process.callback(2).title).toHaveText("Callback 2");
+  await expect(process.callback(2).name).toHaveValue("");
+
+  // Editing the name is a change to save (the heading follows it), and undoing it is none.
+  const block = process.callback(1);
+  await block.name.fill("CRM sync (EU)");
+  await expect(block.title).toHaveText("CRM sync (EU)");
+  await expect(page.getByText("Unsaved changes")).toBeVisible();
+  await block.name.fill("CRM sync");
+  await expect(page.getByText("Unsaved changes")).toBeHidden();
+  await expect(process.saveButton).toBeDisabled();
+});
+
+test("at 390 px the Enabled toggle never covers a callback's title, named or not", async ({ page }) => {
+  const longName = "Salesforce lead sync for the Hinglish outreach team (EU)";
+  const process = await ProcessPage.createNew(page, "Narrow Callback Heading");
+  await process.expand();
+  const unnamed = await process.addCallback();
+  await unnamed.url.fill("https://crm.example.com/one");
+  const named = await process.addCallback();
+  await named.url.fill("https://crm.example.com/two");
+  await named.name.fill(longName);
+  await process.save();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await process.expand();
+
+  const apart = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
+    a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+  for (const block of [process.callback(1), process.callback(2)]) {
+    for (const expanded of [true, false]) {
+      if (expanded) await block.expand();
+      else await block.collapse();
+      const title = await block.title.boundingBox();
+      const toggle = await block.enabled.boundingBox();
+      const label = await block.root.getByText("Enabled", { exact: true }).boundingBox();
+      const remove = await block.root.getByRole("button", { name: "Remove" }).first().boundingBox();
+      const frame = await block.root.boundingBox();
+      expect(title && toggle && label && remove && frame).toBeTruthy();
+      if (!title || !toggle || !label || !remove || !frame) continue;
+      const which = `${await block.title.textContent()} (${expanded ? "expanded" : "collapsed"})`;
+      expect(apart(title, toggle), `${which}: title and toggle`).toBe(true);
+      expect(apart(title, label), `${which}: title and "Enabled"`).toBe(true);
+      expect(apart(title, remove), `${which}: title and Remove`).toBe(true);
+      expect(title.x + title.width <= frame.x + frame.width, `${which}: title inside its block`).toBe(true);
+    }
+  }
+  // The long name is cut with an ellipsis, and given whole in the title attribute.
+  const title = process.callback(2).title;
+  await expect(title).toHaveAttribute("title", longName);
+  expect(await title.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBeLessThanOrEqual(0);
+});

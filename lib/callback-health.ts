@@ -109,6 +109,8 @@ export type AutoDisabledCallback = {
   processId: string;
   processName: string;
   position: number;
+  /** Shown instead of "Callback N" where set. */
+  name?: string | null;
   reason: string | null;
 };
 

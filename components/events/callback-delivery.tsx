@@ -1,3 +1,4 @@
+import { callbackLabelWithUrl } from "@/lib/callback-label";
 import { gapText } from "@/lib/duration";
 import type { DeliveryStatus } from "@/lib/validations/delivery-status";
 import type { FailureHint } from "@/lib/webhooks/hints";
@@ -6,7 +7,7 @@ import { FailureHintText } from "../deliveries/failure-hint";
 import { CopyButton } from "../ui/copy-button";
 import { DateTime } from "../ui/date-time";
 import { DataTable } from "../ui/table";
-import { callbackLabel, DeliveryStatusBadge } from "./delivery-badges";
+import { DeliveryStatusBadge } from "./delivery-badges";
 import { JsonBlock } from "./json-block";
 
 /** One attempt as the event page shows it, its failure hint computed on the server. */
@@ -27,6 +28,8 @@ export type AttemptView = {
 export type CallbackDeliveryView = {
   deliveryId: string;
   position: number;
+  /** The callback's name, shown instead of "Callback N" where set. */
+  name: string | null;
   url: string;
   status: DeliveryStatus;
   attemptCount: number;
@@ -119,7 +122,7 @@ export function CallbackDelivery({ delivery }: { delivery: CallbackDeliveryView 
     >
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h3 id={headingId} className="min-w-0 text-base font-semibold break-all">
-          {callbackLabel(delivery.position)} ({delivery.url})
+          {callbackLabelWithUrl(delivery)}
         </h3>
         <DeliveryStatusBadge status={delivery.status} attemptCount={delivery.attemptCount} />
       </div>

@@ -1,3 +1,4 @@
+import { callbackLabel } from "@/lib/callback-label";
 import { plural } from "@/lib/plural";
 import type { DeliveryStatus } from "@/lib/validations/delivery-status";
 import { Badge } from "../ui/badge";
@@ -7,6 +8,8 @@ export type DeliverySummary = {
   callbackId: string;
   /** The callback's place in the process, from 0: shown as "Callback 1" and so on, as the settings form does. */
   position: number;
+  /** The callback's name, shown instead of "Callback N" where set. */
+  name: string | null;
   url: string;
   status: DeliveryStatus;
   attemptCount: number;
@@ -28,10 +31,6 @@ export function deliveryStatusLabel(status: DeliveryStatus, attemptCount: number
   }
 }
 
-export function callbackLabel(position: number): string {
-  return `Callback ${position + 1}`;
-}
-
 export function DeliveryStatusBadge({
   status,
   attemptCount,
@@ -50,7 +49,7 @@ export function DeliveryBadges({ deliveries }: { deliveries: DeliverySummary[] }
       {deliveries.map((d) => (
         <li key={d.callbackId}>
           <Badge tone={tones[d.status]} title={d.url} className="whitespace-nowrap">
-            {callbackLabel(d.position)}: {deliveryStatusLabel(d.status, d.attemptCount)}
+            {callbackLabel(d)}: {deliveryStatusLabel(d.status, d.attemptCount)}
           </Badge>
         </li>
       ))}

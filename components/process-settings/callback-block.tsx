@@ -2,7 +2,8 @@
 
 import { useId, useState } from "react";
 import { Controller, useFormContext, useWatch } from "react-hook-form";
-import { isPlainHttp } from "@/lib/validations/callback";
+import { callbackLabel } from "@/lib/callback-label";
+import { isPlainHttp, MAX_CALLBACK_NAME_LENGTH } from "@/lib/validations/callback";
 import type { ProcessSettingsInput } from "@/lib/validations/process";
 import { DeliveryLog } from "../deliveries/delivery-log";
 import type { DeliveryActions } from "../deliveries/types";
@@ -38,7 +39,7 @@ type Props = {
   readOnly: boolean;
 };
 
-/** One "Callback N" block of Lead Update Callbacks, collapsible to a one-line summary. */
+/** One block of Lead Update Callbacks ("CRM sync", or "Callback N" unnamed), collapsible to a one-line summary. */
 export function CallbackBlock({
   index,
   deliveryActions,
@@ -60,7 +61,7 @@ export function CallbackBlock({
   const autoDisabled = showsAutoDisabled(health, cb?.enabled);
   const uid = useId();
   const id = (field: string) => `callback-${index}-${field}`;
-  const title = `Callback ${index + 1}`;
+  const title = callbackLabel({ name: cb?.name, position: index });
 
   // Collapsed blocks stay mounted (hidden), so the form keeps their values and validation. A block opens
   // by itself when a problem appears in it, so Save can move the focus there.
@@ -84,7 +85,9 @@ export function CallbackBlock({
       className="min-w-0 space-y-5 rounded-lg border border-slate-200 bg-white p-4 sm:p-5"
       aria-labelledby={id("title")}
     >
-      <div className="flex flex-wrap items-center justify-between gap-3">
+      {/* The heading asks for 14rem before the controls sit beside it: on a phone they take the next line,
+          never the title's place. */}
+      <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
         <CallbackHeading
           title={title}
           titleId={id("title")}
@@ -95,7 +98,7 @@ export function CallbackBlock({
           problems={problems.count}
           egressWarning={egressWarning}
         />
-        <div className="flex items-center gap-4">
+        <div className="flex shrink-0 items-center gap-4">
           <div className="flex items-center gap-2">
             <Controller
               control={control}
@@ -129,6 +132,24 @@ export function CallbackBlock({
       <div id={`${uid}-body`} data-callback-body hidden={!expanded} className="space-y-5">
         {health ? <CallbackHealthLine health={health} /> : null}
         <fieldset disabled={readOnly} className="min-w-0 space-y-5">
+          <Field
+            id={id("name")}
+            label="Name"
+            error={problems.name}
+            hint={`Optional, up to ${MAX_CALLBACK_NAME_LENGTH} characters. Shown instead of "Callback ${index + 1}".`}
+          >
+            {(control) => (
+              <input
+                {...control}
+                {...register(`${name}.name`)}
+                type="text"
+                autoComplete="off"
+                placeholder="CRM sync"
+                className={inputClass}
+              />
+            )}
+          </Field>
+
           <Field
             id={id("url")}
             label="Lead Update URL"

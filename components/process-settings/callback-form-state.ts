@@ -29,6 +29,7 @@ export function useCallbackProblems(index: number) {
     if (path === prefix || path.startsWith(`${prefix}.`)) count++;
   }
   return {
+    name: at("name"),
     url: at("url"),
     bearerToken: at("bearerToken"),
     authHeaderKey: at("authHeaderKey"),

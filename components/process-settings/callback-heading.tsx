@@ -3,7 +3,7 @@
 import { Badge } from "../ui/badge";
 
 /**
- * The "Callback N" heading of a callback block: a button with aria-expanded that collapses the block to
+ * The heading of a callback block (its name, or "Callback N"): a button with aria-expanded that collapses the block to
  * a one-line summary and expands it again, with badges for what needs attention while it is collapsed.
  */
 export function CallbackHeading({
@@ -27,7 +27,7 @@ export function CallbackHeading({
   egressWarning: boolean;
 }) {
   return (
-    <div className="flex min-w-0 flex-1 flex-wrap items-center gap-x-3 gap-y-1">
+    <div className="flex min-w-0 flex-1 basis-56 flex-wrap items-center gap-x-3 gap-y-1">
       <h3 className="flex min-w-0 flex-1 basis-48">
         <button
           type="button"
@@ -48,11 +48,19 @@ export function CallbackHeading({
               d="M5.2 7.2a.75.75 0 0 1 1.06 0L10 10.94l3.74-3.74a.75.75 0 1 1 1.06 1.06l-4.27 4.27a.75.75 0 0 1-1.06 0L5.2 8.26a.75.75 0 0 1 0-1.06Z"
             />
           </svg>
-          <span id={titleId} className="shrink-0 text-base font-semibold text-slate-900">
+          {/* A long name is cut with an ellipsis and given whole in the tooltip; the summary yields first. */}
+          <span
+            id={titleId}
+            title={title}
+            className="min-w-0 truncate text-base font-semibold text-slate-900"
+          >
             {title}
           </span>
           {expanded ? null : (
-            <span className="min-w-0 truncate text-sm text-slate-600" data-testid="callback-summary">
+            <span
+              className="min-w-0 flex-1 basis-0 truncate text-sm text-slate-600"
+              data-testid="callback-summary"
+            >
               {summary}
             </span>
           )}

@@ -1,5 +1,6 @@
 import type { Route } from "next";
 import Link from "next/link";
+import { callbackLabel } from "@/lib/callback-label";
 import type { ReplayOffer } from "@/lib/validations/replay";
 import { Button } from "../ui/button";
 import { DateTime } from "../ui/date-time";
@@ -17,13 +18,13 @@ export function ReplayOffers({ offers, onDismiss }: { offers: ReplayOffer[]; onD
     >
       {offers.map((offer) => (
         <p key={offer.href}>
-          <span className="font-medium">Callback {offer.position + 1} is on again.</span> What failed since{" "}
+          <span className="font-medium">{callbackLabel(offer)} is on again.</span> What failed since{" "}
           <DateTime value={offer.since} />, and events it missed while off, can be sent now:{" "}
           <Link
             href={offer.href as Route}
             className="font-medium text-brand-700 underline-offset-2 hover:underline"
           >
-            Replay failed deliveries of Callback {offer.position + 1}
+            Replay failed deliveries of {callbackLabel(offer)}
           </Link>
         </p>
       ))}

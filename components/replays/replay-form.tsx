@@ -4,6 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState } from "react";
 import { type Path, useForm } from "react-hook-form";
+import { callbackLabel } from "@/lib/callback-label";
 import type { ActionResult } from "@/lib/errors";
 import { eventTypes } from "@/lib/validations/event";
 import { type ReplayInput, replaySchema } from "@/lib/validations/replay";
@@ -11,7 +12,13 @@ import { Button } from "../ui/button";
 import { Field, inputClass } from "../ui/field";
 import { FormAlert } from "../ui/form-alert";
 
-export type ReplayCallbackOption = { id: string; position: number; url: string; enabled: boolean };
+export type ReplayCallbackOption = {
+  id: string;
+  position: number;
+  name: string | null;
+  url: string;
+  enabled: boolean;
+};
 type Counts = { again: number; missed: number };
 
 const fields = ["callbackId", "include", "from", "to", "eventTypes", "leadStatus", "disposition"];
@@ -97,7 +104,7 @@ export function ReplayForm({
                 <option value="all">Every callback that is on</option>
                 {callbacks.map((cb) => (
                   <option key={cb.id} value={cb.id}>
-                    Callback {cb.position + 1}: {cb.url}
+                    {callbackLabel(cb)}: {cb.url}
                     {cb.enabled ? "" : " (off)"}
                   </option>
                 ))}

@@ -1,4 +1,5 @@
 import type { ReplayProgress } from "@/db/queries/replay-list";
+import { callbackLabelWithUrl } from "@/lib/callback-label";
 import type { ActionResult } from "@/lib/errors";
 import { Badge } from "../ui/badge";
 import { DateTime } from "../ui/date-time";
@@ -87,7 +88,7 @@ function ReplayItem({
         ) : null}
       </div>
       <p className="break-words text-slate-700">
-        {callback ? `Callback ${callback.position + 1} (${callback.url})` : "Every callback that was on"} ·{" "}
+        {callback ? callbackLabelWithUrl(callback) : "Every callback that was on"} ·{" "}
         {replay.includeSucceeded ? "every delivery" : "failed deliveries and missed events"} · events from{" "}
         <DateTime value={replay.since} /> to <DateTime value={replay.until} />
         {filters.length ? ` · ${filters.join(" · ")}` : ""}

@@ -1,6 +1,7 @@
 import "server-only";
 import { eq, inArray, sql } from "drizzle-orm";
 import { failingReason, goneReason } from "@/lib/callback-health";
+import { callbackLabelWithUrl } from "@/lib/callback-label";
 import type { Duration } from "@/lib/duration";
 import { getDb, type Transaction } from "../index";
 import { deliveryAttempts, leadUpdateCallbacks, processes } from "../schema";
@@ -11,6 +12,7 @@ type Due = {
   process_id: string;
   workspace_id: string;
   position: number;
+  name: string | null;
   url: string;
   /** The first failed attempt of the run, as epoch milliseconds. */
   since: number;
@@ -18,11 +20,14 @@ type Due = {
 
 export type AutoDisabled = { callbackId: string; processId: string; reason: string };
 
-const disabledRecord = (cb: { id: string; position: number; url: string }, reason: string): AuditRecord => ({
+const disabledRecord = (
+  cb: { id: string; position: number; name: string | null; url: string },
+  reason: string,
+): AuditRecord => ({
   action: "callback.disabled",
   targetType: "callback",
   targetId: cb.id,
-  targetLabel: `Callback ${cb.position + 1} (${cb.url})`,
+  targetLabel: callbackLabelWithUrl(cb),
   details: { automatic: true, reason },
 });
 
@@ -50,7 +55,7 @@ export async function disableFailingCallbacks(
     // success, and the first attempt after that success or its last save. Their processes are locked with them,
     // before any write, in the order a save takes them.
     const found = await tx.execute(sql`
-      select c.id, c.process_id, p.workspace_id, c.position, c.url,
+      select c.id, c.process_id, p.workspace_id, c.position, c.name, c.url,
         (extract(epoch from run.since) * 1000)::float8 as since
       from ${leadUpdateCallbacks} c
       join ${processes} p on p.id = c.process_id
@@ -127,6 +132,7 @@ export async function disableGoneCallback(tx: Transaction, callbackId: string): 
     .returning({
       id: leadUpdateCallbacks.id,
       position: leadUpdateCallbacks.position,
+      name: leadUpdateCallbacks.name,
       url: leadUpdateCallbacks.url,
     });
   if (process && callback)

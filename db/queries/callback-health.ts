@@ -95,6 +95,7 @@ export async function listAutoDisabledCallbacks(workspaceId: string): Promise<Au
       processId: processes.id,
       processName: processes.name,
       position: leadUpdateCallbacks.position,
+      name: leadUpdateCallbacks.name,
       reason: leadUpdateCallbacks.disabledReason,
     })
     .from(leadUpdateCallbacks)

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, notInArray, sql } from "drizzle-orm";
+import { callbackLabel } from "@/lib/callback-label";
 import { encryptedAuthColumns, newSigningSecret, secretHints } from "@/lib/callback-secrets";
 import { AppError, messages } from "@/lib/errors";
 import { getSecretsKey } from "@/lib/secrets-key";
@@ -39,6 +40,7 @@ function callbackView(row: LeadUpdateCallback, key: Buffer): CallbackView {
   const { storedBearerTokenHint, storedAuthHeaderValueHint, signingSecretHint } = secretHints(row, key);
   return {
     id: row.id,
+    name: row.name ?? "",
     url: row.url,
     payloadFormat: row.payloadFormat,
     requiresWhitelisting: row.requiresWhitelisting,
@@ -111,7 +113,7 @@ export async function saveProcessSettings(
     const keptIds: string[] = [];
     const saved: LeadUpdateCallback[] = [];
     // Callbacks switched back on: the page offers to replay what they missed.
-    const reenabled: { callbackId: string; position: number }[] = [];
+    const reenabled: { callbackId: string; position: number; name: string | null }[] = [];
     const changes = processChanges(before, values);
     for (const [position, cb] of values.callbacks.entries()) {
       if (cb.id) {
@@ -119,11 +121,12 @@ export async function saveProcessSettings(
         if (!previous) {
           throw new AppError(
             "conflict",
-            `Callback ${position + 1} was removed elsewhere. Reload and try again.`,
+            `${callbackLabel({ name: cb.name, position })} was removed elsewhere. Reload and try again.`,
           );
         }
         keptIds.push(cb.id);
-        if (!previous.enabled && cb.enabled) reenabled.push({ callbackId: cb.id, position });
+        if (!previous.enabled && cb.enabled)
+          reenabled.push({ callbackId: cb.id, position, name: cb.name || null });
         changes.push(...callbackChanges(position, previous, cb, cb.id));
         const [row] = await tx
           .update(leadUpdateCallbacks)
@@ -165,7 +168,7 @@ export async function saveProcessSettings(
 
 export type SavedProcessSettings = ReturnType<typeof settingsOf> & {
   version: number;
-  reenabled: { callbackId: string; position: number }[];
+  reenabled: { callbackId: string; position: number; name: string | null }[];
 };
 
 /** The columns a callback is stored with: the form's values, its secrets encrypted by lib/callback-secrets. */
@@ -177,6 +180,7 @@ function columnsFor(
   callbackId: string,
 ) {
   return {
+    name: cb.name || null,
     url: cb.url,
     payloadFormat: cb.payloadFormat,
     requiresWhitelisting: cb.requiresWhitelisting,

@@ -91,6 +91,7 @@ export async function listEventLog(workspaceId: string, filters: EventLogFilters
           eventId: deliveries.eventId,
           callbackId: deliveries.callbackId,
           position: leadUpdateCallbacks.position,
+          name: leadUpdateCallbacks.name,
           url: leadUpdateCallbacks.url,
           status: deliveries.status,
           attemptCount: deliveries.attemptCount,
@@ -134,6 +135,7 @@ export async function getEventDetail(workspaceId: string, eventId: string) {
     .select({
       delivery: deliveries,
       position: leadUpdateCallbacks.position,
+      name: leadUpdateCallbacks.name,
       url: leadUpdateCallbacks.url,
       requiresWhitelisting: leadUpdateCallbacks.requiresWhitelisting,
     })

@@ -63,6 +63,7 @@ export async function listReplayCallbacks(processId: string) {
     .select({
       id: leadUpdateCallbacks.id,
       position: leadUpdateCallbacks.position,
+      name: leadUpdateCallbacks.name,
       url: leadUpdateCallbacks.url,
       enabled: leadUpdateCallbacks.enabled,
     })

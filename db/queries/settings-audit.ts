@@ -1,3 +1,4 @@
+import { callbackLabelWithUrl } from "@/lib/callback-label";
 import type { CallbackValues } from "@/lib/validations/callback";
 import type { ProcessSettingsValues } from "@/lib/validations/process";
 import type { LeadUpdateCallback, Process } from "../schema";
@@ -33,18 +34,26 @@ export function callbackChanges(
   const target = {
     targetType: "callback",
     targetId: id,
-    targetLabel: `Callback ${position + 1} (${after.url})`,
+    targetLabel: callbackLabelWithUrl({ name: after.name, position, url: after.url }),
   };
   if (!before) {
     return [
       {
         action: "callback.added",
         ...target,
-        details: { payloadFormat: after.payloadFormat, authType: after.authType, enabled: after.enabled },
+        details: {
+          ...(after.name ? { name: after.name } : {}),
+          payloadFormat: after.payloadFormat,
+          authType: after.authType,
+          enabled: after.enabled,
+        },
       },
     ];
   }
   const fields: string[] = [];
+  const nameBefore = before.name ?? "";
+  const nameAfter = after.name ?? "";
+  if (nameBefore !== nameAfter) fields.push("Name");
   if (before.url !== after.url) fields.push("Lead Update URL");
   if (before.payloadFormat !== after.payloadFormat) fields.push("Payload Format");
   if (before.requiresWhitelisting !== after.requiresWhitelisting)
@@ -58,6 +67,7 @@ export function callbackChanges(
   const records: AuditRecord[] = [];
   if (fields.length) {
     const details: Record<string, unknown> = { fields };
+    if (nameBefore !== nameAfter) details.name = { from: nameBefore || null, to: nameAfter || null };
     if (before.url !== after.url) details.url = { from: before.url, to: after.url };
     records.push({ action: "callback.changed", ...target, details });
   }
@@ -72,6 +82,6 @@ export function callbackRemoved(row: LeadUpdateCallback): AuditRecord {
     action: "callback.removed",
     targetType: "callback",
     targetId: row.id,
-    targetLabel: `Callback ${row.position + 1} (${row.url})`,
+    targetLabel: callbackLabelWithUrl(row),
   };
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
+import { callbackLabelWithUrl } from "@/lib/callback-label";
 import { newSigningSecret, signingSecretOf } from "@/lib/callback-secrets";
 import { AppError, messages } from "@/lib/errors";
 import { getSecretsKey } from "@/lib/secrets-key";
@@ -35,7 +36,7 @@ function callbackTarget(row: LeadUpdateCallback) {
   return {
     targetType: "callback",
     targetId: row.id,
-    targetLabel: `Callback ${row.position + 1} (${row.url})`,
+    targetLabel: callbackLabelWithUrl(row),
   };
 }
 

@@ -1,5 +1,8 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 
+/** A callback block: the fieldset its heading's title names (ids callback-<index>-title). */
+const CALLBACK_BLOCK = 'fieldset[aria-labelledby^="callback-"][aria-labelledby$="-title"]';
+
 /** The process details page, located the way a person reads it: by roles and labels. */
 export class ProcessPage {
   constructor(readonly page: Page) {}
@@ -41,12 +44,23 @@ export class ProcessPage {
     await expect(this.advancedSettings).toHaveAttribute("aria-expanded", "true");
   }
 
+  /** Every callback block, in order. */
+  get callbacks(): Locator {
+    return this.page.locator(CALLBACK_BLOCK);
+  }
+
   /**
-   * Callback N's block. Its fields are hidden while it is collapsed to its one-line summary (a process
-   * with more than 3 stored callbacks starts that way): use `openCallback(n)` to expand it first.
+   * The Nth callback block, counted from 1 (its heading says "Callback N", or its name when it has one).
+   * Its fields are hidden while it is collapsed to its one-line summary (a process with more than 3
+   * stored callbacks starts that way): use `openCallback(n)` to expand it first.
    */
   callback(n: number): CallbackBlock {
-    return new CallbackBlock(this.page.getByRole("group", { name: `Callback ${n}`, exact: true }));
+    return new CallbackBlock(this.callbacks.nth(n - 1));
+  }
+
+  /** The callback block whose heading (and so whose group name) is this name. */
+  callbackNamed(name: string): CallbackBlock {
+    return new CallbackBlock(this.page.getByRole("group", { name, exact: true }));
   }
 
   /** Callback N's block, expanded first if it is collapsed. */
@@ -58,7 +72,7 @@ export class ProcessPage {
 
   /** "+ Add Callback": the new block, which starts expanded. */
   async addCallback(): Promise<CallbackBlock> {
-    const count = await this.page.getByRole("group", { name: /^Callback \d+$/ }).count();
+    const count = await this.callbacks.count();
     await this.addCallbackButton.click();
     return this.openCallback(count + 1);
   }
@@ -82,9 +96,22 @@ export class ProcessPage {
 export class CallbackBlock {
   constructor(readonly root: Locator) {}
 
-  /** The "Callback N: <summary>" button that collapses the block to one line and expands it again. */
+  /** The heading's "<title>: <summary>" button that collapses the block to one line and expands it again. */
   get toggle(): Locator {
-    return this.root.getByRole("button", { name: /^Callback \d+: / });
+    return this.root.getByRole("heading", { level: 3 }).getByRole("button");
+  }
+
+  /** The heading's title: the callback's name, or "Callback N". */
+  get title(): Locator {
+    return this.root.getByRole("heading", { level: 3 }).locator("span[title]");
+  }
+
+  get name(): Locator {
+    return this.root.getByLabel("Name", { exact: true });
+  }
+
+  get enabled(): Locator {
+    return this.root.getByRole("switch", { name: "Enabled" });
   }
 
   async expand(): Promise<void> {

@@ -209,6 +209,31 @@ describe("Custom Auth Header", () => {
   });
 });
 
+describe("Name", () => {
+  it("is optional: absent, empty or blank is no name", () => {
+    const { name: _, ...withoutName } = cb({});
+    expect(problems(withoutName)).toEqual({});
+    expect(strict.parse(cb({ name: "" })).name).toBe("");
+    expect(strict.parse(cb({ name: "   " })).name).toBe("");
+  });
+
+  it("is trimmed", () => {
+    expect(strict.parse(cb({ name: "  CRM sync  " })).name).toBe("CRM sync");
+  });
+
+  it("allows 60 characters and refuses 61, counted after trimming", () => {
+    expect(problems(cb({ name: "n".repeat(60) }))).toEqual({});
+    expect(problems(cb({ name: ` ${"n".repeat(60)} ` }))).toEqual({});
+    expect(problems(cb({ name: "n".repeat(61) }))).toEqual({ name: "Name must be at most 60 characters" });
+  });
+
+  it.each(["CRM\nsync", "CRM\tsync", "CRM\u0000sync", "CRM\u2028sync"])("refuses %j", (name) => {
+    expect(problems(cb({ name }))).toEqual({
+      name: "Name cannot contain line breaks, tabs or control characters",
+    });
+  });
+});
+
 describe("process settings", () => {
   const schema = createProcessSettingsSchema({ allowPrivateUrls: false });
   const settings = (callbacks: CallbackInput[]): ProcessSettingsInput => ({
@@ -235,6 +260,29 @@ describe("process settings", () => {
       "callbacks.1.url: Callback 1 already sends to this URL with the same authentication",
     ]);
     expect(paths(settings([a, { ...a, url: "https://HOOKS.example.com:443/lead" }]))).toHaveLength(1);
+  });
+
+  it("names the first callback by its name where it has one", () => {
+    const a = cb({ name: "CRM sync" });
+    expect(paths(settings([a, { ...a, name: "" }]))).toEqual([
+      "callbacks.1.url: CRM sync already sends to this URL with the same authentication",
+    ]);
+  });
+
+  it("refuses two callbacks of one process with the same name, in any case and spacing", () => {
+    const a = cb({ name: "CRM sync", url: "https://hooks.example.com/a" });
+    const b = cb({ name: "  crm SYNC ", url: "https://hooks.example.com/b" });
+    expect(paths(settings([a, b]))).toEqual([
+      "callbacks.1.name: Another callback of this process already has this name",
+    ]);
+    expect(paths(settings([a, { ...b, name: "CRM sync 2" }]))).toEqual([]);
+  });
+
+  it("lets any number of callbacks go without a name", () => {
+    const unnamed = [1, 2, 3].map((i) =>
+      cb({ name: i === 2 ? "   " : "", url: `https://hooks.example.com/${i}` }),
+    );
+    expect(paths(settings(unnamed))).toEqual([]);
   });
 
   it("allows one URL with different authentication", () => {

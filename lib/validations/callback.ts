@@ -11,6 +11,7 @@ z.config(en());
 export const MAX_CALLBACKS = 10;
 export const MAX_URL_LENGTH = 2048;
 export const MAX_SECRET_LENGTH = 4096;
+export const MAX_CALLBACK_NAME_LENGTH = 60;
 
 /** Headers leadhook sets on every delivery, which a custom auth header may not replace. */
 export const RESERVED_HEADERS = [
@@ -30,6 +31,8 @@ export const RESERVED_HEADERS = [
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
 const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a name is one line of plain text
+const WHITESPACE_OR_CONTROL_EXCEPT_SPACE = /[\u0000-\u001f\u007f\u2028\u2029]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: header values may hold tabs, never other controls
 const HEADER_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
@@ -80,6 +83,16 @@ export function isPlainHttp(value: string): boolean {
  */
 export const callbackFields = {
   id: z.nullable(z.uuid()),
+  /** What admins call it ("CRM sync"); empty is no name. Optional, so input without one means no name. */
+  name: z.optional(
+    z.string().check(
+      z.trim(),
+      z.maxLength(MAX_CALLBACK_NAME_LENGTH, `Name must be at most ${MAX_CALLBACK_NAME_LENGTH} characters`),
+      z.refine((name) => !WHITESPACE_OR_CONTROL_EXCEPT_SPACE.test(name), {
+        message: "Name cannot contain line breaks, tabs or control characters",
+      }),
+    ),
+  ),
   url: z.string().check(z.trim()),
   payloadFormat: z.enum(payloadFormats),
   requiresWhitelisting: z.boolean(),
@@ -184,6 +197,7 @@ export function callbackIdentity(cb: CallbackValues): string {
 export function emptyCallback(): CallbackInput {
   return {
     id: null,
+    name: "",
     url: "",
     payloadFormat: "activity_update",
     requiresWhitelisting: false,

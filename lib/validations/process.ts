@@ -1,4 +1,5 @@
 import { z } from "zod/mini";
+import { callbackLabel } from "../callback-label";
 import {
   type CallbackInput,
   callbackIdentity,
@@ -47,7 +48,19 @@ export function createProcessSettingsSchema(options: UrlRuleOptions) {
     .check(
       z.superRefine((settings, ctx) => {
         const seen = new Map<string, number>();
+        const names = new Map<string, number>();
         settings.callbacks.forEach((cb, index) => {
+          // Names are told apart as people read them: "CRM Sync" and "crm sync" are the same name.
+          const name = cb.name?.toLocaleLowerCase("en-US");
+          if (name) {
+            if (names.has(name)) {
+              ctx.addIssue({
+                code: "custom",
+                path: ["callbacks", index, "name"],
+                message: "Another callback of this process already has this name",
+              });
+            } else names.set(name, index);
+          }
           if (cb.url === "") return;
           const identity = callbackIdentity(cb);
           const first = seen.get(identity);
@@ -55,10 +68,11 @@ export function createProcessSettingsSchema(options: UrlRuleOptions) {
             seen.set(identity, index);
             return;
           }
+          const label = callbackLabel({ name: settings.callbacks[first]?.name, position: first });
           ctx.addIssue({
             code: "custom",
             path: ["callbacks", index, "url"],
-            message: `Callback ${first + 1} already sends to this URL with the same authentication`,
+            message: `${label} already sends to this URL with the same authentication`,
           });
         });
       }),

@@ -50,4 +50,4 @@ export type ReplayInput = z.input<typeof replaySchema>;
 export type ReplayValues = z.output<typeof replaySchema>;
 
 /** After a save that switched a callback back on: the Replays form, set to send what it failed or missed. */
-export type ReplayOffer = { position: number; since: string; href: string };
+export type ReplayOffer = { position: number; name: string | null; since: string; href: string };

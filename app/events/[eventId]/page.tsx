@@ -24,9 +24,10 @@ type Detail = NonNullable<Awaited<ReturnType<typeof getEventDetail>>>;
 /** Each callback's delivery, with every failed attempt's hint worked out here: the browser never sees the settings. */
 function deliveryViews(detail: Detail): CallbackDeliveryView[] {
   const egressIps = getEnv().CALLBACK_EGRESS_IPS;
-  return detail.deliveries.map(({ delivery, position, url, requiresWhitelisting, attempts }) => ({
+  return detail.deliveries.map(({ delivery, position, name, url, requiresWhitelisting, attempts }) => ({
     deliveryId: delivery.id,
     position,
+    name,
     url,
     status: delivery.status,
     attemptCount: delivery.attemptCount,

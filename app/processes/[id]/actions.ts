@@ -58,12 +58,13 @@ export async function saveProcessSettingsAction(
 /** A callback switched back on, and the Replays form set to send what it failed or missed since. */
 async function replayOffer(
   processId: string,
-  cb: { callbackId: string; position: number },
+  cb: { callbackId: string; position: number; name: string | null },
 ): Promise<ReplayOffer> {
   const since = (await replaySinceFor(cb.callbackId)) ?? new Date(Date.now() - 24 * 60 * 60 * 1000);
   const query = new URLSearchParams({ callback: cb.callbackId, from: utcMinute(since) });
   return {
     position: cb.position,
+    name: cb.name,
     since: since.toISOString(),
     href: `/processes/${processId}/replays?${query}`,
   };

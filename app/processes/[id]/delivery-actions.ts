@@ -7,6 +7,7 @@ import { createTestDelivery, requeueDelivery } from "@/db/queries/deliveries";
 import { getDeliveryDetail, hourlySuccess, listRecentDeliveries } from "@/db/queries/delivery-log";
 import { performDeliveryAttempt } from "@/delivery/attempt";
 import { getEngine } from "@/delivery/runtime";
+import { callbackLabelWithUrl } from "@/lib/callback-label";
 import { getEnv } from "@/lib/env";
 import { AppError, messages } from "@/lib/errors";
 import { runAction } from "@/lib/run-action";
@@ -16,7 +17,7 @@ import { buildSamplePayload } from "@/lib/webhooks/sample";
 async function callbackOf(member: Member, processId: string, callbackId: string) {
   const found = await getCallbackOfProcess(member.workspace.id, String(processId), String(callbackId));
   if (!found) throw new AppError("not_found", messages.callbackGone);
-  return { ...found, label: `Callback ${found.callback.position + 1} (${found.callback.url})` };
+  return { ...found, label: callbackLabelWithUrl(found.callback) };
 }
 
 /**

@@ -84,7 +84,7 @@ export default async function ProcessPage({ params }: Props) {
         }
       />
       <DeliveryStatus engine={engine} {...backlog} />
-      <AutoDisabledAlert health={health} order={settings.values.callbacks.map((cb) => cb.id ?? "")} />
+      <AutoDisabledAlert health={health} callbacks={settings.values.callbacks} />
       <CallbackHealthProvider health={Object.fromEntries(health.map((h) => [h.callbackId, h]))}>
         <ProcessSettingsForm
           initial={{ values: settings.values, signingSecretHints: settings.signingSecretHints }}

@@ -6,6 +6,7 @@ import { listReplayCallbacks } from "@/db/queries/replay-list";
 import type { ReplayScope } from "@/db/queries/replay-targets";
 import { cancelReplay, previewReplay, startReplay } from "@/db/queries/replays";
 import { getEngine } from "@/delivery/runtime";
+import { callbackLabelWithUrl } from "@/lib/callback-label";
 import { AppError, messages } from "@/lib/errors";
 import { parseInput, runAction } from "@/lib/run-action";
 import { parseUtcMinute, replaySchema } from "@/lib/validations/replay";
@@ -52,7 +53,7 @@ async function scopeFrom(member: Member, processId: string, input: unknown) {
     includeSucceeded: values.include === "all",
   };
   const label = callback
-    ? `Callback ${callback.position + 1} (${callback.url}) of ${process.name}`
+    ? `${callbackLabelWithUrl(callback)} of ${process.name}`
     : `Every callback of ${process.name}`;
   return { scope, label };
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "lead_update_callbacks" ADD COLUMN "name" text;
