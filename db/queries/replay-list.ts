@@ -25,7 +25,6 @@ export async function settleReplays(exec: Executor, processId: string): Promise<
         where d.replay_id = r.id and d.status in ('pending', 'retrying'))`);
 }
 
-
 /** The process's latest replays, newest first, with their progress (live until they settle). */
 export async function listReplays(processId: string, limit = 20) {
   if (!isUuid(processId)) return [];
