@@ -15,6 +15,7 @@ test("an admin adds, saves, reloads and removes Lead Update Callbacks", async ({
   await expect(page.getByRole("heading", { name: "Lead Update Callbacks" })).toBeVisible();
 
   const first = await process.addCallback();
+  await first.name.fill("CRM sync");
   await first.url.fill("crm.example.com/leadhook");
   await first.url.blur();
   await expect(process.status).toHaveText(/^Errors/);
@@ -49,6 +50,8 @@ test("an admin adds, saves, reloads and removes Lead Update Callbacks", async ({
   await expect(process.status).toHaveText("OK");
   await process.expand();
   await expect(process.callback(1).url).toHaveValue("https://crm.example.com/leadhook");
+  await expect(process.callback(1).title).toHaveText("CRM sync");
+  await expect(process.callback(2).title).toHaveText("Callback 2");
   await expect(process.callback(1).auth("Bearer Token")).toBeChecked();
   await expect(process.callback(1).token).toHaveValue("");
   await expect(process.callback(1).root.getByText("Stored token ••••5678")).toBeVisible();
