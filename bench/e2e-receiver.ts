@@ -1,4 +1,7 @@
+/** The end-to-end benchmark's receiving side: the webhook receiver in a worker thread, and its arrivals. */
+
 import { Worker } from "node:worker_threads";
+import { sleep } from "./e2e-model";
 
 /**
  * The end-to-end benchmark's webhook receiver: node:http on 127.0.0.1 in a worker thread of its own, so
@@ -105,3 +108,32 @@ export async function startE2eReceiver(): Promise<E2eReceiver> {
     },
   };
 }
+
+/** Collects the receiver's arrivals: first arrival per (path, event id), duplicates counted. */
+export function arrivalBook(receiver: E2eReceiver) {
+  const first = new Map<string, number>();
+  let duplicates = 0;
+  const add = (a: Arrivals) => {
+    for (let k = 0; k < a.ids.length; k++) {
+      const key = `${a.paths[k]}|${a.ids[k]}`;
+      if (first.has(key)) duplicates++;
+      else first.set(key, a.times[k] as number);
+    }
+  };
+  return {
+    first,
+    duplicates: () => duplicates,
+    poll: async () => add(await receiver.take()),
+    /** Polls until `expected(key)` keys all arrived, or the timeout; returns when the last one came. */
+    waitFor: async (keys: string[], timeoutMs: number) => {
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        add(await receiver.take());
+        if (keys.every((k) => first.has(k)) || performance.now() > deadline) return;
+        await sleep(50);
+      }
+    },
+  };
+}
+
+export type ArrivalBook = ReturnType<typeof arrivalBook>;
