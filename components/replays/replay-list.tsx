@@ -1,22 +1,16 @@
 import { callbackLabelWithUrl } from "@/lib/callback-label";
 import type { ActionResult } from "@/lib/errors";
 import type { ReplayStatus } from "@/lib/validations/delivery-status";
+import type { ReplayScope } from "@/lib/validations/replay";
 import { Badge } from "../ui/badge";
 import { DateTime } from "../ui/date-time";
 import { CancelReplayButton } from "./cancel-replay-button";
 import type { ReplayCallbackOption } from "./replay-form";
 
 /** A replay as the list shows it: what the page's query (listReplays) hands over. */
-export type ReplayProgress = {
+export type ReplayProgress = Omit<ReplayScope, "processId"> & {
   id: string;
-  callbackId: string | null;
   status: ReplayStatus;
-  since: Date;
-  until: Date;
-  eventTypes: string[] | null;
-  leadStatus: string | null;
-  disposition: string | null;
-  includeSucceeded: boolean;
   /** What matched when it started, how many it queued, and how those went so far. */
   total: number;
   queued: number;

@@ -1,22 +1,11 @@
 import "server-only";
 import { type SQL, sql } from "drizzle-orm";
+import type { ReplayScope } from "@/lib/validations/replay";
 import { subscriptions } from "@/lib/webhooks/payload";
 import type { Executor } from "../index";
 import { deliveries, events, leadUpdateCallbacks } from "../schema";
 
-/** What a replay sends again: the filters an admin chose, fixed when it starts. */
-export type ReplayScope = {
-  processId: string;
-  /** One callback, or null for every callback of the process that is on. */
-  callbackId: string | null;
-  /** Events received in [since, until). */
-  since: Date;
-  until: Date;
-  eventTypes: string[] | null;
-  leadStatus: string | null;
-  disposition: string | null;
-  includeSucceeded: boolean;
-};
+export type { ReplayScope };
 
 /** A delivery to send again, or an event a callback never got (it was off), to send for the first time. */
 export type ReplayTarget =

@@ -51,3 +51,17 @@ export type ReplayValues = z.output<typeof replaySchema>;
 
 /** After a save that switched a callback back on: the Replays form, set to send what it failed or missed. */
 export type ReplayOffer = { position: number; name: string | null; since: string; href: string };
+
+/** What a replay sends again: the filters an admin chose, fixed when it starts. */
+export type ReplayScope = {
+  processId: string;
+  /** One callback, or null for every callback of the process that is on. */
+  callbackId: string | null;
+  /** Events received in [since, until). */
+  since: Date;
+  until: Date;
+  eventTypes: string[] | null;
+  leadStatus: string | null;
+  disposition: string | null;
+  includeSucceeded: boolean;
+};
