@@ -1,9 +1,10 @@
+import { cn } from "../ui/cn";
 import { DateTime } from "../ui/date-time";
 import { cellClass, DataTable, rowClass } from "../ui/table";
 import { actionLabel, compactAddress, detailParts } from "./audit-details";
 import type { AuditRow } from "./types";
 
-const cell = (className?: string) => cellClass("lg", className);
+const cell = (className?: string) => cellClass("lg", cn("align-top", className));
 // Wraps anywhere only past this width, so that a short email or address keeps to one line.
 const wrapLong = "min-w-32 wrap-anywhere";
 

@@ -19,7 +19,7 @@ export type EventRow = {
   deliveries: DeliverySummary[];
 };
 
-const cell = (className?: string) => cellClass("lg", className);
+const cell = (className?: string) => cellClass("lg", cn("align-top", className));
 const none = <span className="text-slate-400">—</span>;
 
 /**
