@@ -33,14 +33,14 @@ export type CardsBelow = "sm" | "lg";
 const stacked = {
   sm: {
     table: "block sm:table",
-    thead: "hidden sm:table-header-group",
+    thead: "sr-only sm:not-sr-only",
     tbody: "block sm:table-row-group",
     row: "grid grid-cols-2 gap-x-4 gap-y-3 p-4 sm:table-row sm:p-0",
     cell: "block min-w-0 sm:table-cell sm:px-3 sm:py-3 sm:first:pl-4 sm:last:pr-4 before:mb-0.5 before:block before:text-xs before:font-medium before:tracking-wide before:text-slate-500 before:uppercase before:content-[attr(data-label)] sm:before:hidden sm:before:content-none",
   },
   lg: {
     table: "block lg:table",
-    thead: "hidden lg:table-header-group",
+    thead: "sr-only lg:not-sr-only",
     tbody: "block lg:table-row-group",
     row: "grid grid-cols-2 gap-x-4 gap-y-3 p-4 lg:table-row lg:p-0",
     cell: "block min-w-0 lg:table-cell lg:px-3 lg:py-3 lg:first:pl-4 lg:last:pr-4 before:mb-0.5 before:block before:text-xs before:font-medium before:tracking-wide before:text-slate-500 before:uppercase before:content-[attr(data-label)] lg:before:hidden lg:before:content-none",
