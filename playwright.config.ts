@@ -70,7 +70,13 @@ export default defineConfig({
     // Deliveries go to receivers on 127.0.0.1, which only ALLOW_PRIVATE_CALLBACK_URLS=true permits.
     {
       name: "deliveries",
-      testMatch: ["deliveries.spec.ts", "events.spec.ts", "failure-hints.spec.ts", "replays.spec.ts"],
+      testMatch: [
+        "deliveries.spec.ts",
+        "events.spec.ts",
+        "failure-hints.spec.ts",
+        "replays.spec.ts",
+        "layout.spec.ts",
+      ],
       use: { ...devices["Desktop Chrome"], ...chromium, baseURL: `http://localhost:${deliveryPort}` },
     },
     // Sign-in, first run, invitations and roles, on a server of its own that starts with no accounts; and
