@@ -167,7 +167,12 @@ test("at 390 px events are cards with their key fields, and no list scrolls side
     await expect(card.locator("time")).toHaveText(/^\w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M UTC$/);
   }
 
-  for (const path of ["/settings/audit-log", "/settings/api-keys", `/processes/${processId}/replays`]) {
+  for (const path of [
+    "/settings/audit-log",
+    "/settings/api-keys",
+    `/processes/${processId}/replays`,
+    "/processes",
+  ]) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expectNothingCut(page, `${path} at 390`);
