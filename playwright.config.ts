@@ -76,6 +76,7 @@ export default defineConfig({
         "failure-hints.spec.ts",
         "replays.spec.ts",
         "send-events.spec.ts",
+        "layout.spec.ts",
       ],
       use: { ...devices["Desktop Chrome"], ...chromium, baseURL: `http://localhost:${deliveryPort}` },
     },

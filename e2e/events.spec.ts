@@ -119,7 +119,7 @@ test("the Events pages list received events with their deliveries, filter them, 
   await expect(attempt.getByRole("cell").nth(4)).toHaveText("200");
   await expect(attempt.getByRole("cell").nth(5)).toHaveText(/^\d+ ms$/);
 
-  // On a phone the table scrolls inside its own box; the page itself never scrolls sideways.
+  // On a phone each event is a card (e2e/layout.spec.ts looks closer); the page never scrolls sideways.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(eventsPath);
   await expect(rows).toHaveCount(3);

@@ -7,8 +7,9 @@ import { EmptyList } from "@/components/filters/list-parts";
 import { NewProcessForm } from "@/components/new-process-form";
 import { ProcessSearch } from "@/components/process-search";
 import { Badge } from "@/components/ui/badge";
+import { cn } from "@/components/ui/cn";
 import { DateTime } from "@/components/ui/date-time";
-import { DataTable } from "@/components/ui/table";
+import { cellClass, DataTable, rowClass } from "@/components/ui/table";
 import { getCallbackHealth, listAutoDisabledCallbacks } from "@/db/queries/callback-health";
 import { listProcesses } from "@/db/queries/processes";
 import { type CallbackHealth, type ProcessHealth, processHealth } from "@/lib/callback-health";
@@ -81,25 +82,29 @@ export default async function ProcessesPage({
           )}
         </EmptyList>
       ) : (
-        <DataTable caption="Processes" columns={["Name", "Status", "Lead Update Callbacks", "Last update"]}>
+        <DataTable
+          caption="Processes"
+          columns={["Name", "Status", "Lead Update Callbacks", "Last update"]}
+          cardsBelow="sm"
+        >
           {rows.map((row) => {
             const invalid = countInvalidCallbacks(row.callbacks, { allowPrivateUrls });
             const count = row.callbacks.length;
             const state = processHealth(healthOf.get(row.id) ?? []);
             return (
-              <tr key={row.id} className="hover:bg-slate-50">
-                <td className="px-4 py-3">
+              <tr key={row.id} className={cn(rowClass("sm"), "hover:bg-slate-50")}>
+                <td className={cellClass("sm", "col-span-2")}>
                   <Link href={`/processes/${row.id}`} className="font-medium text-brand-700 hover:underline">
                     {row.name}
                   </Link>
                   <div className="text-xs text-slate-500">{row.language}</div>
                 </td>
-                <td className="px-4 py-3">
+                <td data-label="Status" className={cellClass("sm")}>
                   <Badge tone={statusTone[row.status]} className="capitalize">
                     {row.status}
                   </Badge>
                 </td>
-                <td className="px-4 py-3 text-slate-700">
+                <td data-label="Lead Update Callbacks" className={cellClass("sm", "text-slate-700")}>
                   {count === 0 ? (
                     "No callbacks"
                   ) : (
@@ -115,7 +120,7 @@ export default async function ProcessesPage({
                     </>
                   )}
                 </td>
-                <td className="px-4 py-3 text-slate-600">
+                <td data-label="Last update" className={cellClass("sm", "col-span-2 text-slate-600")}>
                   <DateTime value={row.updatedAt} />
                 </td>
               </tr>

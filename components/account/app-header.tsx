@@ -2,6 +2,7 @@ import type { Route } from "next";
 import Link from "next/link";
 import type { ActionResult } from "@/lib/errors";
 import { type Role, roleLabels } from "@/lib/roles";
+import { HeaderMenu } from "./header-menu";
 import { SignOutButton } from "./sign-out-button";
 import { WorkspaceSwitcher } from "./workspace-switcher";
 
@@ -18,7 +19,10 @@ export type HeaderMember = {
 
 const linkClass = "text-sm font-medium text-slate-700 hover:text-slate-900";
 
-/** The top bar: the sections this member's role may open, the workspace switcher and the account. */
+/**
+ * The top bar: the sections this member's role may open, the workspace switcher and the account, in one
+ * line from 1024 px on; below that they sit in a Menu (HeaderMenu) instead of wrapping into a tall block.
+ */
 export function AppHeader({
   member,
   switchWorkspace,
@@ -28,20 +32,20 @@ export function AppHeader({
 }) {
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+      <div className="mx-auto flex max-w-5xl items-center gap-x-6 px-4 py-3 sm:px-6">
         <Link href="/processes" className="text-lg font-bold tracking-tight text-brand-700">
           leadhook
         </Link>
         {member ? (
           <>
-            <nav aria-label="Main" className="flex flex-wrap items-center gap-x-5 gap-y-1">
+            <nav aria-label="Main" className="hidden flex-wrap items-center gap-x-5 gap-y-1 lg:flex">
               {member.links.map((l) => (
                 <Link key={l.href} href={l.href} className={linkClass}>
                   {l.label}
                 </Link>
               ))}
             </nav>
-            <div className="ml-auto flex flex-wrap items-center gap-3">
+            <div className="ml-auto hidden flex-wrap items-center gap-3 lg:flex">
               <WorkspaceSwitcher
                 current={member.workspaceId}
                 workspaces={member.workspaces}
@@ -57,6 +61,7 @@ export function AppHeader({
               </Link>
               <SignOutButton />
             </div>
+            <HeaderMenu member={member} switchWorkspace={switchWorkspace} className="ml-auto lg:hidden" />
           </>
         ) : null}
       </div>

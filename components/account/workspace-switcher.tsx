@@ -4,6 +4,8 @@ import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/errors";
 
 type Props = {
+  /** The select's id: the header's menu holds a second switcher beside the inline one. */
+  id?: string;
   current: string;
   workspaces: { id: string; name: string }[];
   canCreate: boolean;
@@ -13,24 +15,30 @@ type Props = {
 const NEW = "__new__";
 
 /** Which workspace the pages show; "New workspace…" starts another. */
-export function WorkspaceSwitcher({ current, workspaces, canCreate, switchTo }: Props) {
+export function WorkspaceSwitcher({
+  id = "workspace-switcher",
+  current,
+  workspaces,
+  canCreate,
+  switchTo,
+}: Props) {
   const [pending, startTransition] = useTransition();
   const [problem, setProblem] = useState<string | null>(null);
   return (
     <div className="flex items-center gap-2">
-      <label htmlFor="workspace-switcher" className="sr-only">
+      <label htmlFor={id} className="sr-only">
         Workspace
       </label>
       <select
-        id="workspace-switcher"
+        id={id}
         value={current}
         disabled={pending}
         className="max-w-48 truncate rounded-md border border-slate-300 bg-white px-2 py-1 text-sm"
         onChange={(e) => {
-          const id = e.target.value;
-          if (id === NEW) return window.location.assign("/workspaces/new");
+          const chosen = e.target.value;
+          if (chosen === NEW) return window.location.assign("/workspaces/new");
           startTransition(async () => {
-            const result = await switchTo(id);
+            const result = await switchTo(chosen);
             if (result.ok) window.location.assign("/processes");
             else setProblem(result.message);
           });

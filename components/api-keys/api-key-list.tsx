@@ -7,7 +7,9 @@ import { Badge } from "../ui/badge";
 import { RowDangerButton } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { DateTime } from "../ui/date-time";
-import { DataTable } from "../ui/table";
+import { cellClass, DataTable, rowClass } from "../ui/table";
+
+const cell = (className?: string) => cellClass("sm", className);
 
 export type ApiKeyRow = {
   id: string;
@@ -49,21 +51,24 @@ export function ApiKeyList({
       <DataTable
         caption="Ingest keys"
         columns={["Name", "Key", "Created", "Last used", "Status", { label: "Actions", hidden: true }]}
+        cardsBelow="sm"
       >
         {keys.map((key) => (
-          <tr key={key.id}>
-            <td className="px-4 py-3 font-medium">{key.name}</td>
-            <td className="px-4 py-3 font-mono text-xs">{key.prefix}…</td>
-            <td className="px-4 py-3 text-slate-600">
+          <tr key={key.id} className={rowClass("sm")}>
+            <td className={cell("col-span-2 font-medium wrap-break-word")}>{key.name}</td>
+            <td data-label="Key" className={cell("font-mono text-xs")}>
+              {key.prefix}…
+            </td>
+            <td data-label="Created" className={cell("text-slate-600")}>
               <DateTime value={key.createdAt} />
             </td>
-            <td className="px-4 py-3 text-slate-600">
+            <td data-label="Last used" className={cell("text-slate-600")}>
               {key.lastUsedAt ? <DateTime value={key.lastUsedAt} /> : "Never"}
             </td>
-            <td className="px-4 py-3">
+            <td data-label="Status" className={cell()}>
               {key.revokedAt ? <Badge tone="neutral">Revoked</Badge> : <Badge tone="ok">Active</Badge>}
             </td>
-            <td className="px-4 py-3 text-right">
+            <td className={cell("col-span-2 empty:hidden sm:text-right sm:empty:table-cell")}>
               {key.revokedAt || !revoke ? null : (
                 <ConfirmDialog
                   title={`Revoke "${key.name}"?`}

@@ -54,3 +54,25 @@ export function detailParts(action: string, details: Record<string, unknown> | n
   for (const [key, value] of Object.entries(rest)) parts.push(`${keyLabel(key)}: ${valueText(value)}`);
   return parts;
 }
+
+/**
+ * An IP address as short as it is written by hand: an IPv6 address stored in full
+ * ("0000:0000:0000:0000:0000:0000:0000:0001") loses its leading zeros and its longest run of zero groups
+ * ("::1"). Anything else is returned as it is.
+ */
+export function compactAddress(address: string): string {
+  const groups = address.split(":");
+  if (groups.length !== 8 || !groups.every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return address;
+  const short = groups.map((g) => g.replace(/^0+(?=.)/, "").toLowerCase());
+  let best = { start: -1, length: 1 };
+  for (let i = 0; i < 8; ) {
+    let end = i;
+    while (end < 8 && short[end] === "0") end++;
+    if (end - i > best.length) best = { start: i, length: end - i };
+    i = end === i ? i + 1 : end;
+  }
+  if (best.start === -1) return short.join(":");
+  const head = short.slice(0, best.start).join(":");
+  const tail = short.slice(best.start + best.length).join(":");
+  return `${head}::${tail}`;
+}

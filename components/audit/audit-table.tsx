@@ -1,31 +1,43 @@
+import { cn } from "../ui/cn";
 import { DateTime } from "../ui/date-time";
-import { DataTable } from "../ui/table";
-import { actionLabel, detailParts } from "./audit-details";
+import { cellClass, DataTable, rowClass } from "../ui/table";
+import { actionLabel, compactAddress, detailParts } from "./audit-details";
 import type { AuditRow } from "./types";
 
-const cell = "px-4 py-3 align-top";
+const cell = (className?: string) => cellClass("lg", cn("align-top", className));
+// Wraps anywhere only past this width, so that a short email or address keeps to one line.
+const wrapLong = "min-w-32 wrap-anywhere";
 
-/** The entries of one page, newest first; scrolls sideways on a narrow screen instead of squashing. */
+/**
+ * The entries of one page, newest first. From 1024 px on every column fits the page's box (long names,
+ * targets and addresses wrap); below that each entry is a card.
+ */
 export function AuditTable({ rows }: { rows: AuditRow[] }) {
   return (
     <DataTable
       caption="Audit log entries, newest first"
       columns={["Time", "Person", "Action", "Target", "Details", "Address"]}
-      minWidth="min-w-[56rem]"
+      cardsBelow="lg"
     >
       {rows.map((row) => {
         const parts = detailParts(row.action, row.details);
         return (
-          <tr key={row.id}>
-            <td className={`${cell} whitespace-nowrap text-slate-600`}>
+          <tr key={row.id} className={rowClass("lg")}>
+            <td data-label="Time" className={cell("text-slate-600")}>
               <DateTime value={row.createdAt} />
             </td>
-            <td className={`${cell} break-words`}>{row.actorLabel}</td>
-            <td className={`${cell} font-medium`}>{actionLabel(row.action)}</td>
-            <td className={`${cell} max-w-64 break-words text-slate-700`}>{row.targetLabel ?? "—"}</td>
-            <td className={`${cell} max-w-80 text-slate-700`}>
+            <td data-label="Person" className={cell()}>
+              <div className={wrapLong}>{row.actorLabel}</div>
+            </td>
+            <td data-label="Action" className={cell("font-medium")}>
+              {actionLabel(row.action)}
+            </td>
+            <td data-label="Target" className={cell("text-slate-700")}>
+              <div className={wrapLong}>{row.targetLabel ?? "—"}</div>
+            </td>
+            <td data-label="Details" className={cell("text-slate-700")}>
               {parts.length ? (
-                <ul className="space-y-0.5 text-xs break-words">
+                <ul className="space-y-0.5 text-xs wrap-anywhere">
                   {parts.map((part) => (
                     <li key={part}>{part}</li>
                   ))}
@@ -34,8 +46,14 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
                 "—"
               )}
             </td>
-            <td className={`${cell} font-mono text-xs text-slate-600`} title={row.userAgent ?? undefined}>
-              {row.ipAddress ?? "—"}
+            <td
+              data-label="Address"
+              className={cell("font-mono text-xs text-slate-600")}
+              title={[row.ipAddress, row.userAgent].filter(Boolean).join(" · ") || undefined}
+            >
+              <div className="min-w-[15ch] wrap-anywhere">
+                {row.ipAddress ? compactAddress(row.ipAddress) : "—"}
+              </div>
             </td>
           </tr>
         );

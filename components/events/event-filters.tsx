@@ -16,7 +16,7 @@ export function EventFilters({ path, values }: { path: string; values: EventSear
       <Form
         action={path as Route}
         aria-label="Filter the events"
-        className="grid grid-cols-1 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-[minmax(0,1.4fr)_minmax(0,1fr)_minmax(0,1fr)_auto_auto] lg:items-end"
+        className="grid grid-cols-1 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-[minmax(17rem,1.4fr)_minmax(0,1fr)_minmax(0,1fr)_auto_auto] lg:items-end"
       >
         <FilterField id="events-lead" label="Lead id or phone">
           <input

@@ -1,8 +1,9 @@
 import type { Route } from "next";
 import Link from "next/link";
 import type { LeadSnapshot } from "@/lib/validations/event";
+import { cn } from "../ui/cn";
 import { DateTime } from "../ui/date-time";
-import { DataTable } from "../ui/table";
+import { cellClass, DataTable, rowClass } from "../ui/table";
 import { DeliveryBadges, type DeliverySummary } from "./delivery-badges";
 import { eventPath } from "./event-search-params";
 
@@ -18,63 +19,64 @@ export type EventRow = {
   deliveries: DeliverySummary[];
 };
 
-const cell = "px-4 py-3 align-top";
+const cell = (className?: string) => cellClass("lg", cn("align-top", className));
 const none = <span className="text-slate-400">—</span>;
 
 /**
  * The events of one page, newest first; each opens through its type. On a process's own page the Process
- * column is left out. Scrolls sideways inside its box on a narrow screen instead of widening the page.
+ * column is left out. From 1024 px on, every column fits a 1280 px window's box (the lead's status and
+ * disposition share one); below that each event is a card with its received time, lead, type and deliveries.
  */
 export function EventTable({ rows, showProcess = true }: { rows: EventRow[]; showProcess?: boolean }) {
-  const columns = ["Received", ...(showProcess ? ["Process"] : []), "Type", "Lead", "Status", "Disposition"];
+  const columns = ["Received", ...(showProcess ? ["Process"] : []), "Type", "Lead", "Status"];
   return (
-    <DataTable
-      caption="Received events, newest first"
-      columns={[...columns, "Deliveries"]}
-      minWidth={showProcess ? "min-w-[60rem]" : "min-w-[52rem]"}
-    >
+    <DataTable caption="Received events, newest first" columns={[...columns, "Deliveries"]} cardsBelow="lg">
       {rows.map((row) => (
-        <tr key={row.id}>
-          <td className={`${cell} whitespace-nowrap text-slate-600`}>
+        <tr key={row.id} className={rowClass("lg")}>
+          <td data-label="Received" className={cell(cn("text-slate-600", !showProcess && "col-span-2"))}>
             <DateTime value={row.receivedAt} />
           </td>
           {showProcess ? (
-            <td className={`${cell} max-w-48 break-words`}>
+            <td data-label="Process" className={cell("wrap-break-word")}>
               <Link href={`/processes/${row.processId}` as Route} className="text-brand-700 hover:underline">
                 {row.processName}
               </Link>
             </td>
           ) : null}
-          <td className={cell}>
+          <td data-label="Type" className={cell("col-span-2")}>
             <Link
               href={eventPath(row.id) as Route}
               className="font-mono text-xs font-medium text-brand-700 hover:underline"
             >
               {row.type}{" "}
               <span
-                className="mt-0.5 block max-w-48 truncate font-sans text-slate-500"
+                className="mt-0.5 block max-w-full truncate font-sans text-slate-500 lg:max-w-40"
                 title={row.externalId}
               >
                 {row.externalId}
               </span>
             </Link>
           </td>
-          <td className={`${cell} max-w-56 break-words`}>
+          <td data-label="Lead" className={cell("wrap-break-word")}>
             {row.lead ? (
               <>
-                <span className="font-mono text-xs">{row.lead.id}</span>
-                {row.lead.name ? <span className="ml-1">{row.lead.name}</span> : null}
+                <span className="font-mono text-xs wrap-anywhere">{row.lead.id}</span>
+                {row.lead.name ? <span className="block">{row.lead.name}</span> : null}
                 {row.lead.phone ? (
-                  <span className="block text-xs text-slate-500">{row.lead.phone}</span>
+                  <span className="block text-xs whitespace-nowrap text-slate-500">{row.lead.phone}</span>
                 ) : null}
               </>
             ) : (
               none
             )}
           </td>
-          <td className={`${cell} break-words`}>{row.lead?.status ?? none}</td>
-          <td className={`${cell} max-w-48 break-words`}>{row.lead?.disposition ?? none}</td>
-          <td className={cell}>
+          <td data-label="Status" className={cell("wrap-break-word")}>
+            {row.lead?.status ?? none}
+            {row.lead?.disposition ? (
+              <span className="mt-0.5 block text-xs text-slate-500">Disposition: {row.lead.disposition}</span>
+            ) : null}
+          </td>
+          <td data-label="Deliveries" className={cell("col-span-2")}>
             <DeliveryBadges deliveries={row.deliveries} />
           </td>
         </tr>

@@ -7,7 +7,9 @@ import { type Role, roleLabels } from "@/lib/roles";
 import { RowDangerButton } from "../ui/button";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { FormAlert } from "../ui/form-alert";
-import { DataTable } from "../ui/table";
+import { cellClass, DataTable, rowClass } from "../ui/table";
+
+const cell = (className?: string) => cellClass("sm", className);
 
 export type InvitationRow = {
   id: string;
@@ -40,15 +42,21 @@ export function InvitationList({
       <DataTable
         caption="Pending invitations"
         columns={["Email", "Role", "Invited by", "Expires", { label: "Actions", hidden: true }]}
-        minWidth="min-w-[36rem]"
+        cardsBelow="sm"
       >
         {invitations.map((i) => (
-          <tr key={i.id}>
-            <td className="px-4 py-3 font-medium">{i.email}</td>
-            <td className="px-4 py-3">{roleLabels[i.role]}</td>
-            <td className="px-4 py-3 text-slate-600">{i.invitedBy ?? "Someone since removed"}</td>
-            <td className="px-4 py-3 text-slate-600">{i.expires}</td>
-            <td className="px-4 py-3 text-right">
+          <tr key={i.id} className={rowClass("sm")}>
+            <td className={cell("col-span-2 font-medium wrap-anywhere")}>{i.email}</td>
+            <td data-label="Role" className={cell()}>
+              {roleLabels[i.role]}
+            </td>
+            <td data-label="Invited by" className={cell("text-slate-600 wrap-break-word")}>
+              {i.invitedBy ?? "Someone since removed"}
+            </td>
+            <td data-label="Expires" className={cell("col-span-2 text-slate-600")}>
+              {i.expires}
+            </td>
+            <td className={cell("col-span-2 empty:hidden sm:text-right sm:empty:table-cell")}>
               {i.canWithdraw ? (
                 <ConfirmDialog
                   title={`Withdraw the invitation for ${i.email}?`}

@@ -6,10 +6,11 @@ import type { ActionResult } from "@/lib/errors";
 import { type Role, roleLabels, roles } from "@/lib/roles";
 import { Badge } from "../ui/badge";
 import { RowDangerButton } from "../ui/button";
+import { cn } from "../ui/cn";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { inputClass } from "../ui/field";
 import { FormAlert } from "../ui/form-alert";
-import { DataTable } from "../ui/table";
+import { cellClass, DataTable, rowClass } from "../ui/table";
 
 export type MemberRow = {
   userId: string;
@@ -20,6 +21,8 @@ export type MemberRow = {
   role: Role;
   joined: string;
 };
+
+const cell = (className?: string) => cellClass("sm", className);
 
 type Manage = {
   changeRole: (userId: string, role: Role) => Promise<ActionResult<{ role: Role }>>;
@@ -55,13 +58,13 @@ export function MemberList({
       <DataTable
         caption="Members"
         columns={["Name", "Email", "Role", "Joined", { label: "Actions", hidden: true }]}
-        minWidth="min-w-[36rem]"
+        cardsBelow="sm"
       >
         {members.map((m) => (
           // Keyed on the role too: a refresh with the saved role resets the row's local choice.
-          <tr key={`${m.userId}:${m.role}`}>
-            <td className="px-4 py-3 font-medium">{m.name}</td>
-            <td className="px-4 py-3 text-slate-600">
+          <tr key={`${m.userId}:${m.role}`} className={rowClass("sm")}>
+            <td className={cell("col-span-2 font-medium wrap-break-word")}>{m.name}</td>
+            <td data-label="Email" className={cell("col-span-2 text-slate-600 wrap-anywhere")}>
               {m.email}
               {m.emailVerified === false ? (
                 <Badge
@@ -73,7 +76,7 @@ export function MemberList({
                 </Badge>
               ) : null}
             </td>
-            <td className="px-4 py-3">
+            <td data-label="Role" className={cell()}>
               {manage ? (
                 <RoleSelect
                   member={m}
@@ -84,9 +87,11 @@ export function MemberList({
                 roleLabels[m.role]
               )}
             </td>
-            <td className="px-4 py-3 text-slate-600">{m.joined}</td>
+            <td data-label="Joined" className={cell("text-slate-600")}>
+              {m.joined}
+            </td>
             {manage ? (
-              <td className="px-4 py-3 text-right">
+              <td className={cell("col-span-2 sm:text-right")}>
                 <ConfirmDialog
                   title={`Remove ${m.name}?`}
                   description={`${m.name} (${m.email}) loses access to ${workspaceName} at once. Their account stays; invite them again to bring them back.`}
@@ -127,7 +132,8 @@ function RoleSelect({
         id={id}
         value={role}
         disabled={disabled}
-        className={`${inputClass} w-32`}
+        // At least 8rem: inputClass fills the cell, which a narrow table squeezed to a bare chevron.
+        className={cn(inputClass, "min-w-32")}
         onChange={(event) => {
           const next = event.target.value as Role;
           setRole(next);
