@@ -1,21 +1,12 @@
-import type { Route } from "next";
 import Link from "next/link";
 import type { ActionResult } from "@/lib/errors";
-import { type Role, roleLabels } from "@/lib/roles";
+import { roleLabels } from "@/lib/roles";
+import type { HeaderMember } from "./header-member";
 import { HeaderMenu } from "./header-menu";
 import { SignOutButton } from "./sign-out-button";
 import { WorkspaceSwitcher } from "./workspace-switcher";
 
-export type HeaderMember = {
-  name: string;
-  email: string;
-  role: Role;
-  workspaceId: string;
-  workspaces: { id: string; name: string }[];
-  /** Whether this server lets members start workspaces (WORKSPACE_CREATION). */
-  canCreateWorkspace: boolean;
-  links: { href: Route; label: string }[];
-};
+export type { HeaderMember };
 
 const linkClass = "text-sm font-medium text-slate-700 hover:text-slate-900";
 

@@ -6,7 +6,7 @@ import { Popover } from "radix-ui";
 import { useEffect, useRef, useState } from "react";
 import type { ActionResult } from "@/lib/errors";
 import { roleLabels } from "@/lib/roles";
-import type { HeaderMember } from "./app-header";
+import type { HeaderMember } from "./header-member";
 import { SignOutButton } from "./sign-out-button";
 import { WorkspaceSwitcher } from "./workspace-switcher";
 
