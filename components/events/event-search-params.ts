@@ -1,5 +1,5 @@
-import type { DeliveryState, EventLogFilters } from "@/db/queries/event-log";
 import { type EventType, eventTypes } from "@/lib/validations/event";
+import type { DeliveryState, EventLogFilters } from "@/lib/validations/event-log";
 import { withRangeAndCursor } from "../filters/date-range";
 import { checkedValue, filterHref, type SearchParams } from "../filters/search-params";
 

@@ -1,25 +1,12 @@
 import "server-only";
 import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { isUuid } from "@/lib/uuid";
-import type { EventType } from "@/lib/validations/event";
+import type { DeliveryState, EventLogFilters } from "@/lib/validations/event-log";
 import { getDb } from "../index";
 import { deliveries, deliveryAttempts, events, leads, leadUpdateCallbacks, processes } from "../schema";
 import { decodeKeyset, encodeKeyset, keysetTime, olderThan } from "./keyset";
 
-/** What became of an event's deliveries, as the Events page filters them. */
-export const deliveryStates = ["succeeded", "failing", "pending", "not_subscribed"] as const;
-export type DeliveryState = (typeof deliveryStates)[number];
-
-export type EventLogFilters = {
-  processId?: string;
-  /** A lead's id (as the producer sent it) or its phone number. */
-  lead?: string;
-  type?: EventType;
-  state?: DeliveryState;
-  from?: Date;
-  to?: Date;
-  cursor?: string;
-};
+export type { DeliveryState, EventLogFilters };
 
 const PAGE_SIZE = 50;
 
