@@ -15,11 +15,14 @@ const launcher = path.join(repo, "inngest", "dev-server.ts");
  * node_modules/.bin/next is a script writing down the arguments it was given, so the port it passes on is
  * seen without starting Next.js.
  */
-let dir = "";
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 async function launch(args: string[], env: Record<string, string> = {}) {
-  dir = mkdtempSync(path.join(tmpdir(), "leadhook-dev-launcher-"));
+  const dir = mkdtempSync(path.join(tmpdir(), "leadhook-dev-launcher-"));
+  dirs.push(dir);
   mkdirSync(path.join(dir, "node_modules", ".bin"), { recursive: true });
   const next = path.join(dir, "node_modules", ".bin", "next");
   writeFileSync(next, `#!/bin/sh\necho "$@" > "${path.join(dir, "next-args")}"\n`);
