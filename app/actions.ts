@@ -1,13 +1,14 @@
 "use server";
 
-import { chooseWorkspace, requireMember } from "@/auth/member";
-import { runAction } from "@/lib/run-action";
+import { defineAction } from "@/auth/action";
+import { chooseWorkspace } from "@/auth/member";
 
 /** The header's workspace switcher: only a workspace the member belongs to can be chosen. */
-export async function switchWorkspaceAction(workspaceId: string) {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "read");
+export const switchWorkspaceAction = defineAction({
+  permission: "read",
+  args: [],
+  work: async (member) => {
     await chooseWorkspace(member.workspace.id);
     return {};
-  });
-}
+  },
+});

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { ActionDeclaration } from "@/auth/action";
 import { auditContext, getMember } from "@/auth/member";
 import { getDb } from "@/db/index";
 import { createApiKey } from "@/db/queries/api-keys";
@@ -10,7 +11,6 @@ import { createTestDelivery } from "@/db/queries/deliveries";
 import { createInvitation } from "@/db/queries/invitations";
 import { insertWorkspace } from "@/db/queries/members";
 import { replays } from "@/db/schema";
-import type { Permission } from "@/lib/roles";
 import { processWithCallbacks } from "@/testing/fixtures";
 import { actAs, addMember, makeUser, otherWorkspace } from "@/testing/members";
 import { resetRequest, setRequestCookies } from "@/testing/request-scope";
@@ -46,9 +46,11 @@ const serverActionFiles = () =>
 
 type Fixture = Awaited<ReturnType<typeof seedWorkspace>>;
 
-/** What an action needs and who may call it. `public`: no session needed (it has its own proof). */
+/**
+ * What an action needs to be called. Who may call it is read from the action's own declaration
+ * (auth/action.ts): a permission, "signed-in", or "public" (no session needed: it has its own proof).
+ */
 type ActionCase = {
-  permission: Permission | "public" | "signed-in";
   /** Arguments naming the owning workspace's data; omitted: the action takes none of its ids. */
   args: (f: Fixture) => unknown[];
   /**
@@ -81,107 +83,86 @@ const replayForm = () => ({
 
 const actionCases: Record<string, ActionCase> = {
   "actions.ts#switchWorkspaceAction": {
-    permission: "read",
     args: (f) => [f.workspaceId],
     otherWorkspace: "not_found",
   },
   "processes/actions.ts#createProcessAction": {
-    permission: "processes:write",
     args: (f) => [f.workspaceId, { name: "Intruder process" }],
     otherWorkspace: "not_found",
   },
   "processes/[id]/actions.ts#saveProcessSettingsAction": {
-    permission: "processes:write",
     args: (f) => [f.workspaceId, f.processId, settings()],
     otherWorkspace: "not_found",
   },
   "processes/[id]/actions.ts#revealSigningSecretAction": {
-    permission: "secrets:reveal",
     args: (f) => [f.workspaceId, f.processId, f.callbackId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/actions.ts#rotateSigningSecretAction": {
-    permission: "secrets:rotate",
     args: (f) => [f.workspaceId, f.processId, f.callbackId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/delivery-actions.ts#loadDeliveriesAction": {
-    permission: "read",
     args: (f) => [f.workspaceId, f.processId, f.callbackId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/delivery-actions.ts#loadDeliveryAction": {
-    permission: "read",
     args: (f) => [f.workspaceId, f.processId, f.callbackId, f.deliveryId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/delivery-actions.ts#sendTestAction": {
-    permission: "deliveries:test",
     args: (f) => [f.workspaceId, f.processId, f.callbackId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/delivery-actions.ts#redeliverAction": {
-    permission: "deliveries:redeliver",
     args: (f) => [f.workspaceId, f.processId, f.callbackId, f.deliveryId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/sample-event-actions.ts#sendSampleEventAction": {
-    permission: "deliveries:test",
     args: (f) => [f.workspaceId, f.processId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/replay-actions.ts#previewReplayAction": {
-    permission: "deliveries:redeliver",
     args: (f) => [f.workspaceId, f.processId, replayForm()],
     otherWorkspace: "not_found",
   },
   "processes/[id]/replay-actions.ts#startReplayAction": {
-    permission: "deliveries:redeliver",
     args: (f) => [f.workspaceId, f.processId, replayForm()],
     otherWorkspace: "not_found",
   },
   "processes/[id]/replay-actions.ts#cancelReplayAction": {
-    permission: "deliveries:redeliver",
     args: (f) => [f.workspaceId, f.processId, f.replayId],
     otherWorkspace: "not_found",
   },
   "settings/api-keys/actions.ts#createApiKeyAction": {
-    permission: "keys:manage",
     args: (f) => [f.workspaceId, { name: "intruder" }],
     otherWorkspace: "not_found",
   },
   "settings/api-keys/actions.ts#revokeApiKeyAction": {
-    permission: "keys:manage",
     args: (f) => [f.workspaceId, f.apiKeyId],
     otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#inviteMemberAction": {
-    permission: "members:invite",
     args: (f) => [f.workspaceId, { email: "intruder@example.com", role: "admin" }],
     otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#revokeInvitationAction": {
-    permission: "members:invite",
     args: (f) => [f.workspaceId, f.invitationId],
     otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#changeRoleAction": {
-    permission: "members:manage",
     args: (f) => [f.workspaceId, f.viewerId, "owner"],
     otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#removeMemberAction": {
-    permission: "members:manage",
     args: (f) => [f.workspaceId, f.viewerId],
     otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#renameWorkspaceAction": {
-    permission: "workspace:manage",
     args: (f) => [f.workspaceId, { name: "Taken over" }],
     otherWorkspace: "not_found",
   },
   "setup/actions.ts#createOwnerAction": {
-    permission: "public",
     args: () => [
       {
         name: "Mallory",
@@ -193,12 +174,10 @@ const actionCases: Record<string, ActionCase> = {
     anonymous: "conflict",
   },
   "workspaces/new/actions.ts#createWorkspaceAction": {
-    permission: "signed-in",
     args: () => [{ name: "A workspace of my own" }],
     otherWorkspace: "acts-on-own-workspace",
   },
   "invite/[token]/actions.ts#acceptInvitationAction": {
-    permission: "public",
     args: () => [
       "not-a-real-invitation-token-000000",
       { name: "Mallory", password: "a long enough password" },
@@ -207,13 +186,11 @@ const actionCases: Record<string, ActionCase> = {
   },
   // Mails the caller's own address only: it takes no ids.
   "account/actions.ts#sendVerificationLinkAction": {
-    permission: "signed-in",
     args: () => [],
     otherWorkspace: "acts-on-own-workspace",
   },
   // The link is for someone else's email: refused, whoever else holds it.
   "invite/[token]/actions.ts#joinWorkspaceAction": {
-    permission: "signed-in",
     args: (f) => [f.invitationToken],
     otherWorkspace: "invalid_request",
   },
@@ -336,7 +313,7 @@ const discovered = (
         .filter(([, value]) => typeof value === "function")
         .map(([name, fn]) => ({
           key: `${file}#${name}`,
-          fn: fn as (...args: unknown[]) => Promise<unknown>,
+          fn: fn as ((...args: unknown[]) => Promise<unknown>) & { declaration?: ActionDeclaration },
         }));
     }),
   )
@@ -345,6 +322,8 @@ const discovered = (
 describe("the authorization matrix", () => {
   it("has an entry for every server action and route handler in app/", async () => {
     expect(discovered.map((d) => d.key).sort()).toEqual(Object.keys(actionCases).sort());
+    // Every action is built by defineAction, so its permission is the one it checks.
+    expect(discovered.filter((d) => !d.fn.declaration).map((d) => d.key)).toEqual([]);
     const routes = await Promise.all(
       filesNamed(appDir, ["route.ts"]).map(async (file) => {
         const mod = (await import(`./${file}`)) as Record<string, unknown>;
@@ -363,6 +342,7 @@ describe("the authorization matrix", () => {
 
   describe.each(discovered)("$key", ({ key, fn }) => {
     const entry = actionCases[key] as ActionCase;
+    const permission = fn.declaration?.permission;
 
     const refusedWithNothingChanged = async (cookies: string[] | null, expected: string) => {
       resetRequest();
@@ -377,7 +357,7 @@ describe("the authorization matrix", () => {
       await refusedWithNothingChanged(null, entry.anonymous ?? "unauthorized");
     });
 
-    if (entry.permission !== "public" && entry.permission !== "signed-in" && entry.permission !== "read") {
+    if (permission !== "public" && permission !== "signed-in" && permission !== "read") {
       it("refuses a viewer", async () => {
         await refusedWithNothingChanged(viewerCookies, "forbidden");
       });

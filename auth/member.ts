@@ -81,7 +81,7 @@ export async function requireMember(workspaceId: string, permission: Permission)
   const user = await getSignedInUser();
   if (!user) throw new AppError("unauthorized", messages.sessionEnded);
   const workspaces = await listWorkspacesOf(user.id);
-  const current = workspaces.find((w) => w.id === String(workspaceId));
+  const current = workspaces.find((w) => w.id === workspaceId);
   if (!current) throw new AppError("not_found", messages.noLongerMember);
   if (!can(current.role, permission)) throw roleForbids(current.role);
   return memberIn(user, current, workspaces, permission);

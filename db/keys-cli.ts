@@ -1,5 +1,6 @@
 import "server-only";
 import { parseArgs } from "node:util";
+import { isUuid } from "../lib/uuid";
 import { apiKeyNameSchema } from "../lib/validations/api-key";
 import { type Command, runCli } from "./cli";
 import { createApiKey, listApiKeys, revokeApiKey } from "./queries/api-keys";
@@ -49,7 +50,8 @@ async function revoke(flags: Flags): Promise<number> {
     return 2;
   }
   const workspace = await getDefaultWorkspace();
-  if (!(await revokeApiKey(operatorContext(workspace.id), flags.id))) {
+  // An id typed by the operator is checked here: revokeApiKey takes only ids of the right form.
+  if (!isUuid(flags.id) || !(await revokeApiKey(operatorContext(workspace.id), flags.id))) {
     console.error(`No active key with id ${flags.id}`);
     return 1;
   }

@@ -2,19 +2,20 @@
 
 import { hashPassword } from "better-auth/crypto";
 import { headers } from "next/headers";
+import { defineAction } from "@/auth/action";
 import { chooseWorkspace, signInAfterSignUp } from "@/auth/member";
 import { requestOrigin } from "@/auth/request-info";
 import { createOwnerAccount } from "@/db/queries/members";
 import { hasAnyUser } from "@/db/queries/users";
 import { AppError, messages } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { parseInput, runAction } from "@/lib/run-action";
 import { ownerSetupSchema } from "@/lib/validations/account";
 
 /** "Create the owner account": only while nobody has an account (checked again inside the transaction). */
-export async function createOwnerAction(input: unknown) {
-  return runAction(async () => {
-    const { password, ...owner } = parseInput(ownerSetupSchema, input);
+export const createOwnerAction = defineAction({
+  permission: "public",
+  args: [ownerSetupSchema],
+  work: async ({ password, ...owner }) => {
     // Refused before the (deliberately slow) hashing once the owner exists; checked again in the transaction.
     if (await hasAnyUser()) throw new AppError("conflict", messages.ownerExists);
     const { user, workspace } = await createOwnerAccount(
@@ -33,5 +34,5 @@ export async function createOwnerAction(input: unknown) {
       );
     }
     return {};
-  });
-}
+  },
+});

@@ -7,7 +7,6 @@ import {
   LAST_USED_RESOLUTION_MS,
   safeEqual,
 } from "@/lib/api-keys";
-import { isUuid } from "@/lib/uuid";
 import { getDb } from "../index";
 import { type ApiKey, apiKeys } from "../schema";
 import { type AuditContext, recordAudit } from "./audit-log";
@@ -53,7 +52,6 @@ export async function listApiKeys(workspaceId: string): Promise<ApiKeyView[]> {
 
 /** Revokes a key of the workspace; returns false when there is no such active key. */
 export async function revokeApiKey(audit: AuditContext, id: string): Promise<boolean> {
-  if (!isUuid(id)) return false;
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [row] = await tx

@@ -5,7 +5,6 @@ import { callbackLabel } from "@/lib/callback-label";
 import { encryptedAuthColumns, newSigningSecret, secretHints } from "@/lib/callback-secrets";
 import { AppError, messages } from "@/lib/errors";
 import { getSecretsKey } from "@/lib/secrets-key";
-import { isUuid } from "@/lib/uuid";
 import type { CallbackInput, CallbackValues } from "@/lib/validations/callback";
 import type { ProcessSettingsInput, ProcessSettingsValues } from "@/lib/validations/process";
 import { type Executor, getDb } from "../index";
@@ -226,7 +225,6 @@ function settingsOf(process: Process, callbacks: CallbackView[]) {
 
 /** A callback with its process, only if both belong to the workspace. */
 export async function getCallbackOfProcess(workspaceId: string, processId: string, callbackId: string) {
-  if (!isUuid(processId) || !isUuid(callbackId)) return undefined;
   const db = await getDb();
   const [row] = await db
     .select({ callback: leadUpdateCallbacks, process: processes })

@@ -182,7 +182,6 @@ export async function requeueDelivery(
   queue: (tx: Transaction, delivery: { deliveryId: string; callbackId: string }) => Promise<void>,
   audit?: { context: AuditContext; targetLabel: string },
 ): Promise<boolean> {
-  if (!isUuid(deliveryId) || !isUuid(callbackId)) return false;
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [row] = await tx

@@ -1,6 +1,5 @@
 import "server-only";
 import { and, desc, eq, gte, ne, sql } from "drizzle-orm";
-import { isUuid } from "@/lib/uuid";
 import { getDb } from "../index";
 import { deliveries, deliveryAttempts } from "../schema";
 
@@ -39,7 +38,6 @@ export async function listRecentDeliveries(callbackId: string, limit = 20) {
 
 /** One delivery of a callback with its payload and every attempt, oldest first. */
 export async function getDeliveryDetail(callbackId: string, deliveryId: string) {
-  if (!isUuid(deliveryId) || !isUuid(callbackId)) return undefined;
   const db = await getDb();
   const [delivery] = await db
     .select()

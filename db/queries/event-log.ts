@@ -110,7 +110,6 @@ export type EventLogRow = Awaited<ReturnType<typeof listEventLog>>["rows"][numbe
  * and every attempt. Undefined for an id from elsewhere.
  */
 export async function getEventDetail(workspaceId: string, eventId: string) {
-  if (!isUuid(eventId)) return undefined;
   const db = await getDb();
   const [event] = await db
     .select({ event: events, processName: processes.name })

@@ -1,7 +1,6 @@
 import "server-only";
 import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import { getEnv } from "@/lib/env";
-import { isUuid } from "@/lib/uuid";
 import { type Executor, getDb } from "../index";
 import { deliveries, deliveryAttempts, leads, leadUpdateCallbacks, replays } from "../schema";
 
@@ -27,7 +26,6 @@ export async function settleReplays(exec: Executor, processId: string): Promise<
 
 /** The process's latest replays, newest first, with their progress (live until they settle). */
 export async function listReplays(processId: string, limit = 20) {
-  if (!isUuid(processId)) return [];
   const db = await getDb();
   await settleReplays(db, processId);
   // Column references inside a select's subquery render unqualified, so the outer one is spelled out.
@@ -55,7 +53,6 @@ export async function listReplays(processId: string, limit = 20) {
 
 /** The process's callbacks as the replay form lists them (no secrets). */
 export async function listReplayCallbacks(processId: string) {
-  if (!isUuid(processId)) return [];
   const db = await getDb();
   return db
     .select({
@@ -72,7 +69,6 @@ export async function listReplayCallbacks(processId: string) {
 
 /** The lead statuses and dispositions the process's leads have, for the form's suggestions. */
 export async function leadValuesOf(processId: string, limit = 50) {
-  if (!isUuid(processId)) return { statuses: [], dispositions: [] };
   const db = await getDb();
   const distinct = async (column: typeof leads.status | typeof leads.disposition) =>
     (
@@ -92,7 +88,6 @@ export async function leadValuesOf(processId: string, limit = 50) {
  * failed or was missed since), or when it was added if none ever succeeded.
  */
 export async function replaySinceFor(callbackId: string): Promise<Date | undefined> {
-  if (!isUuid(callbackId)) return undefined;
   const db = await getDb();
   const result = await db.execute(sql`
     select coalesce(

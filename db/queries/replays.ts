@@ -163,7 +163,6 @@ export async function cancelReplay(
   replayId: string,
   audit: { context: AuditContext; targetLabel: string },
 ): Promise<boolean> {
-  if (!isUuid(replayId) || !isUuid(processId)) return false;
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [row] = await tx

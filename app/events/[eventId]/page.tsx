@@ -7,6 +7,7 @@ import { EVENTS_PATH, eventPath, processEventsPath } from "@/components/events/e
 import { EventSummary } from "@/components/events/event-summary";
 import { getEventDetail } from "@/db/queries/event-log";
 import { getEnv } from "@/lib/env";
+import { uuidParam } from "@/lib/uuid";
 import { failureHint } from "@/lib/webhooks/hints";
 
 export const dynamic = "force-dynamic";
@@ -15,7 +16,8 @@ type Props = { params: Promise<{ eventId: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const member = await getMember();
-  const detail = member ? await getEventDetail(member.workspace.id, (await params).eventId) : undefined;
+  const eventId = uuidParam((await params).eventId);
+  const detail = member && eventId ? await getEventDetail(member.workspace.id, eventId) : undefined;
   return { title: detail ? `Event ${detail.event.externalId}` : "Event" };
 }
 
@@ -56,7 +58,8 @@ function deliveryViews(detail: Detail): CallbackDeliveryView[] {
 export default async function EventPage({ params }: Props) {
   const { eventId } = await params;
   const member = await requirePageMember(eventPath(eventId));
-  const detail = await getEventDetail(member.workspace.id, eventId);
+  const id = uuidParam(eventId);
+  const detail = id ? await getEventDetail(member.workspace.id, id) : undefined;
   if (!detail) notFound();
   const { event, processName } = detail;
   const deliveries = deliveryViews(detail);

@@ -2,28 +2,31 @@
 
 import { hashPassword } from "better-auth/crypto";
 import { headers } from "next/headers";
-import { chooseWorkspace, getSignedInUser, signInAfterSignUp } from "@/auth/member";
+import { defineAction, tokenArg } from "@/auth/action";
+import { chooseWorkspace, signInAfterSignUp } from "@/auth/member";
 import { requestOrigin } from "@/auth/request-info";
 import { acceptInvitation, findInvitation } from "@/db/queries/invitation-links";
 import { findUserByEmail } from "@/db/queries/users";
 import { AppError, messages } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { parseInput, runAction } from "@/lib/run-action";
 import { newMemberSchema } from "@/lib/validations/account";
 
+const invitationToken = tokenArg(messages.invitationLinkInvalid);
+
 /** "Create account and join": the account, its membership and the spent link land together. */
-export async function acceptInvitationAction(token: string, input: unknown) {
-  return runAction(async () => {
-    const { name, password } = parseInput(newMemberSchema, input);
+export const acceptInvitationAction = defineAction({
+  permission: "public",
+  args: [invitationToken, newMemberSchema],
+  work: async (token, { name, password }) => {
     // Checked before the (deliberately slow) hashing, so a made-up token costs the server nothing.
-    const link = await findInvitation(String(token));
+    const link = await findInvitation(token);
     if (!link) throw new AppError("not_found", messages.invitationLinkInvalid);
     if (link.state !== "valid") throw new AppError("conflict", "This invitation can no longer be used.");
     if (await findUserByEmail(link.invitation.email)) {
       throw new AppError("conflict", "An account with this email already exists: sign in to accept.");
     }
     const { user, workspaceId } = await acceptInvitation(
-      String(token),
+      token,
       { newUser: { name, passwordHash: await hashPassword(password) } },
       requestOrigin(await headers()),
     );
@@ -39,21 +42,22 @@ export async function acceptInvitationAction(token: string, input: unknown) {
       );
     }
     return {};
-  });
-}
+  },
+});
 
 /** "Join WORKSPACE": the signed-in person the invitation names becomes a member. */
-export async function joinWorkspaceAction(token: string) {
-  return runAction(async () => {
-    const signedIn = await getSignedInUser();
-    if (!signedIn) throw new AppError("unauthorized", "Your session has ended. Sign in again to accept.");
+export const joinWorkspaceAction = defineAction({
+  permission: "signed-in",
+  signedOut: "Your session has ended. Sign in again to accept.",
+  args: [invitationToken],
+  work: async (signedIn, token) => {
     const { user, workspaceId } = await acceptInvitation(
-      String(token),
+      token,
       { userId: signedIn.id },
       requestOrigin(await headers()),
     );
     logger.info({ userId: user.id, workspaceId }, "invitation accepted by an existing account");
     await chooseWorkspace(workspaceId);
     return {};
-  });
-}
+  },
+});

@@ -1,14 +1,16 @@
 "use server";
 
-import { auditContext, requireMember } from "@/auth/member";
+import { z } from "zod";
+import { defineAction, idArg } from "@/auth/action";
+import { auditContext } from "@/auth/member";
 import { getProcessSettings, type SavedProcessSettings, saveProcessSettings } from "@/db/queries/callbacks";
 import { replaySinceFor } from "@/db/queries/replay-list";
 import { revealSigningSecret, rotateSigningSecret } from "@/db/queries/signing-secrets";
 import { getEnv } from "@/lib/env";
-import { type ActionResult, AppError, messages } from "@/lib/errors";
+import { AppError, messages } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { can } from "@/lib/roles";
-import { parseInput, runAction } from "@/lib/run-action";
+import { parseInput } from "@/lib/run-action";
 import { withStoredHints } from "@/lib/validations/callback";
 import { createProcessSettingsSchema } from "@/lib/validations/process";
 import { type ReplayOffer, utcMinute } from "@/lib/validations/replay";
@@ -18,17 +20,15 @@ type Saved = Pick<SavedProcessSettings, "values" | "signingSecretHints"> & { rep
 
 /**
  * Saves the process page. The input is untrusted: stored-secret hints are taken from the database, not
- * the browser, and the shared schema runs again before one transaction writes everything or nothing.
+ * the browser, and the shared schema runs again before one transaction writes everything or nothing. The
+ * input is parsed in the work, not by the declaration: its schema needs the stored hints and settings.
  */
-export async function saveProcessSettingsAction(
-  workspaceId: string,
-  processId: string,
-  input: unknown,
-): Promise<ActionResult<Saved>> {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "processes:write");
+export const saveProcessSettingsAction = defineAction({
+  permission: "processes:write",
+  args: [idArg(messages.processGone), z.unknown()],
+  work: async (member, processId, input): Promise<Saved> => {
     const workspace = member.workspace;
-    const current = await getProcessSettings(workspace.id, String(processId));
+    const current = await getProcessSettings(workspace.id, processId);
     if (!current) throw new AppError("not_found", messages.processGone);
     const { ALLOW_PRIVATE_CALLBACK_URLS: allowPrivateUrls } = getEnv();
     const values = parseInput(
@@ -52,8 +52,8 @@ export async function saveProcessSettingsAction(
       ? await Promise.all(saved.reenabled.map((cb) => replayOffer(current.process.id, cb)))
       : [];
     return { values: saved.values, signingSecretHints: saved.signingSecretHints, replayOffers };
-  });
-}
+  },
+});
 
 /** A callback switched back on, and the Replays form set to send what it failed or missed since. */
 async function replayOffer(
@@ -70,20 +70,22 @@ async function replayOffer(
   };
 }
 
-export async function revealSigningSecretAction(workspaceId: string, processId: string, callbackId: string) {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "secrets:reveal");
-    return {
-      secret: await revealSigningSecret(auditContext(member), String(processId), String(callbackId)),
-    };
-  });
-}
+const callbackIds = [idArg(messages.callbackGone), idArg(messages.callbackGone)] as const;
 
-export async function rotateSigningSecretAction(workspaceId: string, processId: string, callbackId: string) {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "secrets:rotate");
-    const rotated = await rotateSigningSecret(auditContext(member), String(processId), String(callbackId));
+export const revealSigningSecretAction = defineAction({
+  permission: "secrets:reveal",
+  args: callbackIds,
+  work: async (member, processId, callbackId) => ({
+    secret: await revealSigningSecret(auditContext(member), processId, callbackId),
+  }),
+});
+
+export const rotateSigningSecretAction = defineAction({
+  permission: "secrets:rotate",
+  args: callbackIds,
+  work: async (member, processId, callbackId) => {
+    const rotated = await rotateSigningSecret(auditContext(member), processId, callbackId);
     logger.info({ processId, callbackId }, "signing secret rotated");
     return rotated;
-  });
-}
+  },
+});

@@ -1,6 +1,7 @@
 "use server";
 
-import { auditContext, type Member, requireMember } from "@/auth/member";
+import { defineAction, idArg } from "@/auth/action";
+import { auditContext, type Member } from "@/auth/member";
 import { getCallbackHealth } from "@/db/queries/callback-health";
 import { getCallbackOfProcess } from "@/db/queries/callbacks";
 import { createTestDelivery, requeueDelivery } from "@/db/queries/deliveries";
@@ -10,12 +11,11 @@ import { getEngine } from "@/delivery/runtime";
 import { callbackLabelWithUrl } from "@/lib/callback-label";
 import { getEnv } from "@/lib/env";
 import { AppError, messages } from "@/lib/errors";
-import { runAction } from "@/lib/run-action";
 import { failureHint, type HintContext } from "@/lib/webhooks/hints";
 import { buildSamplePayload } from "@/lib/webhooks/sample";
 
 async function callbackOf(member: Member, processId: string, callbackId: string) {
-  const found = await getCallbackOfProcess(member.workspace.id, String(processId), String(callbackId));
+  const found = await getCallbackOfProcess(member.workspace.id, processId, callbackId);
   if (!found) throw new AppError("not_found", messages.callbackGone);
   return { ...found, label: callbackLabelWithUrl(found.callback) };
 }
@@ -49,10 +49,16 @@ function lastFailureHint(
   return failureHint(attempt, context)?.hint ?? null;
 }
 
+const deliveryGone = "This delivery no longer exists.";
+const ofCallback = [idArg(messages.callbackGone), idArg(messages.callbackGone)] as const;
+const ofDelivery = [...ofCallback, idArg(deliveryGone)] as const;
+
 /** "Recent deliveries" and the 24-hour success chart of one callback. */
-export async function loadDeliveriesAction(workspaceId: string, processId: string, callbackId: string) {
-  return runAction(async () => {
-    const { callback } = await callbackOf(await requireMember(workspaceId, "read"), processId, callbackId);
+export const loadDeliveriesAction = defineAction({
+  permission: "read",
+  args: ofCallback,
+  work: async (member, processId, callbackId) => {
+    const { callback } = await callbackOf(member, processId, callbackId);
     const [recent, hourly, health] = await Promise.all([
       listRecentDeliveries(callback.id),
       hourlySuccess(callback.id),
@@ -71,20 +77,17 @@ export async function loadDeliveriesAction(workspaceId: string, processId: strin
       })),
       hourly: hourly.map((h) => ({ ...h, hour: h.hour.toISOString() })),
     };
-  });
-}
+  },
+});
 
 /** One delivery: its payload, every attempt with its failure hint, the response excerpts. */
-export async function loadDeliveryAction(
-  workspaceId: string,
-  processId: string,
-  callbackId: string,
-  deliveryId: string,
-) {
-  return runAction(async () => {
-    const { callback } = await callbackOf(await requireMember(workspaceId, "read"), processId, callbackId);
-    const detail = await getDeliveryDetail(callback.id, String(deliveryId));
-    if (!detail) throw new AppError("not_found", "This delivery no longer exists.");
+export const loadDeliveryAction = defineAction({
+  permission: "read",
+  args: ofDelivery,
+  work: async (member, processId, callbackId, deliveryId) => {
+    const { callback } = await callbackOf(member, processId, callbackId);
+    const detail = await getDeliveryDetail(callback.id, deliveryId);
+    if (!detail) throw new AppError("not_found", deliveryGone);
     return {
       payload: detail.delivery.payload,
       status: detail.delivery.status,
@@ -102,13 +105,14 @@ export async function loadDeliveryAction(
         hint: failureHint(a, hintContext(callback, a)),
       })),
     };
-  });
-}
+  },
+});
 
 /** "Send test": a sample event to this callback, now, with the outcome and any failure hint in plain words. */
-export async function sendTestAction(workspaceId: string, processId: string, callbackId: string) {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "deliveries:test");
+export const sendTestAction = defineAction({
+  permission: "deliveries:test",
+  args: ofCallback,
+  work: async (member, processId, callbackId) => {
     const { callback, process, label } = await callbackOf(member, processId, callbackId);
     const payload = buildSamplePayload(callback.payloadFormat, { id: process.id, name: process.name });
     const deliveryId = await createTestDelivery(callback.id, payload.type, payload, {
@@ -117,25 +121,21 @@ export async function sendTestAction(workspaceId: string, processId: string, cal
     });
     const summary = await performDeliveryAttempt(deliveryId, { attemptNumber: 1, final: true });
     return { summary: { ...summary, hint: failureHint(summary, hintContext(callback)) } };
-  });
-}
+  },
+});
 
 /** "Redeliver": queue the delivery again; the receiver sees the same webhook-id and body. */
-export async function redeliverAction(
-  workspaceId: string,
-  processId: string,
-  callbackId: string,
-  deliveryId: string,
-) {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "deliveries:redeliver");
+export const redeliverAction = defineAction({
+  permission: "deliveries:redeliver",
+  args: ofDelivery,
+  work: async (member, processId, callbackId, deliveryId) => {
     const { callback, label } = await callbackOf(member, processId, callbackId);
     const engine = await getEngine();
     let queued: boolean;
     try {
       queued = await requeueDelivery(
         callback.id,
-        String(deliveryId),
+        deliveryId,
         (tx, delivery) => engine.redeliver(tx, delivery),
         { context: auditContext(member), targetLabel: label },
       );
@@ -146,7 +146,7 @@ export async function redeliverAction(
         { cause: error },
       );
     }
-    if (!queued) throw new AppError("not_found", "This delivery no longer exists.");
+    if (!queued) throw new AppError("not_found", deliveryGone);
     return {};
-  });
-}
+  },
+});

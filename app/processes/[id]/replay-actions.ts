@@ -1,6 +1,8 @@
 "use server";
 
-import { auditContext, type Member, requireMember } from "@/auth/member";
+import type { z } from "zod";
+import { defineAction, idArg } from "@/auth/action";
+import { auditContext, type Member } from "@/auth/member";
 import { getProcess } from "@/db/queries/processes";
 import { listReplayCallbacks } from "@/db/queries/replay-list";
 import type { ReplayScope } from "@/db/queries/replay-targets";
@@ -8,14 +10,14 @@ import { cancelReplay, previewReplay, startReplay } from "@/db/queries/replays";
 import { getEngine } from "@/delivery/runtime";
 import { callbackLabelWithUrl } from "@/lib/callback-label";
 import { AppError, messages } from "@/lib/errors";
-import { parseInput, runAction } from "@/lib/run-action";
 import { parseUtcMinute, replaySchema } from "@/lib/validations/replay";
 
+type ReplayValues = z.output<typeof replaySchema>;
+
 /** The process (of the member's workspace) and the replay's scope, from the form's values. */
-async function scopeFrom(member: Member, processId: string, input: unknown) {
-  const process = await getProcess(member.workspace.id, String(processId));
+async function scopeFrom(member: Member, processId: string, values: ReplayValues) {
+  const process = await getProcess(member.workspace.id, processId);
   if (!process) throw new AppError("not_found", messages.processGone);
-  const values = parseInput(replaySchema, input);
   const callbacks = await listReplayCallbacks(process.id);
   const callback =
     values.callbackId === "all" ? undefined : callbacks.find((cb) => cb.id === values.callbackId);
@@ -59,19 +61,19 @@ async function scopeFrom(member: Member, processId: string, input: unknown) {
 }
 
 /** How many deliveries the form's replay would send: again, and for the first time (missed while off). */
-export async function previewReplayAction(workspaceId: string, processId: string, input: unknown) {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "deliveries:redeliver");
-    const { scope } = await scopeFrom(member, processId, input);
-    return previewReplay(scope);
-  });
-}
+export const previewReplayAction = defineAction({
+  permission: "deliveries:redeliver",
+  args: [idArg(messages.processGone), replaySchema],
+  work: async (member, processId, values) =>
+    previewReplay((await scopeFrom(member, processId, values)).scope),
+});
 
 /** Starts a replay on the delivery engine; the Replays page follows its progress. */
-export async function startReplayAction(workspaceId: string, processId: string, input: unknown) {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "deliveries:redeliver");
-    const { scope, label } = await scopeFrom(member, processId, input);
+export const startReplayAction = defineAction({
+  permission: "deliveries:redeliver",
+  args: [idArg(messages.processGone), replaySchema],
+  work: async (member, processId, values) => {
+    const { scope, label } = await scopeFrom(member, processId, values);
     const engine = await getEngine();
     try {
       return await startReplay(
@@ -89,20 +91,23 @@ export async function startReplayAction(workspaceId: string, processId: string, 
         { cause: error },
       );
     }
-  });
-}
+  },
+});
+
+const replayOver = "This replay has already finished or was cancelled.";
 
 /** Cancels a running replay: nothing more is queued, and what it queued but has not sent is not sent. */
-export async function cancelReplayAction(workspaceId: string, processId: string, replayId: string) {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "deliveries:redeliver");
-    const process = await getProcess(member.workspace.id, String(processId));
+export const cancelReplayAction = defineAction({
+  permission: "deliveries:redeliver",
+  args: [idArg(messages.processGone), idArg(replayOver)],
+  work: async (member, processId, replayId) => {
+    const process = await getProcess(member.workspace.id, processId);
     if (!process) throw new AppError("not_found", messages.processGone);
-    const cancelled = await cancelReplay(process.id, String(replayId), {
+    const cancelled = await cancelReplay(process.id, replayId, {
       context: auditContext(member),
       targetLabel: `Replay of ${process.name}`,
     });
-    if (!cancelled) throw new AppError("not_found", "This replay has already finished or was cancelled.");
+    if (!cancelled) throw new AppError("not_found", replayOver);
     return {};
-  });
-}
+  },
+});

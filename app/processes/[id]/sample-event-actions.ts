@@ -1,11 +1,11 @@
 "use server";
 
-import { auditContext, requireMember } from "@/auth/member";
+import { defineAction, idArg } from "@/auth/action";
+import { auditContext } from "@/auth/member";
 import { storeSampleEvent } from "@/db/queries/events";
 import { getProcess } from "@/db/queries/processes";
 import { handOffBatched } from "@/delivery/runtime";
 import { AppError, messages } from "@/lib/errors";
-import { runAction } from "@/lib/run-action";
 import { sampleEvent } from "@/lib/sample-event";
 
 /**
@@ -13,10 +13,11 @@ import { sampleEvent } from "@/lib/sample-event";
  * as a producer's event is (the same store function, the same hand-off), so every enabled callback gets it
  * and the admin can watch it go out. Answers with the event's id and page.
  */
-export async function sendSampleEventAction(workspaceId: string, processId: string) {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "deliveries:test");
-    const process = await getProcess(member.workspace.id, String(processId));
+export const sendSampleEventAction = defineAction({
+  permission: "deliveries:test",
+  args: [idArg(messages.processGone)],
+  work: async (member, processId) => {
+    const process = await getProcess(member.workspace.id, processId);
     if (!process) throw new AppError("not_found", messages.processGone);
     const event = sampleEvent(process.id);
     const stored = await storeSampleEvent(event, {
@@ -29,5 +30,5 @@ export async function sendSampleEventAction(workspaceId: string, processId: stri
     const [accepted] = stored.accepted;
     if (!accepted) throw new Error("The sample event was not stored");
     return { eventId: accepted.id, externalId: accepted.externalId, callbacks: stored.enabledCallbacks };
-  });
-}
+  },
+});

@@ -1,7 +1,8 @@
 "use server";
 
 import { headers } from "next/headers";
-import { auditContext, requireMember } from "@/auth/member";
+import { defineAction, fieldArg, idArg } from "@/auth/action";
+import { auditContext } from "@/auth/member";
 import { appOrigin, mailedLinkOrigin } from "@/auth/request-info";
 import {
   createInvitation,
@@ -11,15 +12,14 @@ import {
 } from "@/db/queries/invitations";
 import { changeMemberRole, removeMember, renameWorkspace } from "@/db/queries/members";
 import { mailConfigured } from "@/lib/env";
-import { type ActionResult, AppError, messages } from "@/lib/errors";
+import { AppError, messages } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { invitationMail, sendMail } from "@/lib/mail";
 import { invitableRoles, roleLabels } from "@/lib/roles";
-import { parseInput, runAction } from "@/lib/run-action";
-import { isUuid } from "@/lib/uuid";
 import { invitationSchema, workspaceSchema } from "@/lib/validations/account";
 
-const roleInput = invitationSchema.pick({ role: true });
+const roleArg = fieldArg("role", invitationSchema.shape.role);
+const memberId = idArg(messages.notAMember);
 
 /** The link to pass on, or null when leadhook mailed it to `email` itself. */
 export type InvitationCreated = { email: string; link: string | null };
@@ -29,13 +29,10 @@ export type InvitationCreated = { email: string; link: string | null };
  * server configured ("Send invitation") it is mailed to the invitee instead and never returned, so only
  * whoever reads that mailbox can join as its address.
  */
-export async function inviteMemberAction(
-  workspaceId: string,
-  input: unknown,
-): Promise<ActionResult<InvitationCreated>> {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "members:invite");
-    const { email, role } = parseInput(invitationSchema, input);
+export const inviteMemberAction = defineAction({
+  permission: "members:invite",
+  args: [invitationSchema],
+  work: async (member, { email, role }): Promise<InvitationCreated> => {
     if (!invitableRoles(member.role).includes(role)) {
       throw new AppError("forbidden", `Your role (${member.role}) cannot invite ${roleLabels[role]}s.`, {
         fieldErrors: { role: "Choose a role no higher than your own" },
@@ -65,17 +62,15 @@ export async function inviteMemberAction(
     });
     logger.info({ invitationId: invitation.id, role, mailed: invitation.mailed }, "member invited");
     return { email: invitation.email, link: invitation.mailed ? null : `${origin}/invite/${token}` };
-  });
-}
+  },
+});
 
 /** "Withdraw": an admin may withdraw only invitations for roles they could hand out themselves. */
-export async function revokeInvitationAction(workspaceId: string, id: string) {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "members:invite");
-    const invitationId = String(id);
-    const pending = isUuid(invitationId)
-      ? (await listPendingInvitations(member.workspace.id)).find((i) => i.id === invitationId)
-      : undefined;
+export const revokeInvitationAction = defineAction({
+  permission: "members:invite",
+  args: [idArg(messages.invitationSpent)],
+  work: async (member, invitationId) => {
+    const pending = (await listPendingInvitations(member.workspace.id)).find((i) => i.id === invitationId);
     if (!pending) throw new AppError("not_found", messages.invitationSpent);
     if (!invitableRoles(member.role).includes(pending.role)) {
       throw new AppError(
@@ -86,38 +81,35 @@ export async function revokeInvitationAction(workspaceId: string, id: string) {
     await revokeInvitation(auditContext(member), invitationId);
     logger.info({ invitationId }, "invitation withdrawn");
     return {};
-  });
-}
+  },
+});
 
-export async function changeRoleAction(workspaceId: string, userId: string, role: unknown) {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "members:manage");
-    const parsed = parseInput(roleInput, { role });
-    const id = String(userId);
-    if (!isUuid(id)) throw new AppError("not_found", messages.notAMember);
-    await changeMemberRole(auditContext(member), id, parsed.role);
-    logger.info({ userId: id, role: parsed.role }, "member role changed");
-    return { role: parsed.role };
-  });
-}
+export const changeRoleAction = defineAction({
+  permission: "members:manage",
+  args: [memberId, roleArg],
+  work: async (member, userId, role) => {
+    await changeMemberRole(auditContext(member), userId, role);
+    logger.info({ userId, role }, "member role changed");
+    return { role };
+  },
+});
 
-export async function removeMemberAction(workspaceId: string, userId: string) {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "members:manage");
-    const id = String(userId);
-    if (!isUuid(id)) throw new AppError("not_found", messages.notAMember);
-    await removeMember(auditContext(member), id);
-    logger.info({ userId: id }, "member removed");
+export const removeMemberAction = defineAction({
+  permission: "members:manage",
+  args: [memberId],
+  work: async (member, userId) => {
+    await removeMember(auditContext(member), userId);
+    logger.info({ userId }, "member removed");
     return {};
-  });
-}
+  },
+});
 
-export async function renameWorkspaceAction(workspaceId: string, input: unknown) {
-  return runAction(async () => {
-    const member = await requireMember(workspaceId, "workspace:manage");
-    const { name } = parseInput(workspaceSchema, input);
+export const renameWorkspaceAction = defineAction({
+  permission: "workspace:manage",
+  args: [workspaceSchema],
+  work: async (member, { name }) => {
     await renameWorkspace(auditContext(member), name);
     logger.info({ workspaceId: member.workspace.id }, "workspace renamed");
     return { name };
-  });
-}
+  },
+});
