@@ -12,13 +12,14 @@ export type HandOffResult = { handedOff: number; pending: number };
 const PAUSE_AFTER_FAILURE_MS = 15_000;
 
 /**
- * Offers stored events to `engine` (the outbox's send step); the engine marks them once it took them. A
- * failure is recorded and leaves them pending for the periodic re-send; it never reaches the producer,
- * whose events are already durable. Offering again is harmless: both engines key the work by the event id.
+ * Offers stored events to the engine `engine()` gives (the outbox's send step); the engine marks them once
+ * it took them. A failure, an engine that cannot start included, is recorded and leaves them pending for
+ * the periodic re-send; it never reaches the producer, whose events are already durable. Offering again is
+ * harmless: both engines key the work by the event id.
  */
-async function offer(engine: HandOffTarget, eventIds: string[]): Promise<HandOffResult> {
+async function offer(engine: () => Promise<HandOffTarget>, eventIds: string[]): Promise<HandOffResult> {
   try {
-    await engine.handOff(eventIds);
+    await (await engine()).handOff(eventIds);
     return { handedOff: eventIds.length, pending: 0 };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -56,7 +57,7 @@ export function createOutbox(engine: () => Promise<HandOffTarget>): Outbox {
   async function handOff(eventIds: string[], options: { force?: boolean } = {}) {
     if (!eventIds.length) return { handedOff: 0, pending: 0 };
     if (!options.force && Date.now() < pauseUntil) return { handedOff: 0, pending: eventIds.length };
-    const result = await offer(await engine(), eventIds);
+    const result = await offer(engine, eventIds);
     if (result.pending) pauseUntil = Date.now() + PAUSE_AFTER_FAILURE_MS;
     return result;
   }
@@ -80,7 +81,9 @@ export function createOutbox(engine: () => Promise<HandOffTarget>): Outbox {
 
 /**
  * Re-sends events whose hand-off has been pending for a while (the process died, or the engine was down)
- * to `engine`: the engine's own schedule passes itself, so a stopping engine never starts another.
+ * to `engine`: the engine's own schedule passes itself, so a stopping engine never starts another. A failed
+ * re-send is recorded on the events; it does not pause the request path's hand-offs (the first request
+ * that fails does).
  */
 export async function resendPendingHandoffs(
   engine: HandOffTarget,
@@ -91,6 +94,6 @@ export async function resendPendingHandoffs(
     limit: options.limit ?? 500,
   });
   const ids = pending.map((e) => e.id);
-  const result = ids.length ? await offer(engine, ids) : { handedOff: 0, pending: 0 };
+  const result = ids.length ? await offer(async () => engine, ids) : { handedOff: 0, pending: 0 };
   return { found: pending.length, ...result };
 }
