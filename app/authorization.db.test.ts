@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ActionDeclaration } from "@/auth/action";
+import type { Access, ActionDeclaration } from "@/auth/action";
 import { auditContext, getMember } from "@/auth/member";
 import { getDb } from "@/db/index";
 import { createApiKey } from "@/db/queries/api-keys";
@@ -47,10 +47,13 @@ const serverActionFiles = () =>
 type Fixture = Awaited<ReturnType<typeof seedWorkspace>>;
 
 /**
- * What an action needs to be called. Who may call it is read from the action's own declaration
- * (auth/action.ts): a permission, "signed-in", or "public" (no session needed: it has its own proof).
+ * What an action needs to be called, and who may call it: a permission, "signed-in", or "public" (no
+ * session needed: it has its own proof). Written here as well as in the action's own declaration
+ * (auth/action.ts), which must match it: a weakened declaration fails this test instead of quietly
+ * dropping the refusals it no longer gets.
  */
 type ActionCase = {
+  permission: Access;
   /** Arguments naming the owning workspace's data; omitted: the action takes none of its ids. */
   args: (f: Fixture) => unknown[];
   /**
@@ -83,86 +86,107 @@ const replayForm = () => ({
 
 const actionCases: Record<string, ActionCase> = {
   "actions.ts#switchWorkspaceAction": {
+    permission: "read",
     args: (f) => [f.workspaceId],
     otherWorkspace: "not_found",
   },
   "processes/actions.ts#createProcessAction": {
+    permission: "processes:write",
     args: (f) => [f.workspaceId, { name: "Intruder process" }],
     otherWorkspace: "not_found",
   },
   "processes/[id]/actions.ts#saveProcessSettingsAction": {
+    permission: "processes:write",
     args: (f) => [f.workspaceId, f.processId, settings()],
     otherWorkspace: "not_found",
   },
   "processes/[id]/actions.ts#revealSigningSecretAction": {
+    permission: "secrets:reveal",
     args: (f) => [f.workspaceId, f.processId, f.callbackId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/actions.ts#rotateSigningSecretAction": {
+    permission: "secrets:rotate",
     args: (f) => [f.workspaceId, f.processId, f.callbackId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/delivery-actions.ts#loadDeliveriesAction": {
+    permission: "read",
     args: (f) => [f.workspaceId, f.processId, f.callbackId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/delivery-actions.ts#loadDeliveryAction": {
+    permission: "read",
     args: (f) => [f.workspaceId, f.processId, f.callbackId, f.deliveryId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/delivery-actions.ts#sendTestAction": {
+    permission: "deliveries:test",
     args: (f) => [f.workspaceId, f.processId, f.callbackId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/delivery-actions.ts#redeliverAction": {
+    permission: "deliveries:redeliver",
     args: (f) => [f.workspaceId, f.processId, f.callbackId, f.deliveryId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/sample-event-actions.ts#sendSampleEventAction": {
+    permission: "deliveries:test",
     args: (f) => [f.workspaceId, f.processId],
     otherWorkspace: "not_found",
   },
   "processes/[id]/replay-actions.ts#previewReplayAction": {
+    permission: "deliveries:redeliver",
     args: (f) => [f.workspaceId, f.processId, replayForm()],
     otherWorkspace: "not_found",
   },
   "processes/[id]/replay-actions.ts#startReplayAction": {
+    permission: "deliveries:redeliver",
     args: (f) => [f.workspaceId, f.processId, replayForm()],
     otherWorkspace: "not_found",
   },
   "processes/[id]/replay-actions.ts#cancelReplayAction": {
+    permission: "deliveries:redeliver",
     args: (f) => [f.workspaceId, f.processId, f.replayId],
     otherWorkspace: "not_found",
   },
   "settings/api-keys/actions.ts#createApiKeyAction": {
+    permission: "keys:manage",
     args: (f) => [f.workspaceId, { name: "intruder" }],
     otherWorkspace: "not_found",
   },
   "settings/api-keys/actions.ts#revokeApiKeyAction": {
+    permission: "keys:manage",
     args: (f) => [f.workspaceId, f.apiKeyId],
     otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#inviteMemberAction": {
+    permission: "members:invite",
     args: (f) => [f.workspaceId, { email: "intruder@example.com", role: "admin" }],
     otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#revokeInvitationAction": {
+    permission: "members:invite",
     args: (f) => [f.workspaceId, f.invitationId],
     otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#changeRoleAction": {
+    permission: "members:manage",
     args: (f) => [f.workspaceId, f.viewerId, "owner"],
     otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#removeMemberAction": {
+    permission: "members:manage",
     args: (f) => [f.workspaceId, f.viewerId],
     otherWorkspace: "not_found",
   },
   "settings/members/actions.ts#renameWorkspaceAction": {
+    permission: "workspace:manage",
     args: (f) => [f.workspaceId, { name: "Taken over" }],
     otherWorkspace: "not_found",
   },
   "setup/actions.ts#createOwnerAction": {
+    permission: "public",
     args: () => [
       {
         name: "Mallory",
@@ -174,10 +198,12 @@ const actionCases: Record<string, ActionCase> = {
     anonymous: "conflict",
   },
   "workspaces/new/actions.ts#createWorkspaceAction": {
+    permission: "signed-in",
     args: () => [{ name: "A workspace of my own" }],
     otherWorkspace: "acts-on-own-workspace",
   },
   "invite/[token]/actions.ts#acceptInvitationAction": {
+    permission: "public",
     args: () => [
       "not-a-real-invitation-token-000000",
       { name: "Mallory", password: "a long enough password" },
@@ -186,11 +212,13 @@ const actionCases: Record<string, ActionCase> = {
   },
   // Mails the caller's own address only: it takes no ids.
   "account/actions.ts#sendVerificationLinkAction": {
+    permission: "signed-in",
     args: () => [],
     otherWorkspace: "acts-on-own-workspace",
   },
   // The link is for someone else's email: refused, whoever else holds it.
   "invite/[token]/actions.ts#joinWorkspaceAction": {
+    permission: "signed-in",
     args: (f) => [f.invitationToken],
     otherWorkspace: "invalid_request",
   },
@@ -342,7 +370,11 @@ describe("the authorization matrix", () => {
 
   describe.each(discovered)("$key", ({ key, fn }) => {
     const entry = actionCases[key] as ActionCase;
-    const permission = fn.declaration?.permission;
+    const { permission } = entry;
+
+    it(`declares the permission ${permission}`, () => {
+      expect(fn.declaration?.permission).toBe(permission);
+    });
 
     const refusedWithNothingChanged = async (cookies: string[] | null, expected: string) => {
       resetRequest();
