@@ -16,6 +16,7 @@ import {
 import { abandonReplay, queueReplayBatch, type ReplayRun } from "@/db/queries/replays";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { isUuid } from "@/lib/uuid";
 import { retryPolicyFrom } from "@/lib/webhooks/retry-policy";
 import type { attemptUnderPolicy } from "./attempt";
 import { disableFailingCallbacksNow } from "./auto-disable";
@@ -145,7 +146,17 @@ export function createEmbeddedEngine(services: EmbeddedServices): DeliveryEngine
       for (const job of [jobs.resendHandoffs, jobs.disableFailingCallbacks]) {
         await instance.schedule(job.queue, job.schedule);
       }
-      await workJob(instance, jobs.replay, {}, replay);
+      // A replay's job id is its replay's id (startReplay): a malformed one still stops its replay.
+      await workJob(
+        instance,
+        jobs.replay,
+        {
+          malformed: async (jobId, reason) => {
+            if (isUuid(jobId)) await abandonReplay(jobId, `its job was malformed: ${reason}`);
+          },
+        },
+        replay,
+      );
       await workJob(instance, jobs.replayAbandoned, { batchSize: 5 }, (job) =>
         abandonReplay(job.replayId, "its job kept failing"),
       );

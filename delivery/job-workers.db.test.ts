@@ -40,7 +40,11 @@ async function settled(queue: string, id: string) {
 describe("a catalog job on pg-boss", () => {
   it("runs a good payload as parsed, and dead-letters a malformed one with why, never running it", async () => {
     const ran: unknown[] = [];
-    await workJob(boss, jobs.replay, {}, async (payload) => {
+    const malformed: [string, string][] = [];
+    const settle = async (jobId: string, reason: string) => {
+      malformed.push([jobId, reason]);
+    };
+    await workJob(boss, jobs.replay, { malformed: settle }, async (payload) => {
       ran.push(payload);
     });
     const replayId = randomUUID();
@@ -55,6 +59,8 @@ describe("a catalog job on pg-boss", () => {
     // Settled at once: never retried, whatever its retry limit.
     expect(await settled(jobs.replay.queue, bad)).toMatchObject({ state: "completed", retryCount: 0 });
     expect(ran).toEqual([{ replayId }]);
+    // What the malformed job stood for is settled too (the embedded engine stops its replay).
+    expect(malformed).toEqual([[bad, expect.stringMatching(/replayId/)]]);
 
     const [dead] = await boss.fetch<Record<string, unknown>>(jobs.deadLetter.queue);
     expect(dead?.data).toMatchObject({

@@ -11,7 +11,12 @@ import { type JobDefinition, type JobPayload, jobs, MalformedJobError, parseJob 
 export async function workJob<J extends JobDefinition>(
   boss: PgBoss,
   job: J,
-  options: { count?: number; batchSize?: number },
+  options: {
+    count?: number;
+    batchSize?: number;
+    /** What else a malformed job must settle (a replay keyed by its job id stops, saying why). */
+    malformed?: (jobId: string, reason: string) => Promise<void>;
+  },
   work: (payload: JobPayload<J>) => Promise<void>,
 ): Promise<string[]> {
   if (!job.queue) throw new Error(`The ${job.name} job has no pg-boss queue`);
@@ -28,6 +33,7 @@ export async function workJob<J extends JobDefinition>(
         if (!(error instanceof MalformedJobError)) throw error;
         await boss.send(jobs.deadLetter.queue, { job: job.name, jobId: id, data, reason: error.reason });
         logger.error({ job: job.name, jobId: id, reason: error.reason }, "malformed job dead-lettered");
+        await options.malformed?.(id, error.reason);
         return;
       }
       await work(payload);

@@ -25,8 +25,10 @@ export const deliver = inngest.createFunction(
     retries: jobs.deliver.retries.limit,
     concurrency: [{ key: "event.data.callbackId", limit: env.DELIVERY_CONCURRENCY }],
     onFailure: async ({ event, error }) => {
-      const { deliveryId } = jobPayload(jobs.deliver, event.data.event.data);
-      await markDeliveryAbandoned(deliveryId, error.message);
+      // Only the id is needed: a run that failed because the rest of its payload was malformed still
+      // marks its delivery failed, with why, instead of leaving it pending.
+      const parsed = jobs.deliver.payload.pick({ deliveryId: true }).safeParse(event.data.event.data);
+      if (parsed.success) await markDeliveryAbandoned(parsed.data.deliveryId, error.message);
     },
   },
   async ({ event, step }) => {

@@ -39,8 +39,9 @@ export const replay = inngest.createFunction(
     retries: jobs.replay.retries.limit,
     concurrency: [{ key: "event.data.replayId", limit: 1 }],
     onFailure: async ({ event, error }) => {
-      const { replayId } = jobPayload(jobs.replay, event.data.event.data);
-      await abandonReplay(replayId, error.message);
+      // Only the id is needed, as for a failed delivery: a malformed rest still stops the replay with why.
+      const parsed = jobs.replay.payload.pick({ replayId: true }).safeParse(event.data.event.data);
+      if (parsed.success) await abandonReplay(parsed.data.replayId, error.message);
     },
   },
   async ({ event, step }) => {
