@@ -3,6 +3,7 @@ import { and, asc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from "drizzl
 import { unknownApiKeyError } from "@/lib/api-keys";
 import { AppError } from "@/lib/errors";
 import { LEAD_ATTRIBUTE_LIMITS, type LeadEvent } from "@/lib/validations/event";
+import { subscribes } from "@/lib/webhooks/payload";
 import { driverError, getDb, sqlState } from "../index";
 import { deliveries, events, leadUpdateCallbacks } from "../schema";
 import { type AuditContext, recordAudit } from "./audit-log";
@@ -47,7 +48,8 @@ function storeQuery(workspaceId: string, batch: LeadEvent[]): SQL {
 
 /**
  * "Send sample event": one event stored as a producer's is (storeEvents), with the member's audit entry in
- * the same transaction. Also says how many of the process's callbacks are on, which is how many get it.
+ * the same transaction. Also says how many of the process's callbacks get it: those that are on and whose
+ * Payload Format subscribes to its type.
  */
 export async function storeSampleEvent(
   event: LeadEvent,
@@ -60,13 +62,13 @@ export async function storeSampleEvent(
       const r = readStored(await tx.execute(storeQuery(audit.context.workspaceId, [event])));
       const eventId = "accepted" in r ? r.accepted[event.id] : undefined;
       if (!eventId) return r;
-      const [count] = await tx
-        .select({ n: sql<number>`count(*)::int` })
+      const enabled = await tx
+        .select({ payloadFormat: leadUpdateCallbacks.payloadFormat })
         .from(leadUpdateCallbacks)
         .where(
           and(eq(leadUpdateCallbacks.processId, event.processId), eq(leadUpdateCallbacks.enabled, true)),
         );
-      enabledCallbacks = count?.n ?? 0;
+      enabledCallbacks = enabled.filter((cb) => subscribes(cb.payloadFormat, event.type)).length;
       await recordAudit(tx, audit.context, {
         action: "event.sample_sent",
         targetType: "process",
