@@ -227,10 +227,31 @@ describe("Name", () => {
     expect(problems(cb({ name: "n".repeat(61) }))).toEqual({ name: "Name must be at most 60 characters" });
   });
 
-  it.each(["CRM\nsync", "CRM\tsync", "CRM\u0000sync", "CRM\u2028sync"])("refuses %j", (name) => {
+  it.each([
+    "CRM\nsync",
+    "CRM\tsync",
+    "CRM\u0000sync",
+    "CRM\u2028sync",
+    "CRM\u0085sync",
+    "CRM\u200bsync",
+    "CRM \u202esync",
+    "CRM\ufeffsync",
+  ])("refuses %j (control, separator or invisible characters)", (name) => {
     expect(problems(cb({ name }))).toEqual({
-      name: "Name cannot contain line breaks, tabs or control characters",
+      name: "Name cannot contain line breaks, tabs, control or invisible characters",
     });
+  });
+
+  it.each(["Callback 2", "callback 10", "CALLBACK3"])("refuses the default label %j", (name) => {
+    expect(problems(cb({ name }))).toEqual({
+      name: 'Choose a name other than "Callback N", which unnamed callbacks are called',
+    });
+  });
+
+  it("keeps names that merely start like one, and letters of any script", () => {
+    for (const name of ["Callback sync", "Callback 2 (EU)", "CRM – Café", "कॉल सिंक"]) {
+      expect(problems(cb({ name })), name).toEqual({});
+    }
   });
 });
 
@@ -276,6 +297,16 @@ describe("process settings", () => {
       "callbacks.1.name: Another callback of this process already has this name",
     ]);
     expect(paths(settings([a, { ...b, name: "CRM sync 2" }]))).toEqual([]);
+    // One character written two ways (composed "é", and "e" with a combining accent) is one name.
+    const cafe = (name: string, url: string) => cb({ name, url });
+    expect(
+      paths(
+        settings([
+          cafe("Caf\u00e9", "https://hooks.example.com/a"),
+          cafe("Cafe\u0301", "https://hooks.example.com/b"),
+        ]),
+      ),
+    ).toEqual(["callbacks.1.name: Another callback of this process already has this name"]);
   });
 
   it("lets any number of callbacks go without a name", () => {

@@ -31,8 +31,12 @@ export const RESERVED_HEADERS = [
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
 const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: a name is one line of plain text
-const WHITESPACE_OR_CONTROL_EXCEPT_SPACE = /[\u0000-\u001f\u007f\u2028\u2029]/;
+// A name is one line of visible text: no control characters (C0, C1), line or paragraph separators, or
+// invisible format characters (zero-width spaces, bidirectional overrides) that would make one name look
+// like another in the UI and the audit log.
+const NOT_PLAIN_TEXT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+/** The label an unnamed callback gets: a name may not take another callback's. */
+const DEFAULT_LABEL = /^callback\s*\d+$/i;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: header values may hold tabs, never other controls
 const HEADER_VALUE_FORBIDDEN = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
@@ -88,8 +92,11 @@ export const callbackFields = {
     z.string().check(
       z.trim(),
       z.maxLength(MAX_CALLBACK_NAME_LENGTH, `Name must be at most ${MAX_CALLBACK_NAME_LENGTH} characters`),
-      z.refine((name) => !WHITESPACE_OR_CONTROL_EXCEPT_SPACE.test(name), {
-        message: "Name cannot contain line breaks, tabs or control characters",
+      z.refine((name) => !NOT_PLAIN_TEXT.test(name), {
+        message: "Name cannot contain line breaks, tabs, control or invisible characters",
+      }),
+      z.refine((name) => !DEFAULT_LABEL.test(name), {
+        message: 'Choose a name other than "Callback N", which unnamed callbacks are called',
       }),
     ),
   ),

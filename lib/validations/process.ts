@@ -50,8 +50,9 @@ export function createProcessSettingsSchema(options: UrlRuleOptions) {
         const seen = new Map<string, number>();
         const names = new Map<string, number>();
         settings.callbacks.forEach((cb, index) => {
-          // Names are told apart as people read them: "CRM Sync" and "crm sync" are the same name.
-          const name = cb.name?.toLocaleLowerCase("en-US");
+          // Names are told apart as people read them: "CRM Sync" and "crm sync" are the same name, and so
+          // are two spellings of one character (composed or not).
+          const name = cb.name?.normalize("NFKC").toLocaleLowerCase("en-US");
           if (name) {
             if (names.has(name)) {
               ctx.addIssue({
