@@ -34,14 +34,6 @@ const HEARTBEAT_MS = 10_000;
 /** Claimed this often without an attempt recorded (it kept failing around the attempt): marked failed. */
 const MAX_CLAIMS = 20;
 
-/**
- * The embedded engine. Deliveries queue on their own rows (db/queries/delivery-queue.ts): the hand-off
- * creates a window's deliveries already due and, as far as this server has room, already held by it, and
- * sends those at once; the claim loop takes the rest, retries (due later on the same row), Redeliver and
- * replays. pg-boss (on the app's database: its PGlite adapter, or its own pool on DATABASE_URL) runs the
- * schedules and replays. Everything survives restarts: a row held by a server that died is claimable
- * again once its lock runs out.
- */
 /** What the embedded engine calls, given by the runtime that creates it. */
 export type EmbeddedServices = {
   /** One attempt of a delivery under the retry policy (delivery/attempt.ts). */
@@ -50,6 +42,14 @@ export type EmbeddedServices = {
   resendPendingHandoffs: typeof resendPendingHandoffs;
 };
 
+/**
+ * The embedded engine. Deliveries queue on their own rows (db/queries/delivery-queue.ts): the hand-off
+ * creates a window's deliveries already due and, as far as this server has room, already held by it, and
+ * sends those at once; the claim loop takes the rest, retries (due later on the same row), Redeliver and
+ * replays. pg-boss (on the app's database: its PGlite adapter, or its own pool on DATABASE_URL) runs the
+ * schedules and replays. Everything survives restarts: a row held by a server that died is claimable
+ * again once its lock runs out.
+ */
 export function createEmbeddedEngine(services: EmbeddedServices): DeliveryEngine {
   let boss: PgBoss | undefined;
   let deliveries: ClaimLoop<HeldDelivery> | undefined;

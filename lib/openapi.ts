@@ -109,7 +109,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
               },
             },
             "400": error(
-              "The body is not valid JSON or not a valid event; `issues` names each problem by path.",
+              "The body is not valid JSON or not a valid event; `issues` names each field with a problem by its path (its first problem), and `message` repeats the first.",
             ),
             "401": error("Missing, unknown or revoked ingest key."),
             "404": error(

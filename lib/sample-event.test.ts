@@ -14,7 +14,7 @@ describe("the process page's example request", () => {
 
   it("is a curl command a shell runs as written: the URL, the key's place, the JSON body", () => {
     const curl = exampleCurl("http://127.0.0.1:3000", processId, "evt_example_1");
-    expect(curl.split("\n")[0]).toBe("curl -X POST http://127.0.0.1:3000/api/events \\");
+    expect(curl.split("\n")[0]).toBe("curl -X POST 'http://127.0.0.1:3000/api/events' \\");
     // The shell's own reading of the command: `sh` parses it and prints each argument curl would get.
     const argv = execFileSync("sh", ["-c", `set -- ${curl.replace(/^curl /, "")}; printf '%s\\0' "$@"`])
       .toString()

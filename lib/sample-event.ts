@@ -32,7 +32,7 @@ export function exampleCurl(origin: string, processId: string, eventId = example
     .map((line, i) => (i === 0 ? line : `  ${line}`))
     .join("\n");
   return [
-    `curl -X POST ${origin}/api/events \\`,
+    `curl -X POST '${origin}/api/events' \\`,
     `  -H "Authorization: Bearer lh_YOUR_KEY" \\`,
     `  -H "Content-Type: application/json" \\`,
     `  -d '${body}'`,
