@@ -10,9 +10,7 @@ import { cancelReplay, previewReplay, startReplay } from "@/db/queries/replays";
 import { getEngine } from "@/delivery/runtime";
 import { callbackLabelWithUrl } from "@/lib/callback-label";
 import { AppError, messages } from "@/lib/errors";
-import { parseUtcMinute, replaySchema } from "@/lib/validations/replay";
-
-type ReplayValues = z.output<typeof replaySchema>;
+import { parseUtcMinute, type ReplayValues, replaySchema } from "@/lib/validations/replay";
 
 /** The process (of the member's workspace) and the replay's scope, from the form's values. */
 async function scopeFrom(member: Member, processId: string, values: ReplayValues) {
