@@ -1,6 +1,5 @@
 "use server";
 
-import type { z } from "zod";
 import { defineAction, idArg } from "@/auth/action";
 import { auditContext, type Member } from "@/auth/member";
 import { getProcess } from "@/db/queries/processes";
