@@ -134,6 +134,11 @@ test("an event id that does not exist is a proper 404", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Event not found" })).toBeVisible();
   expect((await page.goto("/events/not-a-uuid"))?.status()).toBe(404);
   expect((await page.goto("/processes/00000000-0000-4000-8000-000000000000/events"))?.status()).toBe(404);
+  // A process id that is not one is answered by the page itself, before any query.
+  for (const path of ["", "/events", "/replays"]) {
+    const response = await page.goto(`/processes/'%3B%20drop%20table%20processes%3B%20--${path}`);
+    expect(response?.status(), path).toBe(404);
+  }
 });
 
 test("a named callback is called by its name on the Events pages", async ({ page, request, receiver }) => {

@@ -1,6 +1,5 @@
 import "server-only";
 import { and, asc, eq, ilike, sql } from "drizzle-orm";
-import { isUuid } from "@/lib/uuid";
 import type { CallbackInput } from "@/lib/validations/callback";
 import type { ProcessStatus } from "@/lib/validations/process";
 import { type Executor, getDb } from "../index";
@@ -69,9 +68,11 @@ export async function listProcesses(
   return rows.map((row) => ({ ...row, callbacks: byProcess.get(row.id) ?? [] }));
 }
 
-/** One process of the workspace, or undefined when it does not exist there. */
+/**
+ * One process of the workspace, or undefined when it does not exist there. `processId` is a UUID: actions
+ * parse theirs (idArg), the /processes/[id] pages read theirs with uuidParam and answer 404 for anything else.
+ */
 export async function getProcess(workspaceId: string, processId: string): Promise<Process | undefined> {
-  if (!isUuid(processId)) return undefined;
   const db = await getDb();
   const [row] = await db
     .select()

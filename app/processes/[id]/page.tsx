@@ -18,6 +18,7 @@ import { getDeliveryBacklog } from "@/db/queries/events";
 import { deliveryEngine, getEnv } from "@/lib/env";
 import { can } from "@/lib/roles";
 import { exampleCurl } from "@/lib/sample-event";
+import { uuidParam } from "@/lib/uuid";
 import { countCallbackErrors, createProcessSettingsSchema } from "@/lib/validations/process";
 import { revealSigningSecretAction, rotateSigningSecretAction, saveProcessSettingsAction } from "./actions";
 import {
@@ -37,14 +38,16 @@ type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const member = await getMember();
-  const settings = member ? await loadSettings(member.workspace.id, (await params).id) : undefined;
+  const id = uuidParam((await params).id);
+  const settings = member && id ? await loadSettings(member.workspace.id, id) : undefined;
   return { title: settings?.process.name ?? "Process" };
 }
 
 export default async function ProcessPage({ params }: Props) {
   const { id } = await params;
   const member = await requirePageMember(`/processes/${id}`);
-  const settings = await loadSettings(member.workspace.id, id);
+  const processId = uuidParam(id);
+  const settings = processId ? await loadSettings(member.workspace.id, processId) : undefined;
   if (!settings) notFound();
   const allowed = (permission: Parameters<typeof can>[1]) => can(member.role, permission);
   const env = getEnv();

@@ -7,6 +7,7 @@ import { eventsHref, parseEventSearch, processEventsPath } from "@/components/ev
 import { ProcessBreadcrumb } from "@/components/process-breadcrumb";
 import { listEventLog } from "@/db/queries/event-log";
 import { getProcess } from "@/db/queries/processes";
+import { uuidParam } from "@/lib/uuid";
 import { processPageTitle } from "../page-title";
 
 export const dynamic = "force-dynamic";
@@ -25,7 +26,8 @@ export default async function ProcessEventsPage({ params, searchParams }: Props)
   const search = parseEventSearch(await searchParams);
   const path = processEventsPath(id);
   const member = await requirePageMember(eventsHref(path, search.values, search.cursor));
-  const process = await getProcess(member.workspace.id, id);
+  const processId = uuidParam(id);
+  const process = processId ? await getProcess(member.workspace.id, processId) : undefined;
   if (!process) notFound();
   const page = await listEventLog(member.workspace.id, { ...search.filters, processId: process.id });
 

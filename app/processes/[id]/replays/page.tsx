@@ -8,6 +8,7 @@ import { ReplayList } from "@/components/replays/replay-list";
 import { getProcess } from "@/db/queries/processes";
 import { leadValuesOf, listReplayCallbacks, listReplays, replaySinceFor } from "@/db/queries/replay-list";
 import { can } from "@/lib/roles";
+import { uuidParam } from "@/lib/uuid";
 import { parseUtcMinute, type ReplayInput, utcMinute } from "@/lib/validations/replay";
 import { processPageTitle } from "../page-title";
 import { cancelReplayAction, previewReplayAction, startReplayAction } from "../replay-actions";
@@ -29,7 +30,8 @@ export default async function ReplaysPage({ params, searchParams }: Props) {
   const { id } = await params;
   const search = await searchParams;
   const member = await requirePageMember(`/processes/${id}/replays`);
-  const process = await getProcess(member.workspace.id, id);
+  const processId = uuidParam(id);
+  const process = processId ? await getProcess(member.workspace.id, processId) : undefined;
   if (!process) notFound();
   const [callbacks, replays, leadValues] = await Promise.all([
     listReplayCallbacks(process.id),
