@@ -1,5 +1,5 @@
 import "server-only";
-import { deliveryEngine, type EngineName, getEnv } from "@/lib/env";
+import { deliveryEngine, engineDescriptions, getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { attemptUnderPolicy } from "./attempt";
 import type { DeliveryEngine } from "./engine";
@@ -14,12 +14,6 @@ type Runtime = { engine?: Promise<DeliveryEngine>; outbox?: Outbox };
 const shared = globalThis as unknown as { leadhookRuntime?: Runtime };
 shared.leadhookRuntime ??= {};
 const runtime: Runtime = shared.leadhookRuntime;
-
-/** How the log names the engine when it starts. */
-const engineLogLines: Record<EngineName, string> = {
-  embedded: "deliveries run on the built-in queue in this server",
-  inngest: "deliveries run on Inngest",
-};
 
 export function getEngine(): Promise<DeliveryEngine> {
   runtime.engine ??= createEngine();
@@ -66,7 +60,7 @@ const RESTART_AFTER_MS = 5000;
 export async function startEngine(): Promise<void> {
   try {
     const engine = await getEngine();
-    logger.info({ engine: engine.name }, engineLogLines[engine.name]);
+    logger.info({ engine: engine.name }, engineDescriptions[engine.name]);
   } catch (error) {
     logger.error(
       { err: error },

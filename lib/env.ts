@@ -147,6 +147,12 @@ export function workspaceCreationOpen(env: Env = getEnv()): boolean {
  */
 export type EngineName = "embedded" | "inngest";
 
+/** How the process page and the server's log name the engine. */
+export const engineDescriptions: Record<EngineName, string> = {
+  embedded: "Deliveries run on the built-in queue in this server",
+  inngest: "Deliveries run on Inngest",
+};
+
 export function deliveryEngine(env: Env): EngineName {
   if (env.LEADHOOK_ENGINE) return env.LEADHOOK_ENGINE;
   return env.INNGEST_BASE_URL || env.INNGEST_EVENT_KEY ? "inngest" : "embedded";

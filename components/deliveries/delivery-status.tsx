@@ -1,11 +1,5 @@
-import type { EngineName } from "@/lib/env";
+import { type EngineName, engineDescriptions } from "@/lib/env";
 import { plural } from "@/lib/plural";
-
-/** How the process page names the engine to an admin. */
-const engineDescriptions: Record<EngineName, string> = {
-  embedded: "Deliveries run on the built-in queue in this server",
-  inngest: "Deliveries run on Inngest",
-};
 
 export type DeliveryStatusProps = {
   engine: EngineName;
