@@ -3,6 +3,13 @@ import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const dbTests = ["**/*.db.test.ts"];
+// Database tests make their own database in the `db` fixture (testing/db-test.ts), from this target; until
+// then DATABASE_URL names a port nothing listens on, so nothing can reach a database made for something else.
+const dbEnv = (target: string) => ({
+  ...shared,
+  LEADHOOK_TEST_DATABASE: target,
+  DATABASE_URL: "postgres://no-database-before-the-db-fixture@127.0.0.1:9/none",
+});
 const outageTests = ["**/*.outage.test.ts"];
 const shared = {
   // A fixed key for tests only; real installs use SECRETS_KEY or a generated .data/secrets.key.
@@ -37,11 +44,12 @@ export default defineConfig({
           name: "pglite",
           include: dbTests,
           // In-memory PGlite shares the CPU with the other files running in parallel: allow slow machines,
-          // and the setup's migrations (every one, into a new database per file) time to run on a busy one.
-          testTimeout: 20_000,
+          // and the `db` fixture's migrations (every one, into a new database per file, made by the file's
+          // first hook or test) time to run on a busy one.
+          testTimeout: 60_000,
           hookTimeout: 60_000,
-          setupFiles: ["./testing/vitest-setup.ts", "./testing/db-setup.ts"],
-          env: { ...shared, DATABASE_URL: "", PGLITE_DATA_DIR: "memory://" },
+          setupFiles: ["./testing/vitest-setup.ts"],
+          env: dbEnv("pglite"),
         },
       },
       // The same database tests against a real Postgres server when one is configured (CI starts one).
@@ -52,8 +60,8 @@ export default defineConfig({
               test: {
                 name: "postgres",
                 include: dbTests,
-                setupFiles: ["./testing/vitest-setup.ts", "./testing/db-setup.ts"],
-                env: shared,
+                setupFiles: ["./testing/vitest-setup.ts"],
+                env: dbEnv(process.env.DATABASE_URL),
                 testTimeout: 20_000,
               },
             },

@@ -1,12 +1,12 @@
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import { and, asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { auditLog } from "@/db/access-schema";
-import { getDb } from "@/db/index";
+import type { Database } from "@/db/index";
 import { getProcessSettings } from "@/db/queries/callbacks";
 import { emptyCallback } from "@/lib/validations/callback";
 import type { ProcessSettingsInput } from "@/lib/validations/process";
-import { signInAs } from "@/testing/members";
+import { test as dbTest } from "@/testing/db-test";
 import {
   revealSigningSecretAction,
   rotateSigningSecretAction,
@@ -21,26 +21,41 @@ import { createApiKeyAction, revokeApiKeyAction } from "./settings/api-keys/acti
 const SECRET_TOKEN = "tok_live_do_not_log_me";
 const SECRET_VALUE = "auth-value-do-not-log-me";
 
-let server: Server;
-let receiverUrl: string;
-let workspaceId: string;
-let processId: string;
+const it = dbTest
+  /** Where the callbacks point: a server that answers every request 200. */
+  .extend(
+    "receiverUrl",
+    { scope: "file" },
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
+    async ({}, { onCleanup }) => {
+      const server = createServer((_, res) => res.writeHead(200).end("ok"));
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      return `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+    },
+  )
+  /** The one admin whose work both tests audit (an admin of the default workspace). */
+  .extend("admin", { scope: "file" }, async ({ members }) => {
+    const user = await members.makeUser("Audited Admin");
+    await members.addMember(user.id, "admin");
+    return user;
+  })
+  /** That admin, signed in for the test. */
+  .extend("signedIn", async ({ admin, request }) => {
+    await request.actAs(admin.email);
+  })
+  /** The process the first test makes and the second changes again. */
+  .extend("audited", { scope: "file" }, { processId: "" });
 
-beforeAll(async () => {
-  server = createServer((_, res) => res.writeHead(200).end("ok"));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+it.beforeAll(() => {
   process.env.ALLOW_PRIVATE_CALLBACK_URLS = "true";
-  ({ workspaceId } = await signInAs("admin", "Audited Admin"));
 });
 
-afterAll(async () => {
+it.afterAll(() => {
   delete process.env.ALLOW_PRIVATE_CALLBACK_URLS;
-  await new Promise((resolve) => server.close(resolve));
 });
 
-async function entries() {
-  const db = await getDb();
+async function entries(db: Database, workspaceId: string) {
   return db
     .select()
     .from(auditLog)
@@ -48,21 +63,28 @@ async function entries() {
     .orderBy(asc(auditLog.createdAt), asc(auditLog.id));
 }
 
-async function current(): Promise<ProcessSettingsInput> {
+async function current(workspaceId: string, processId: string): Promise<ProcessSettingsInput> {
   const settings = await getProcessSettings(workspaceId, processId);
   if (!settings) throw new Error("process vanished");
   return settings.values;
 }
 
 describe("the audit trail of an admin's work", () => {
-  it("records each change with its actor, and names fields rather than secret values", async () => {
+  it("records each change with its actor, and names fields rather than secret values", async ({
+    db,
+    workspaceId,
+    receiverUrl,
+    signedIn: _,
+    audited,
+  }) => {
     const created = await createProcessAction(workspaceId, { name: "Audited Process" });
     if (!created.ok) throw new Error(created.message);
-    processId = created.id;
+    const processId = created.id;
+    audited.processId = processId;
 
     const cb = { ...emptyCallback(), url: receiverUrl };
     let saved = await saveProcessSettingsAction(workspaceId, processId, {
-      ...(await current()),
+      ...(await current(workspaceId, processId)),
       callbacks: [
         { ...cb, authType: "bearer", bearerToken: SECRET_TOKEN },
         {
@@ -75,11 +97,11 @@ describe("the audit trail of an admin's work", () => {
       ],
     });
     expect(saved.ok).toBe(true);
-    const [first, second] = (await current()).callbacks;
+    const [first, second] = (await current(workspaceId, processId)).callbacks;
     const firstId = first?.id as string;
 
     saved = await saveProcessSettingsAction(workspaceId, processId, {
-      ...(await current()),
+      ...(await current(workspaceId, processId)),
       description: "Now described",
       callbacks: [
         {
@@ -93,14 +115,14 @@ describe("the audit trail of an admin's work", () => {
     expect(saved.ok).toBe(true);
     expect(second?.id).toBeTruthy();
     saved = await saveProcessSettingsAction(workspaceId, processId, {
-      ...(await current()),
+      ...(await current(workspaceId, processId)),
       status: "archived",
     });
     expect(saved.ok).toBe(true);
     saved = await saveProcessSettingsAction(workspaceId, processId, {
-      ...(await current()),
+      ...(await current(workspaceId, processId)),
       status: "active",
-      callbacks: (await current()).callbacks.map((c) => ({ ...c, enabled: true })),
+      callbacks: (await current(workspaceId, processId)).callbacks.map((c) => ({ ...c, enabled: true })),
     });
     expect(saved.ok).toBe(true);
 
@@ -108,7 +130,6 @@ describe("the audit trail of an admin's work", () => {
     expect(await rotateSigningSecretAction(workspaceId, processId, firstId)).toMatchObject({ ok: true });
     const test = await sendTestAction(workspaceId, processId, firstId);
     expect(test).toMatchObject({ ok: true });
-    const db = await getDb();
     const { deliveries } = await import("@/db/schema");
     const [delivery] = await db.select().from(deliveries).where(eq(deliveries.callbackId, firstId));
     expect(await redeliverAction(workspaceId, processId, firstId, delivery?.id as string)).toMatchObject({
@@ -118,7 +139,7 @@ describe("the audit trail of an admin's work", () => {
     if (!key.ok) throw new Error(key.message);
     expect(await revokeApiKeyAction(workspaceId, key.id)).toMatchObject({ ok: true });
 
-    const log = await entries();
+    const log = await entries(db, workspaceId);
     // One save's entries share its transaction's time, so their order among themselves is not kept.
     const actions = log.filter((e) => e.action !== "sign_in.succeeded").map((e) => e.action);
     expect(actions.sort()).toEqual(
@@ -162,10 +183,15 @@ describe("the audit trail of an admin's work", () => {
     expect(everything).not.toContain("whsec_");
   });
 
-  it("records nothing when a change is refused", async () => {
-    const before = (await entries()).length;
+  it("records nothing when a change is refused", async ({
+    db,
+    workspaceId,
+    signedIn: _,
+    audited: { processId },
+  }) => {
+    const before = (await entries(db, workspaceId)).length;
     const refused = await saveProcessSettingsAction(workspaceId, processId, {
-      ...(await current()),
+      ...(await current(workspaceId, processId)),
       version: 1,
       name: "Stale",
     });
@@ -173,6 +199,6 @@ describe("the audit trail of an admin's work", () => {
     expect(await revokeApiKeyAction(workspaceId, "00000000-0000-4000-8000-000000000000")).toMatchObject({
       ok: false,
     });
-    expect((await entries()).length).toBe(before);
+    expect((await entries(db, workspaceId)).length).toBe(before);
   });
 });

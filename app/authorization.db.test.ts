@@ -2,18 +2,19 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { Access, ActionDeclaration } from "@/auth/action";
 import { auditContext, getMember } from "@/auth/member";
-import { getDb } from "@/db/index";
+import type { Database } from "@/db/index";
 import { createApiKey } from "@/db/queries/api-keys";
 import { createTestDelivery } from "@/db/queries/deliveries";
 import { createInvitation } from "@/db/queries/invitations";
 import { insertWorkspace } from "@/db/queries/members";
 import { replays } from "@/db/schema";
+import { test as dbTest } from "@/testing/db-test";
 import { processWithCallbacks } from "@/testing/fixtures";
-import { actAs, addMember, makeUser, otherWorkspace } from "@/testing/members";
-import { resetRequest, setRequestCookies } from "@/testing/request-scope";
+import { actAs } from "@/testing/members";
+import { resetRequest } from "@/testing/request-scope";
 
 /*
  * The authorization matrix. Every server action and route handler is found from the file tree, so a new
@@ -44,7 +45,7 @@ const serverActionFiles = () =>
       /^\s*["']use server["']/.test(readFileSync(full, "utf8")),
   );
 
-type Fixture = Awaited<ReturnType<typeof seedWorkspace>>;
+type Fixture = Awaited<ReturnType<typeof seedWorkspace>>["f"];
 
 /**
  * What an action needs to be called, and who may call it: a permission, "signed-in", or "public" (no
@@ -252,11 +253,19 @@ const publicPages = [
   "account/page.tsx",
 ];
 
-async function seedWorkspace() {
-  const owner = await makeUser("Owner A");
-  const workspaceId = await addMember(owner.id, "owner");
-  const viewer = await makeUser("Viewer A");
-  await addMember(viewer.id, "viewer", workspaceId);
+/** What the seeding uses of the `members` fixture. */
+type Members = Pick<typeof import("@/testing/members"), "makeUser" | "addMember" | "otherWorkspace">;
+
+/**
+ * The owning workspace's data, and the session cookies of its viewer and of an owner of another
+ * workspace. Made once for the file: the sign-ins go through `actAs` itself (the `request` fixture is
+ * per test), and the request is left anonymous; each test sets the cookies it calls with.
+ */
+async function seedWorkspace(db: Database, members: Members) {
+  const owner = await members.makeUser("Owner A");
+  const workspaceId = await members.addMember(owner.id, "owner");
+  const viewer = await members.makeUser("Viewer A");
+  await members.addMember(viewer.id, "viewer", workspaceId);
   await actAs(owner.email);
   const member = await getMember();
   if (!member) throw new Error("owner not signed in");
@@ -266,7 +275,6 @@ async function seedWorkspace() {
   const callbackId = callbackIds[0] as string;
   const deliveryId = await createTestDelivery(callbackId, "call.completed", { hello: "world" });
   const { record } = await createApiKey(workspaceId, "producer");
-  const db = await getDb();
   const [replay] = await db
     .insert(replays)
     .values({ workspaceId, processId: process.id, since: new Date(0), until: new Date(), total: 1 })
@@ -275,7 +283,7 @@ async function seedWorkspace() {
     email: "invitee@example.com",
     role: "viewer",
   });
-  return {
+  const f = {
     workspaceId,
     processId: process.id,
     callbackId,
@@ -287,6 +295,11 @@ async function seedWorkspace() {
     viewerId: viewer.id,
     viewerEmail: viewer.email,
   };
+  const viewerCookies = await actAs(f.viewerEmail);
+  const other = await members.otherWorkspace();
+  const outsiderCookies = await actAs(other.owner.email);
+  resetRequest();
+  return { f, viewerCookies, outsiderCookies };
 }
 
 const watchedTables = [
@@ -308,8 +321,7 @@ const watchedTables = [
 ];
 
 /** A fingerprint of everything an action could change (sessions and the limiter excepted). */
-async function fingerprint(): Promise<Record<string, string>> {
-  const db = await getDb();
+async function fingerprint(db: Database): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const table of watchedTables) {
     const result = await db.execute(
@@ -321,16 +333,10 @@ async function fingerprint(): Promise<Record<string, string>> {
   return out;
 }
 
-let f: Fixture;
-let viewerCookies: string[];
-let outsiderCookies: string[];
+const it = dbTest.extend("seeded", { scope: "file" }, async ({ db, members }) => seedWorkspace(db, members));
 
-beforeAll(async () => {
-  f = await seedWorkspace();
-  viewerCookies = await actAs(f.viewerEmail);
-  const other = await otherWorkspace();
-  outsiderCookies = await actAs(other.owner.email);
-}, 60_000);
+// Seeds once, before the first test, with the time the seeding has always had.
+it.beforeAll(({ seeded: _ }) => {}, 60_000);
 
 const actionFiles = serverActionFiles();
 const discovered = (
@@ -376,36 +382,43 @@ describe("the authorization matrix", () => {
       expect(fn.declaration?.permission).toBe(permission);
     });
 
-    const refusedWithNothingChanged = async (cookies: string[] | null, expected: string) => {
-      resetRequest();
-      if (cookies) setRequestCookies(cookies);
-      const before = await fingerprint();
+    // Each test starts anonymous (the `request` fixture); the viewer and outsider tests set their cookies.
+    const refusedWithNothingChanged = async (db: Database, f: Fixture, expected: string) => {
+      const before = await fingerprint(db);
       const result = (await fn(...entry.args(f))) as { ok: boolean; code?: string };
       expect(result).toMatchObject({ ok: false, code: expected });
-      expect(await fingerprint()).toEqual(before);
+      expect(await fingerprint(db)).toEqual(before);
     };
 
-    it("refuses an anonymous caller", async () => {
-      await refusedWithNothingChanged(null, entry.anonymous ?? "unauthorized");
+    it("refuses an anonymous caller", async ({ db, request: _, seeded: { f } }) => {
+      await refusedWithNothingChanged(db, f, entry.anonymous ?? "unauthorized");
     });
 
     if (permission !== "public" && permission !== "signed-in" && permission !== "read") {
-      it("refuses a viewer", async () => {
-        await refusedWithNothingChanged(viewerCookies, "forbidden");
+      it("refuses a viewer", async ({ db, request, seeded: { f, viewerCookies } }) => {
+        request.setCookies(viewerCookies);
+        await refusedWithNothingChanged(db, f, "forbidden");
       });
     }
 
     const outsider = entry.otherWorkspace;
     if (outsider && outsider !== "acts-on-own-workspace") {
-      it(`refuses a member of another workspace (${outsider})`, async () => {
-        await refusedWithNothingChanged(outsiderCookies, outsider);
+      it(`refuses a member of another workspace (${outsider})`, async ({
+        db,
+        request,
+        seeded: { f, outsiderCookies },
+      }) => {
+        request.setCookies(outsiderCookies);
+        await refusedWithNothingChanged(db, f, outsider);
       });
 
-      it("still does when that member forges the workspace cookie", async () => {
-        await refusedWithNothingChanged(
-          [...outsiderCookies, `leadhook_workspace=${f.workspaceId}`],
-          outsider,
-        );
+      it("still does when that member forges the workspace cookie", async ({
+        db,
+        request,
+        seeded: { f, outsiderCookies },
+      }) => {
+        request.setCookies([...outsiderCookies, `leadhook_workspace=${f.workspaceId}`]);
+        await refusedWithNothingChanged(db, f, outsider);
       });
     }
   });
@@ -431,9 +444,9 @@ describe("route handlers", () => {
     }
   });
 
-  it("Better Auth's open sign-up endpoint is switched off", async () => {
+  it("Better Auth's open sign-up endpoint is switched off", async ({ db }) => {
     const { POST } = await import("./api/auth/[...all]/route");
-    const before = await fingerprint();
+    const before = await fingerprint(db);
     const response = await POST(
       new Request("http://localhost:3000/api/auth/sign-up/email", {
         method: "POST",
@@ -446,26 +459,31 @@ describe("route handlers", () => {
       }),
     );
     expect(response.status).toBeGreaterThanOrEqual(400);
-    expect(await fingerprint()).toEqual(before);
+    expect(await fingerprint(db)).toEqual(before);
   });
 });
 
 describe("the workspace an action acts on", () => {
-  it("is the one its page showed, with the role held there, whatever the workspace cookie says now", async () => {
+  it("is the one its page showed, with the role held there, whatever the workspace cookie says now", async ({
+    db,
+    members,
+    request,
+    seeded: { f },
+  }) => {
     const { renameWorkspaceAction } = await import("./settings/members/actions");
     // An admin of the fixture's workspace who owns another, which the cookie now names.
-    const person = await makeUser("Two Hats");
-    await addMember(person.id, "admin", f.workspaceId);
-    const own = await insertWorkspace(await getDb(), "Hat Shop", person.id);
-    const cookies = await actAs(person.email);
-    resetRequest();
-    setRequestCookies([...cookies, `leadhook_workspace=${own.id}`]);
-    const before = await fingerprint();
+    const person = await members.makeUser("Two Hats");
+    await members.addMember(person.id, "admin", f.workspaceId);
+    const own = await insertWorkspace(db, "Hat Shop", person.id);
+    const cookies = await request.actAs(person.email);
+    request.reset();
+    request.setCookies([...cookies, `leadhook_workspace=${own.id}`]);
+    const before = await fingerprint(db);
     expect(await renameWorkspaceAction(f.workspaceId, { name: "Renamed by an admin" })).toMatchObject({
       ok: false,
       code: "forbidden",
     });
-    expect(await fingerprint()).toEqual(before);
+    expect(await fingerprint(db)).toEqual(before);
     expect(await renameWorkspaceAction(own.id, { name: "Hat Shop Ltd" })).toMatchObject({ ok: true });
   });
 });

@@ -1,18 +1,17 @@
 import { count } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { z } from "zod";
-import { getDb } from "@/db/index";
+import type { Database } from "@/db/index";
 import { createApiKey } from "@/db/queries/api-keys";
 import { apiKeys } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { signInAs } from "@/testing/members";
-import { resetRequest } from "@/testing/request-scope";
+import { it } from "@/testing/db-test";
 import { defineAction, fieldArg, idArg } from "./action";
 
 // The builder every server action is made with: who may call comes first, then every argument, then the
 // work; what the caller is told never carries internals.
 
-const keyCount = async () => (await (await getDb()).select({ n: count() }).from(apiKeys))[0]?.n;
+const keyCount = async (db: Database) => (await db.select({ n: count() }).from(apiKeys))[0]?.n;
 
 /** Records whether its work ran and what it was given. */
 function probe() {
@@ -29,9 +28,8 @@ function probe() {
 }
 
 describe("defineAction", () => {
-  beforeEach(() => resetRequest());
-
-  it("refuses an anonymous caller before any argument is looked at", async () => {
+  // Every test takes `request`: anonymous when it starts (the fixture resets it before and after).
+  it("refuses an anonymous caller before any argument is looked at", async ({ request: _ }) => {
     const { action, seen } = probe();
     const poisoned = {
       get name(): string {
@@ -43,11 +41,14 @@ describe("defineAction", () => {
     expect(seen).toEqual([]);
   });
 
-  it("answers a malformed bound id as not_found, with nothing changed and the work not run", async () => {
-    const { workspaceId } = await signInAs("owner");
+  it("answers a malformed bound id as not_found, with nothing changed and the work not run", async ({
+    db,
+    request,
+  }) => {
+    const { workspaceId } = await request.signInAs("owner");
     const { record } = await createApiKey(workspaceId, "kept");
     const { action, seen } = probe();
-    const before = await keyCount();
+    const before = await keyCount(db);
     for (const forged of [`${record.id}' or 1=1 --`, "42", { id: record.id }, undefined]) {
       expect(await action(workspaceId, forged as string, { name: "x" })).toEqual({
         ok: false,
@@ -57,13 +58,15 @@ describe("defineAction", () => {
       });
     }
     expect(seen).toEqual([]);
-    expect(await keyCount()).toBe(before);
+    expect(await keyCount(db)).toBe(before);
     expect(await action(workspaceId, record.id, { name: "x" })).toEqual({ ok: true, id: record.id });
     expect(seen).toEqual([[workspaceId, record.id, { name: "x" }]]);
   });
 
-  it("answers a form that fails its schema with invalid_request and each field's problem", async () => {
-    const { workspaceId } = await signInAs("owner");
+  it("answers a form that fails its schema with invalid_request and each field's problem", async ({
+    request,
+  }) => {
+    const { workspaceId } = await request.signInAs("owner");
     const { action, seen } = probe();
     const id = crypto.randomUUID();
     expect(await action(workspaceId, id, { name: "" })).toEqual({
@@ -75,8 +78,8 @@ describe("defineAction", () => {
     expect(seen).toEqual([]);
   });
 
-  it("names a scalar argument's problem after its field", async () => {
-    const { workspaceId } = await signInAs("owner");
+  it("names a scalar argument's problem after its field", async ({ request }) => {
+    const { workspaceId } = await request.signInAs("owner");
     const action = defineAction({
       permission: "read",
       args: [fieldArg("role", z.enum(["admin", "viewer"], "Choose a role"))],
@@ -90,8 +93,8 @@ describe("defineAction", () => {
     expect(await action(workspaceId, "viewer")).toEqual({ ok: true, role: "viewer" });
   });
 
-  it("refuses a role the permission does not allow, before the arguments", async () => {
-    const { workspaceId } = await signInAs("viewer");
+  it("refuses a role the permission does not allow, before the arguments", async ({ request }) => {
+    const { workspaceId } = await request.signInAs("viewer");
     const { action, seen } = probe();
     expect(await action(workspaceId, "not-a-uuid", {} as never)).toMatchObject({
       ok: false,
@@ -100,8 +103,8 @@ describe("defineAction", () => {
     expect(seen).toEqual([]);
   });
 
-  it("answers an unexpected error with the generic message and no internals", async () => {
-    const { workspaceId } = await signInAs("owner");
+  it("answers an unexpected error with the generic message and no internals", async ({ request }) => {
+    const { workspaceId } = await request.signInAs("owner");
     const action = defineAction({
       permission: "read",
       args: [],
@@ -119,8 +122,8 @@ describe("defineAction", () => {
     expect(JSON.stringify(result)).not.toMatch(/secret_table|10\.0\.0\.7/);
   });
 
-  it("passes an AppError's code and message through", async () => {
-    const { workspaceId } = await signInAs("owner");
+  it("passes an AppError's code and message through", async ({ request }) => {
+    const { workspaceId } = await request.signInAs("owner");
     const action = defineAction({
       permission: "read",
       args: [],
@@ -135,7 +138,7 @@ describe("defineAction", () => {
     });
   });
 
-  it("gives signed-in and public actions their own refusals", async () => {
+  it("gives signed-in and public actions their own refusals", async ({ request }) => {
     const signedIn = defineAction({
       permission: "signed-in",
       signedOut: "Sign in again to accept.",
@@ -154,7 +157,7 @@ describe("defineAction", () => {
     });
     expect(await open({ n: 2 })).toEqual({ ok: true, n: 2 });
     expect(await open({ n: "2" } as never)).toMatchObject({ ok: false, code: "invalid_request" });
-    const { user } = await signInAs("viewer");
+    const { user } = await request.signInAs("viewer");
     expect(await signedIn("hello")).toEqual({ ok: true, who: user.email, text: "hello" });
     expect(signedIn.declaration.permission).toBe("signed-in");
   });

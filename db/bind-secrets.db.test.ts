@@ -1,29 +1,29 @@
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { deliveryCredentials } from "@/lib/callback-secrets";
 import { encrypt, generateSigningSecret } from "@/lib/crypto";
 import { getSecretsKey } from "@/lib/secrets-key";
+import { it } from "@/testing/db-test";
 import { processWithCallbacks } from "@/testing/fixtures";
 import { bindStoredSecrets } from "./bind-secrets";
-import { getDb } from "./index";
+import type { Database } from "./index";
 import { leadUpdateCallbacks } from "./schema";
 
-const rowOf = async (id: string) => {
-  const [row] = await (await getDb())
-    .select()
-    .from(leadUpdateCallbacks)
-    .where(eq(leadUpdateCallbacks.id, id));
+const rowOf = async (db: Database, id: string) => {
+  const [row] = await db.select().from(leadUpdateCallbacks).where(eq(leadUpdateCallbacks.id, id));
   if (!row) throw new Error("callback vanished");
   return row;
 };
 
 describe("callback secrets bound to their row", () => {
-  it("are bound when saved: a ciphertext copied into another callback does not decrypt there", async () => {
+  it("are bound when saved: a ciphertext copied into another callback does not decrypt there", async ({
+    db,
+  }) => {
     const { callbackIds } = await processWithCallbacks(`bound ${Math.random()}`, [
       { authType: "bearer", bearerToken: "tok_of_callback_a" },
       { authType: "bearer", bearerToken: "tok_of_callback_b" },
     ]);
-    const [a, b] = await Promise.all(callbackIds.map(rowOf));
+    const [a, b] = await Promise.all(callbackIds.map((id) => rowOf(db, id)));
     if (!a || !b) throw new Error("two callbacks expected");
     const key = getSecretsKey();
     expect(a.bearerTokenEncrypted?.startsWith("v2:")).toBe(true);
@@ -36,7 +36,7 @@ describe("callback secrets bound to their row", () => {
     ).toThrow();
   });
 
-  it("binds what was stored unbound before, once, when the database is migrated", async () => {
+  it("binds what was stored unbound before, once, when the database is migrated", async ({ db }) => {
     const { callbackIds } = await processWithCallbacks(`unbound ${Math.random()}`, [
       { authType: "custom_header", authHeaderKey: "X-Api-Key", authHeaderValue: "placeholder" },
     ]);
@@ -44,7 +44,7 @@ describe("callback secrets bound to their row", () => {
     const key = getSecretsKey();
     const signing = generateSigningSecret();
     // As a server before this change stored them: v1, no associated data.
-    await (await getDb())
+    await db
       .update(leadUpdateCallbacks)
       .set({
         authHeaderValueEncrypted: encrypt("value-from-before", key),
@@ -53,11 +53,11 @@ describe("callback secrets bound to their row", () => {
         previousSigningSecretExpiresAt: new Date(Date.now() + 3_600_000),
       })
       .where(eq(leadUpdateCallbacks.id, id));
-    const before = await rowOf(id);
+    const before = await rowOf(db, id);
     expect(() => deliveryCredentials(before, key)).toThrow(/Unrecognised/);
 
-    expect(await bindStoredSecrets(await getDb())).toBe(1);
-    const row = await rowOf(id);
+    expect(await bindStoredSecrets(db)).toBe(1);
+    const row = await rowOf(db, id);
     for (const value of [
       row.authHeaderValueEncrypted,
       row.signingSecretEncrypted,
@@ -69,6 +69,6 @@ describe("callback secrets bound to their row", () => {
       signingSecret: signing,
       previousSigningSecret: signing,
     });
-    expect(await bindStoredSecrets(await getDb())).toBe(0);
+    expect(await bindStoredSecrets(db)).toBe(0);
   });
 });

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { expect, it } from "vitest";
+import { expect } from "vitest";
 import { exampleEvent } from "@/lib/sample-event";
+import { it } from "@/testing/db-test";
 import { processWithCallbacks } from "@/testing/fixtures";
-import { getDb } from "./index";
 import { createDeliveriesForEvents } from "./queries/deliveries";
 import { storeEvents } from "./queries/events";
 import { deliveries } from "./schema";
@@ -22,7 +22,9 @@ function fenced(after: string, language: string): string {
   return readme.slice(open + language.length + 4, readme.indexOf("```", open + 3));
 }
 
-it("the README's example event is the process page's, and its body example is what the callback gets", async () => {
+it("the README's example event is the process page's, and its body example is what the callback gets", async ({
+  db,
+}) => {
   const curl = fenced("4. Send an event", "sh");
   const sent = JSON.parse(/-d '([^']+)'/.exec(curl)?.[1] ?? "") as Record<string, unknown>;
   expect(sent).toEqual(exampleEvent("<process id>"));
@@ -32,7 +34,6 @@ it("the README's example event is the process page's, and its body example is wh
   ]);
   const stored = await storeEvents(workspaceId, [{ ...exampleEvent(process.id) }]);
   await createDeliveriesForEvents(stored.accepted.map((e) => e.id));
-  const db = await getDb();
   const [delivery] = await db
     .select({ payload: deliveries.payload })
     .from(deliveries)

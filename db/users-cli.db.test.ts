@@ -2,10 +2,10 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { verifyPassword } from "better-auth/crypto";
 import { and, count, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { it, onPostgres } from "@/testing/db-test";
 import { accounts, auditLog, memberships, sessions, users } from "./access-schema";
-import { getDb } from "./index";
-import { getDefaultWorkspace } from "./queries/workspaces";
+import type { Database } from "./index";
 import { workspaces } from "./schema";
 
 /** Runs the real script, as `npm run users:*` does, against this file's database. */
@@ -27,16 +27,14 @@ function cli(args: string[], stdin: string) {
   );
 }
 
-async function tableCounts() {
-  const db = await getDb();
+async function tableCounts(db: Database) {
   const [u] = await db.select({ n: count() }).from(users);
   const [m] = await db.select({ n: count() }).from(memberships);
   const [a] = await db.select({ n: count() }).from(auditLog);
   return { users: u?.n, memberships: m?.n, audit: a?.n };
 }
 
-async function credentialHash(userId: string) {
-  const db = await getDb();
+async function credentialHash(db: Database, userId: string) {
   const [account] = await db
     .select()
     .from(accounts)
@@ -46,10 +44,13 @@ async function credentialHash(userId: string) {
 
 // The script is a separate process: it reaches this file's database only on a Postgres server. Under the
 // pglite project the database lives in this test process's memory, out of the script's reach.
-describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
+describe.skipIf(!onPostgres)("users-cli", () => {
   const password = "correct horse battery staple";
 
-  it("creates a person with a verifiable password, a membership and an audit entry", async () => {
+  it("creates a person with a verifiable password, a membership and an audit entry", async ({
+    db,
+    workspaceId,
+  }) => {
     const result = await cli(
       ["create", "--email", "Asha@Example.com", "--name", "Asha Rao", "--role", "admin"],
       `${password}\n`,
@@ -59,21 +60,19 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
     expect(result.stdout).toMatch(/^Created asha@example\.com .* admin .*Default workspace/);
     expect(result.stdout).not.toContain(password);
 
-    const db = await getDb();
-    const workspace = await getDefaultWorkspace();
     const [user] = await db.select().from(users).where(eq(users.email, "asha@example.com"));
     if (!user) throw new Error("no user");
     expect(user.name).toBe("Asha Rao");
-    const hash = await credentialHash(user.id);
+    const hash = await credentialHash(db, user.id);
     expect(hash).not.toContain(password);
     expect(await verifyPassword({ hash, password })).toBe(true);
     expect(await verifyPassword({ hash, password: "something else entirely" })).toBe(false);
     const [membership] = await db.select().from(memberships).where(eq(memberships.userId, user.id));
-    expect(membership).toMatchObject({ workspaceId: workspace.id, role: "admin" });
+    expect(membership).toMatchObject({ workspaceId, role: "admin" });
     const entries = await db.select().from(auditLog).where(eq(auditLog.targetId, user.id));
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({
-      workspaceId: workspace.id,
+      workspaceId,
       action: "user.created",
       actorId: null,
       actorLabel: "operator (CLI)",
@@ -82,19 +81,19 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
     });
   });
 
-  it("refuses a short password, writing nothing", async () => {
-    const before = await tableCounts();
+  it("refuses a short password, writing nothing", async ({ db }) => {
+    const before = await tableCounts(db);
     const result = await cli(
       ["create", "--email", "short@example.com", "--name", "Short", "--role", "viewer"],
       "too-short\n",
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/at least 12 characters/);
-    expect(await tableCounts()).toEqual(before);
+    expect(await tableCounts(db)).toEqual(before);
   });
 
-  it("refuses a password given as a flag, and invalid details", async () => {
-    const before = await tableCounts();
+  it("refuses a password given as a flag, and invalid details", async ({ db }) => {
+    const before = await tableCounts(db);
     const flag = await cli(
       ["create", "--email", "flag@example.com", "--name", "Flag", "--role", "viewer", "--password", password],
       `${password}\n`,
@@ -109,20 +108,21 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
     expect(invalid.stderr).toMatch(/--email: Enter an email address/);
     expect(invalid.stderr).toMatch(/--name: Name is required/);
     expect(invalid.stderr).toMatch(/--role: choose owner, admin or viewer/);
-    expect(await tableCounts()).toEqual(before);
+    expect(await tableCounts(db)).toEqual(before);
   });
 
-  it("adds an existing account only when the operator confirms it, ending its sessions, never its password", async () => {
-    const db = await getDb();
+  it("adds an existing account only when the operator confirms it, ending its sessions, never its password", async ({
+    db,
+  }) => {
     const [user] = await db.select().from(users).where(eq(users.email, "asha@example.com"));
     if (!user) throw new Error("run the create test first");
-    const hashBefore = await credentialHash(user.id);
+    const hashBefore = await credentialHash(db, user.id);
 
     const slug = `sales-${randomBytes(3).toString("hex")}`;
     const [sales] = await db.insert(workspaces).values({ slug, name: "Sales" }).returning();
     const create = ["create", "--email", "asha@example.com", "--name", "Asha", "--role", "viewer"];
     // Whoever set the account's password may not be the person the operator means: refused, saying why.
-    const before = await tableCounts();
+    const before = await tableCounts(db);
     const refused = await cli([...create, "--workspace", slug], "");
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
@@ -132,7 +132,7 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
     expect(refused.stderr).toMatch(
       /Its email is not verified: nothing shows that its holder reads asha@example\.com\./,
     );
-    expect(await tableCounts()).toEqual(before);
+    expect(await tableCounts(db)).toEqual(before);
 
     const again = await cli([...create, "--existing-account"], "");
     expect(again.code).toBe(1);
@@ -162,7 +162,7 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
       actorLabel: "operator (CLI)",
       details: { role: "viewer", existingAccount: true, emailVerified: false, sessionsEnded: 1 },
     });
-    expect(await credentialHash(user.id)).toBe(hashBefore);
+    expect(await credentialHash(db, user.id)).toBe(hashBefore);
 
     const nowhere = await cli(
       ["create", "--email", "x@example.com", "--name", "X", "--role", "viewer", "--workspace", "nope"],
@@ -172,8 +172,9 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
     expect(nowhere.stderr).toMatch(/No workspace has the slug "nope"/);
   });
 
-  it("creates a workspace with its owner in one go (--new-workspace), the way a closed server makes one", async () => {
-    const db = await getDb();
+  it("creates a workspace with its owner in one go (--new-workspace), the way a closed server makes one", async ({
+    db,
+  }) => {
     const email = `founder.${randomBytes(3).toString("hex")}@example.com`;
     const base = ["create", "--email", email, "--name", "Founder"];
     const notOwner = await cli([...base, "--role", "admin", "--new-workspace", "Sales"], `${password}\n`);
@@ -199,8 +200,7 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
     expect(entries.map((e) => e.action).sort()).toEqual(["user.created", "workspace.created"]);
   });
 
-  it("resets a password: new hash, every session ended, an audit entry in each workspace", async () => {
-    const db = await getDb();
+  it("resets a password: new hash, every session ended, an audit entry in each workspace", async ({ db }) => {
     const [user] = await db.select().from(users).where(eq(users.email, "asha@example.com"));
     if (!user) throw new Error("run the create test first");
     const expiresAt = new Date(Date.now() + 86_400_000);
@@ -219,7 +219,7 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
     expect(result.stdout).toMatch(/2 sessions ended/);
     expect(result.stdout).not.toContain(fresh);
 
-    const hash = await credentialHash(user.id);
+    const hash = await credentialHash(db, user.id);
     expect(await verifyPassword({ hash, password: fresh })).toBe(true);
     expect(await verifyPassword({ hash, password })).toBe(false);
     expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([]);
@@ -234,18 +234,17 @@ describe.skipIf(!process.env.DATABASE_URL)("users-cli", () => {
     expect(entries.map((e) => e.workspaceId).sort()).toEqual(workspaceIds.sort());
   });
 
-  it("refuses an unknown email or a short password on reset, changing nothing", async () => {
-    const db = await getDb();
+  it("refuses an unknown email or a short password on reset, changing nothing", async ({ db }) => {
     const [user] = await db.select().from(users).where(eq(users.email, "asha@example.com"));
-    const hashBefore = await credentialHash(user?.id ?? "");
-    const before = await tableCounts();
+    const hashBefore = await credentialHash(db, user?.id ?? "");
+    const before = await tableCounts(db);
     const unknown = await cli(["reset-password", "--email", "nobody@example.com"], `${password}\n`);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/No account has the email nobody@example\.com/);
     const short = await cli(["reset-password", "--email", "asha@example.com"], "short\n");
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/at least 12 characters/);
-    expect(await tableCounts()).toEqual(before);
-    expect(await credentialHash(user?.id ?? "")).toBe(hashBefore);
+    expect(await tableCounts(db)).toEqual(before);
+    expect(await credentialHash(db, user?.id ?? "")).toBe(hashBefore);
   });
 });

@@ -1,33 +1,32 @@
 import { inArray } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { getDb } from "@/db/index";
+import { describe, expect, vi } from "vitest";
 import { createTestDelivery } from "@/db/queries/deliveries";
 import { getSigningSecret } from "@/db/queries/signing-secrets";
 import { deliveries, deliveryAttempts } from "@/db/schema";
-import { type ReceivedWebhook, type Receiver, startReceiver } from "@/e2e/receiver";
+import type { ReceivedWebhook } from "@/e2e/receiver";
 import { webhookIdFor } from "@/lib/webhooks/payload";
+import { test as dbTest } from "@/testing/db-test";
 import { processWithCallbacks } from "@/testing/fixtures";
 import { performDeliveryAttempt } from "./attempt";
-
-let receiver: Receiver;
-beforeAll(async () => {
-  vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
-  receiver = await startReceiver({ respond: byN });
-});
 
 // Every third delivery is refused with a 500 until its second attempt.
 function byN(w: ReceivedWebhook) {
   const { n } = (w.json as { data: { n: number } }).data;
   return { status: n % 3 === 0 ? 500 : 200, body: `got ${n}` };
 }
-afterEach(() => receiver.clear());
-afterAll(async () => {
+
+const it = dbTest.extend("receiverOptions", { scope: "file" }, { respond: byN });
+
+it.beforeAll(() => {
+  vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
+});
+it.afterEach(({ receiver }) => receiver.clear());
+it.afterAll(() => {
   vi.unstubAllEnvs();
-  await receiver.close();
 });
 
 describe("performDeliveryAttempt", () => {
-  it("sends exactly the bytes JSON.stringify made of the stored payload", async () => {
+  it("sends exactly the bytes JSON.stringify made of the stored payload", async ({ receiver }) => {
     const setup = await processWithCallbacks("Bytes", [{ url: `${receiver.url}/hook` }]);
     const payload = {
       zeta: 1,
@@ -43,7 +42,10 @@ describe("performDeliveryAttempt", () => {
 });
 
 describe("performDeliveryAttempt with an awkward answer", () => {
-  it("records an answer holding NUL bytes (Postgres text cannot), shown as U+FFFD", async () => {
+  it("records an answer holding NUL bytes (Postgres text cannot), shown as U+FFFD", async ({
+    db,
+    receiver,
+  }) => {
     const setup = await processWithCallbacks("Binary answer", [{ url: `${receiver.url}/hook` }]);
     const id = await createTestDelivery(setup.callbackIds[0] as string, "call.completed", { data: { n: 1 } });
     receiver.respondWith(() => ({ status: 200, body: "ok\u0000\u0000done" }));
@@ -53,7 +55,6 @@ describe("performDeliveryAttempt with an awkward answer", () => {
     } finally {
       receiver.respondWith(byN);
     }
-    const db = await getDb();
     const [attempt] = await db
       .select()
       .from(deliveryAttempts)
@@ -63,7 +64,10 @@ describe("performDeliveryAttempt with an awkward answer", () => {
 });
 
 describe("performDeliveryAttempt under concurrency", () => {
-  it("delivers and records 50 attempts in flight at once, each signed and with its own outcome", async () => {
+  it("delivers and records 50 attempts in flight at once, each signed and with its own outcome", async ({
+    db,
+    receiver,
+  }) => {
     const setup = await processWithCallbacks("Concurrent", [
       { url: `${receiver.url}/hook`, authType: "bearer", bearerToken: "tok_concurrent" },
     ]);
@@ -97,7 +101,6 @@ describe("performDeliveryAttempt under concurrency", () => {
       new Set(ids.map(webhookIdFor)),
     );
 
-    const db = await getDb();
     const rows = await db.select().from(deliveries).where(inArray(deliveries.id, ids));
     const attempts = await db
       .select()

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { auditLog } from "@/db/access-schema";
 import { getDb } from "@/db/index";
 import { disableFailingCallbacks } from "@/db/queries/callback-disable";
@@ -10,6 +10,7 @@ import { recordAttempt } from "@/db/queries/delivery-attempts";
 import { leadUpdateCallbacks, processes } from "@/db/schema";
 import { formatDateTime } from "@/lib/format-date";
 import { hoursAgo, markSavedLongAgo, recordHistory } from "@/testing/attempt-history";
+import { it } from "@/testing/db-test";
 import { processWithCallbacks } from "@/testing/fixtures";
 import { disableFailingCallbacksNow } from "./auto-disable";
 
@@ -41,7 +42,9 @@ async function auditEntries(callbackId: string) {
 }
 
 describe("turning off callbacks whose every delivery failed for CALLBACK_DISABLE_AFTER", () => {
-  it("turns off only the callback failing for longer than the period, once, with its reason", async () => {
+  it("turns off only the callback failing for longer than the period, once, with its reason", async ({
+    db,
+  }) => {
     const now = new Date();
     const setup = await savedLongAgo("Auto-disable", 5);
     const [failing, recovered, young, stale, healthy] = setup.callbackIds as [
@@ -74,7 +77,6 @@ describe("turning off callbacks whose every delivery failed for CALLBACK_DISABLE
     // Failed long ago, nothing tried since: no sign that it is failing now.
     await recordHistory(stale, [{ ok: false, at: hoursAgo(5 * DAY_HOURS, now) }]);
     await recordHistory(healthy, [{ ok: true, at: hoursAgo(1, now) }]);
-    const db = await getDb();
     const version = async () =>
       (await db.select().from(processes).where(eq(processes.id, setup.process.id)))[0]?.version;
     const versionBefore = await version();
@@ -117,11 +119,12 @@ describe("turning off callbacks whose every delivery failed for CALLBACK_DISABLE
     expect(await version()).toBe((versionBefore ?? 0) + 1);
   });
 
-  it("reads the period from CALLBACK_DISABLE_AFTER and leaves callbacks an admin turned off alone", async () => {
+  it("reads the period from CALLBACK_DISABLE_AFTER and leaves callbacks an admin turned off alone", async ({
+    db,
+  }) => {
     const now = new Date();
     const setup = await savedLongAgo("Auto-disable env", 2);
     const [failing, off] = setup.callbackIds as [string, string];
-    const db = await getDb();
     await db.update(leadUpdateCallbacks).set({ enabled: false }).where(eq(leadUpdateCallbacks.id, off));
     for (const id of [failing, off]) {
       await recordHistory(id, [

@@ -1,16 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, vi } from "vitest";
 import { auditLog } from "@/db/access-schema";
 import { getDb } from "@/db/index";
 import { disableFailingCallbacks } from "@/db/queries/callback-disable";
 import { createDeliveriesForEvent, createTestDelivery } from "@/db/queries/deliveries";
 import { storeEvents } from "@/db/queries/events";
 import { leadUpdateCallbacks } from "@/db/schema";
-import { type Receiver, startReceiver } from "@/e2e/receiver";
+import type { Receiver } from "@/e2e/receiver";
 import { formatDateTime } from "@/lib/format-date";
 import { logger } from "@/lib/logger";
 import { hoursAgo, markSavedLongAgo, recordHistory } from "@/testing/attempt-history";
+import { test as dbTest } from "@/testing/db-test";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { performDeliveryAttempt } from "./attempt";
 import { checkIntervalMs, disableIfFailing } from "./auto-disable";
@@ -27,25 +28,30 @@ vi.mock("./auto-disable", async (importOriginal) => {
 });
 
 const DAY_HOURS = 24;
-let receiver: Receiver;
-beforeAll(async () => {
-  // /ok answers 200, anything else 500.
-  receiver = await startReceiver({ respond: (w) => ({ status: w.path === "/ok" ? 200 : 500 }) });
-});
-beforeEach(() => {
+// /ok answers 200, anything else 500.
+const it = dbTest.extend(
+  "receiverOptions",
+  { scope: "file" },
+  { respond: (w) => ({ status: w.path === "/ok" ? 200 : 500 }) },
+);
+it.beforeAll(() => {
   vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
+});
+// Every test starts with a period of 3 days, whatever the one before it set.
+it.beforeEach(() => {
   vi.stubEnv("CALLBACK_DISABLE_AFTER", "3d");
 });
-afterEach(() => {
+it.afterEach(({ receiver }) => {
   receiver.clear();
-  vi.unstubAllEnvs();
   vi.clearAllMocks();
   vi.restoreAllMocks();
 });
-afterAll(() => receiver.close());
+it.afterAll(() => {
+  vi.unstubAllEnvs();
+});
 
 /** A process whose callbacks (one per path on the receiver) were last saved long ago. */
-async function savedLongAgo(name: string, paths: string[]) {
+async function savedLongAgo(receiver: Receiver, name: string, paths: string[]) {
   const setup = await processWithCallbacks(
     name,
     paths.map((path) => ({ url: `${receiver.url}${path}` })),
@@ -85,9 +91,12 @@ async function callback(id: string) {
 }
 
 describe("turning a failing callback off at its next failed attempt", () => {
-  it("turns off a callback failing for longer than the period at once, without the periodic check", async () => {
+  it("turns off a callback failing for longer than the period at once, without the periodic check", async ({
+    db,
+    receiver,
+  }) => {
     const now = new Date();
-    const setup = await savedLongAgo("Prompt auto-disable", ["/fail"]);
+    const setup = await savedLongAgo(receiver, "Prompt auto-disable", ["/fail"]);
     const id = setup.callbackIds[0] as string;
     const firstFailure = hoursAgo(4 * DAY_HOURS, now);
     await recordHistory(id, [
@@ -105,7 +114,6 @@ describe("turning a failing callback off at its next failed attempt", () => {
     const reason = `Turned off automatically: every delivery failed for 3 days (since ${formatDateTime(firstFailure)}).`;
     expect(checksOf(id)).toHaveLength(1);
     expect(await callback(id)).toMatchObject({ enabled: false, disabledReason: reason });
-    const db = await getDb();
     const audit = await db
       .select()
       .from(auditLog)
@@ -123,9 +131,11 @@ describe("turning a failing callback off at its next failed attempt", () => {
     expect(receiver.received).toHaveLength(1);
   });
 
-  it("leaves alone a callback that succeeded within the period and one failing for less than it", async () => {
+  it("leaves alone a callback that succeeded within the period and one failing for less than it", async ({
+    receiver,
+  }) => {
     const now = new Date();
-    const setup = await savedLongAgo("Prompt auto-disable, not due", ["/fail", "/fail", "/ok"]);
+    const setup = await savedLongAgo(receiver, "Prompt auto-disable, not due", ["/fail", "/fail", "/ok"]);
     const [recovered, young, healthy] = setup.callbackIds as [string, string, string];
     await recordHistory(recovered, [
       { ok: false, at: hoursAgo(4 * DAY_HOURS, now) },
@@ -155,7 +165,9 @@ describe("turning a failing callback off at its next failed attempt", () => {
     }
   });
 
-  it("checks a callback failing in a burst once at once and once more after min(period / 2, 30 s)", async () => {
+  it("checks a callback failing in a burst once at once and once more after min(period / 2, 30 s)", async ({
+    receiver,
+  }) => {
     expect(checkIntervalMs({ ms: 3 * DAY_HOURS * 3_600_000, label: "3 days" })).toBe(30_000);
     expect(checkIntervalMs({ ms: 20_000, label: "20 seconds" })).toBe(10_000);
     // 3 s between checks; the run (from this save) stays younger than the period meanwhile.
@@ -185,9 +197,9 @@ describe("turning a failing callback off at its next failed attempt", () => {
     expect(checksOf(id)).toHaveLength(3);
   });
 
-  it("never checks after a failed Send test, even for a callback that is due", async () => {
+  it("never checks after a failed Send test, even for a callback that is due", async ({ receiver }) => {
     const now = new Date();
-    const setup = await savedLongAgo("Prompt auto-disable, Send test", ["/fail"]);
+    const setup = await savedLongAgo(receiver, "Prompt auto-disable, Send test", ["/fail"]);
     const id = setup.callbackIds[0] as string;
     await recordHistory(id, [
       { ok: false, at: hoursAgo(4 * DAY_HOURS, now) },

@@ -1,22 +1,23 @@
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { getDb } from "@/db/index";
 import { requeueDelivery } from "@/db/queries/deliveries";
 import { storeEvents } from "@/db/queries/events";
 import { getSigningSecret } from "@/db/queries/signing-secrets";
 import { deliveries, deliveryAttempts, events } from "@/db/schema";
-import { embeddedEngineForFile } from "@/testing/embedded-engine";
+import type { Receiver } from "@/e2e/receiver";
+import { withEmbeddedEngine } from "@/testing/db-test";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 
 import { handOff } from "./runtime";
 
 // The embedded engine in this process, on the test's own database (PGlite or Postgres).
-const running = embeddedEngineForFile({ backoffBaseMs: 200 });
+const it = withEmbeddedEngine({ backoffBaseMs: 200 });
 
-async function storedEvent(name: string, callbacks = 1) {
+async function storedEvent(receiver: Receiver, name: string, callbacks = 1) {
   const setup = await processWithCallbacks(
     `${name} ${Math.random()}`,
-    Array.from({ length: callbacks }, (_, n) => ({ url: `${running.receiver.url}/${name}/${n}` })),
+    Array.from({ length: callbacks }, (_, n) => ({ url: `${receiver.url}/${name}/${n}` })),
   );
   const stored = await storeEvents(setup.workspaceId, [sampleEvent(setup.process.id)]);
   const eventId = stored.accepted[0]?.id as string;
@@ -38,39 +39,45 @@ async function attemptsOf(deliveryId: string) {
 }
 
 describe("the embedded engine", () => {
-  it("is the engine when nothing else is configured", () => {
-    expect(running.engine.name).toBe("embedded");
+  it("is the engine when nothing else is configured", ({ engine }) => {
+    expect(engine.name).toBe("embedded");
   });
 
-  it("delivers a handed-off event to every callback, signed, and marks it handed off", async () => {
-    const { eventId, workspaceId, process, callbackIds } = await storedEvent("fan", 2);
+  it("delivers a handed-off event to every callback, signed, and marks it handed off", async ({
+    db,
+    receiver,
+    engine: _,
+  }) => {
+    const { eventId, workspaceId, process, callbackIds } = await storedEvent(receiver, "fan", 2);
     expect(await handOff([eventId])).toEqual({ handedOff: 1, pending: 0 });
-    const first = await running.receiver.waitFor((w) => w.path === "/fan/0");
-    const second = await running.receiver.waitFor((w) => w.path === "/fan/1");
-    running.receiver.setSecret(await getSigningSecret(workspaceId, process.id, callbackIds[0] as string));
+    const first = await receiver.waitFor((w) => w.path === "/fan/0");
+    const second = await receiver.waitFor((w) => w.path === "/fan/1");
+    receiver.setSecret(await getSigningSecret(workspaceId, process.id, callbackIds[0] as string));
     expect(first.headers["webhook-id"]).not.toBe(second.headers["webhook-id"]);
     await expect
       .poll(async () => (await deliveriesOf(eventId)).map((d) => d.status))
       .toEqual(["succeeded", "succeeded"]);
-    const db = await getDb();
     const [event] = await db.select().from(events).where(eq(events.id, eventId));
     expect(event?.handedOffAt).toBeInstanceOf(Date);
   });
 
-  it("queues an event handed off twice once", async () => {
-    const { eventId } = await storedEvent("twice");
+  it("queues an event handed off twice once", async ({ receiver, engine: _ }) => {
+    const { eventId } = await storedEvent(receiver, "twice");
     await handOff([eventId]);
     await handOff([eventId]);
-    await running.receiver.waitFor((w) => w.path === "/twice/0");
+    await receiver.waitFor((w) => w.path === "/twice/0");
     await expect.poll(async () => (await deliveriesOf(eventId))[0]?.status).toBe("succeeded");
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(running.receiver.received.filter((w) => w.path === "/twice/0")).toHaveLength(1);
+    expect(receiver.received.filter((w) => w.path === "/twice/0")).toHaveLength(1);
   });
 
-  it("retries 500 and 503 with backoff and succeeds on attempt 3 with one webhook-id", async () => {
+  it("retries 500 and 503 with backoff and succeeds on attempt 3 with one webhook-id", async ({
+    receiver,
+    engine: _,
+  }) => {
     let n = 0;
-    running.receiver.respondWith(() => ({ status: [500, 503, 200][n++] ?? 200 }));
-    const { eventId } = await storedEvent("retry");
+    receiver.respondWith(() => ({ status: [500, 503, 200][n++] ?? 200 }));
+    const { eventId } = await storedEvent(receiver, "retry");
     await handOff([eventId]);
     await expect
       .poll(async () => (await deliveriesOf(eventId))[0]?.status, { timeout: 10_000 })
@@ -82,7 +89,7 @@ describe("the embedded engine", () => {
       [2, 503],
       [3, 200],
     ]);
-    const hooks = running.receiver.received.filter((w) => w.path === "/retry/0");
+    const hooks = receiver.received.filter((w) => w.path === "/retry/0");
     expect(new Set(hooks.map((w) => w.headers["webhook-id"])).size).toBe(1);
     // The second retry waited about twice as long as the first (base 200 ms, ±20% jitter).
     const gap = (i: number) =>
@@ -91,9 +98,9 @@ describe("the embedded engine", () => {
     expect(gap(1)).toBeGreaterThanOrEqual(300);
   });
 
-  it("stops after the final attempt and marks the delivery failed", async () => {
-    running.receiver.respondWith(() => ({ status: 500 }));
-    const { eventId } = await storedEvent("final");
+  it("stops after the final attempt and marks the delivery failed", async ({ receiver, engine: _ }) => {
+    receiver.respondWith(() => ({ status: 500 }));
+    const { eventId } = await storedEvent(receiver, "final");
     await handOff([eventId]);
     await expect
       .poll(async () => (await deliveriesOf(eventId))[0]?.status, { timeout: 15_000 })
@@ -102,36 +109,39 @@ describe("the embedded engine", () => {
     expect((await attemptsOf(delivery?.id as string)).map((a) => a.attemptNumber)).toEqual([1, 2, 3, 4]);
   });
 
-  it("redelivers as a new run with the same webhook-id, queued with the row", async () => {
-    const { eventId } = await storedEvent("again");
+  it("redelivers as a new run with the same webhook-id, queued with the row", async ({
+    receiver,
+    engine,
+  }) => {
+    const { eventId } = await storedEvent(receiver, "again");
     await handOff([eventId]);
-    const first = await running.receiver.waitFor((w) => w.path === "/again/0");
+    const first = await receiver.waitFor((w) => w.path === "/again/0");
     await expect.poll(async () => (await deliveriesOf(eventId))[0]?.status).toBe("succeeded");
     const [delivery] = await deliveriesOf(eventId);
     if (!delivery) throw new Error("no delivery");
-    running.receiver.clear();
-    expect(
-      await requeueDelivery(delivery.callbackId, delivery.id, (tx, d) => running.engine.redeliver(tx, d)),
-    ).toBe(true);
-    const again = await running.receiver.waitFor((w) => w.path === "/again/0");
+    receiver.clear();
+    expect(await requeueDelivery(delivery.callbackId, delivery.id, (tx, d) => engine.redeliver(tx, d))).toBe(
+      true,
+    );
+    const again = await receiver.waitFor((w) => w.path === "/again/0");
     expect(again.headers["webhook-id"]).toBe(first.headers["webhook-id"]);
     await expect.poll(async () => (await attemptsOf(delivery.id)).length).toBe(2);
   });
 
-  it("leaves the row as it was when the queue refuses the redelivery", async () => {
-    const { eventId } = await storedEvent("refused");
+  it("leaves the row as it was when the queue refuses the redelivery", async ({ receiver, engine }) => {
+    const { eventId } = await storedEvent(receiver, "refused");
     await handOff([eventId]);
     await expect.poll(async () => (await deliveriesOf(eventId))[0]?.status).toBe("succeeded");
     const [delivery] = await deliveriesOf(eventId);
     if (!delivery) throw new Error("no delivery");
     await expect(
       requeueDelivery(delivery.callbackId, delivery.id, async (tx, d) => {
-        await running.engine.redeliver(tx, d);
+        await engine.redeliver(tx, d);
         throw new Error("queue down");
       }),
     ).rejects.toThrow("queue down");
     expect((await deliveriesOf(eventId))[0]?.status).toBe("succeeded");
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(running.receiver.received.filter((w) => w.path === "/refused/0")).toHaveLength(1);
+    expect(receiver.received.filter((w) => w.path === "/refused/0")).toHaveLength(1);
   });
 });

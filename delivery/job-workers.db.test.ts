@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { ConstructorOptions, PgBoss } from "pg-boss";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { getHandle } from "@/db/index";
+import { test as dbTest } from "@/testing/db-test";
 import { workJob } from "./job-workers";
 import { jobs } from "./jobs";
 
@@ -10,25 +11,26 @@ import { jobs } from "./jobs";
  * catalog's replay job: a job whose payload does not parse goes to the dead-letter queue with why and is
  * never run nor retried; a good one runs with the payload as the schema reads it.
  */
-let boss: PgBoss;
-
-beforeAll(async () => {
+const it = dbTest.extend("boss", { scope: "file" }, async ({ db: _ }, { onCleanup }) => {
   const { PgBoss, fromPglite } = await import("pg-boss");
   const handle = await getHandle();
   const connection: ConstructorOptions =
     handle.driver === "pglite" && handle.pglite
       ? { db: fromPglite(handle.pglite), backend: "pglite" }
       : { connectionString: process.env.DATABASE_URL, max: 2 };
-  boss = new PgBoss({ ...connection, schema: "pgboss_workers_test", schedule: false, supervise: false });
+  const boss = new PgBoss({
+    ...connection,
+    schema: "pgboss_workers_test",
+    schedule: false,
+    supervise: false,
+  });
+  onCleanup(() => boss.stop({ graceful: false }));
   await boss.start();
   for (const job of [jobs.replay, jobs.deadLetter]) await boss.createQueue(job.queue);
-}, 60_000);
-
-afterAll(async () => {
-  await boss?.stop({ graceful: false });
+  return boss;
 });
 
-async function settled(queue: string, id: string) {
+async function settled(boss: PgBoss, queue: string, id: string) {
   for (let i = 0; i < 100; i++) {
     const job = await boss.getJobById(queue, id);
     if (job && ["completed", "failed"].includes(job.state)) return job;
@@ -38,7 +40,9 @@ async function settled(queue: string, id: string) {
 }
 
 describe("a catalog job on pg-boss", () => {
-  it("runs a good payload as parsed, and dead-letters a malformed one with why, never running it", async () => {
+  it("runs a good payload as parsed, and dead-letters a malformed one with why, never running it", async ({
+    boss,
+  }) => {
     const ran: unknown[] = [];
     const malformed: [string, string][] = [];
     const settle = async (jobId: string, reason: string) => {
@@ -55,9 +59,9 @@ describe("a catalog job on pg-boss", () => {
       { retryLimit: 5 },
     )) as string;
 
-    expect(await settled(jobs.replay.queue, good)).toMatchObject({ state: "completed" });
+    expect(await settled(boss, jobs.replay.queue, good)).toMatchObject({ state: "completed" });
     // Settled at once: never retried, whatever its retry limit.
-    expect(await settled(jobs.replay.queue, bad)).toMatchObject({ state: "completed", retryCount: 0 });
+    expect(await settled(boss, jobs.replay.queue, bad)).toMatchObject({ state: "completed", retryCount: 0 });
     expect(ran).toEqual([{ replayId }]);
     // What the malformed job stood for is settled too (the embedded engine stops its replay).
     expect(malformed).toEqual([[bad, expect.stringMatching(/replayId/)]]);

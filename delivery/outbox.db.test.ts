@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { getDb } from "@/db/index";
+import { describe, expect } from "vitest";
 import { storeEvents } from "@/db/queries/events";
 import { events } from "@/db/schema";
+import { it } from "@/testing/db-test";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { createOutbox } from "./outbox";
 
@@ -15,7 +15,9 @@ async function storedEventId() {
 }
 
 describe("the outbox", () => {
-  it("records an engine that cannot start as a failed hand-off, and stops asking it for a while", async () => {
+  it("records an engine that cannot start as a failed hand-off, and stops asking it for a while", async ({
+    db,
+  }) => {
     let asked = 0;
     const outbox = createOutbox(async () => {
       asked += 1;
@@ -23,7 +25,7 @@ describe("the outbox", () => {
     });
     const first = await storedEventId();
     expect(await outbox.handOff([first])).toEqual({ handedOff: 0, pending: 1 });
-    const [row] = await (await getDb()).select().from(events).where(eq(events.id, first));
+    const [row] = await db.select().from(events).where(eq(events.id, first));
     expect(row?.lastHandoffError).toBe("the delivery queue could not start");
     expect(row?.handedOffAt).toBeNull();
 

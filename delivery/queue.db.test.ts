@@ -1,19 +1,20 @@
 import { eq, type SQL, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { getDb } from "@/db/index";
 import { buildDeliveries } from "@/db/queries/deliveries";
 import { recordAttempt } from "@/db/queries/delivery-attempts";
 import { claimDueDeliveries, countQueuedDeliveries, queueNewRuns } from "@/db/queries/delivery-queue";
 import { storeEvents } from "@/db/queries/events";
 import { deliveries, deliveryAttempts } from "@/db/schema";
+import type { Receiver } from "@/e2e/receiver";
 import type { AttemptResult } from "@/lib/webhooks/deliver";
-import { embeddedEngineForFile } from "@/testing/embedded-engine";
+import { withEmbeddedEngine } from "@/testing/db-test";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { getEngine, handOff, stopEngine } from "./runtime";
 
 // The deliveries table as the built-in engine's queue: what a row says while it waits, is held, is
 // retried, and after a server holding it died.
-const running = embeddedEngineForFile({ backoffBaseMs: 60000 });
+const it = withEmbeddedEngine({ backoffBaseMs: 60000 });
 
 async function rowOf(deliveryId: string) {
   const db = await getDb();
@@ -33,10 +34,12 @@ async function rowOf(deliveryId: string) {
 }
 
 /** A stored event and its delivery row, created by hand (not handed off), with `queue` columns set. */
-async function storedDelivery(name: string, queue: { dueAt?: SQL; lockedUntil?: SQL; claims?: number } = {}) {
-  const setup = await processWithCallbacks(`${name} ${Math.random()}`, [
-    { url: `${running.receiver.url}/${name}` },
-  ]);
+async function storedDelivery(
+  receiver: Receiver,
+  name: string,
+  queue: { dueAt?: SQL; lockedUntil?: SQL; claims?: number } = {},
+) {
+  const setup = await processWithCallbacks(`${name} ${Math.random()}`, [{ url: `${receiver.url}/${name}` }]);
   const stored = await storeEvents(setup.workspaceId, [sampleEvent(setup.process.id)]);
   const db = await getDb();
   const [values] = await buildDeliveries(db, [stored.accepted[0]?.id as string]);
@@ -53,14 +56,17 @@ const ago = (ms: number) => sql`now() - ${ms} * interval '1 millisecond'`;
 const ahead = (ms: number) => sql`now() + ${ms} * interval '1 millisecond'`;
 
 describe("the deliveries table as the queue", () => {
-  it("a handed-off delivery leaves the queue once it succeeded: nothing due, nothing held", async () => {
+  it("a handed-off delivery leaves the queue once it succeeded: nothing due, nothing held", async ({
+    db,
+    receiver,
+    engine: _,
+  }) => {
     const setup = await processWithCallbacks(`settled ${Math.random()}`, [
-      { url: `${running.receiver.url}/settled` },
+      { url: `${receiver.url}/settled` },
     ]);
     const stored = await storeEvents(setup.workspaceId, [sampleEvent(setup.process.id)]);
     await handOff([stored.accepted[0]?.id as string]);
-    await running.receiver.waitFor((w) => w.path === "/settled");
-    const db = await getDb();
+    await receiver.waitFor((w) => w.path === "/settled");
     const [delivery] = await db
       .select({ id: deliveries.id })
       .from(deliveries)
@@ -74,10 +80,13 @@ describe("the deliveries table as the queue", () => {
     });
   });
 
-  it("a failed attempt stays on its row, due after the backoff, held by nobody, attempt 2 next", async () => {
-    running.receiver.respondWith(() => ({ status: 503 }));
-    const id = await storedDelivery("backoff", { dueAt: ago(10) });
-    await running.receiver.waitFor((w) => w.path === "/backoff");
+  it("a failed attempt stays on its row, due after the backoff, held by nobody, attempt 2 next", async ({
+    receiver,
+    engine: _,
+  }) => {
+    receiver.respondWith(() => ({ status: 503 }));
+    const id = await storedDelivery(receiver, "backoff", { dueAt: ago(10) });
+    await receiver.waitFor((w) => w.path === "/backoff");
     await expect.poll(async () => (await rowOf(id))?.status).toBe("retrying");
     const row = await rowOf(id);
     expect(row).toMatchObject({ lockedUntil: null, runAttempts: 1, claims: 0 });
@@ -87,26 +96,32 @@ describe("the deliveries table as the queue", () => {
     expect(wait).toBeLessThan(75_000);
   });
 
-  it("a row held by a server that died is sent once its lock ran out; one still held is left alone", async () => {
-    const orphan = await storedDelivery("orphan", { dueAt: ago(60_000), lockedUntil: ago(1) });
-    const heldElsewhere = await storedDelivery("elsewhere", {
+  it("a row held by a server that died is sent once its lock ran out; one still held is left alone", async ({
+    receiver,
+    engine: _,
+  }) => {
+    const orphan = await storedDelivery(receiver, "orphan", { dueAt: ago(60_000), lockedUntil: ago(1) });
+    const heldElsewhere = await storedDelivery(receiver, "elsewhere", {
       dueAt: ago(60_000),
       lockedUntil: ahead(60_000),
     });
-    await running.receiver.waitFor((w) => w.path === "/orphan", 5000);
+    await receiver.waitFor((w) => w.path === "/orphan", 5000);
     await expect.poll(async () => (await rowOf(orphan))?.status).toBe("succeeded");
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(running.receiver.received.filter((w) => w.path === "/elsewhere")).toHaveLength(0);
+    expect(receiver.received.filter((w) => w.path === "/elsewhere")).toHaveLength(0);
     expect((await rowOf(heldElsewhere))?.status).toBe("pending");
   });
 
-  it("a row claimed again and again without a recorded attempt is marked failed, not sent", async () => {
-    const id = await storedDelivery("stuck", { dueAt: ago(10), claims: 20 });
+  it("a row claimed again and again without a recorded attempt is marked failed, not sent", async ({
+    receiver,
+    engine: _,
+  }) => {
+    const id = await storedDelivery(receiver, "stuck", { dueAt: ago(10), claims: 20 });
     await expect.poll(async () => (await rowOf(id))?.status).toBe("failed");
     const row = await rowOf(id);
     expect(row?.lastError).toContain("the delivery engine gave up");
     expect(row).toMatchObject({ dueAt: null, lockedUntil: null });
-    expect(running.receiver.received.filter((w) => w.path === "/stuck")).toHaveLength(0);
+    expect(receiver.received.filter((w) => w.path === "/stuck")).toHaveLength(0);
   });
 });
 
@@ -123,15 +138,18 @@ describe("claiming and recording", () => {
     startedAt: new Date(),
   });
 
-  it("a claim skips rows not yet due, held rows and busy callbacks, and holds what it takes", async () => {
+  it("a claim skips rows not yet due, held rows and busy callbacks, and holds what it takes", async ({
+    db,
+    receiver,
+    engine: _,
+  }) => {
     // Stop the engine so that only this test claims.
     await stopEngine();
     try {
-      const due = await storedDelivery("due", { dueAt: ago(5) });
-      const later = await storedDelivery("later", { dueAt: ahead(60_000) });
-      const held = await storedDelivery("held", { dueAt: ago(5), lockedUntil: ahead(60_000) });
-      const busy = await storedDelivery("busy", { dueAt: ago(5) });
-      const db = await getDb();
+      const due = await storedDelivery(receiver, "due", { dueAt: ago(5) });
+      const later = await storedDelivery(receiver, "later", { dueAt: ahead(60_000) });
+      const held = await storedDelivery(receiver, "held", { dueAt: ago(5), lockedUntil: ahead(60_000) });
+      const busy = await storedDelivery(receiver, "busy", { dueAt: ago(5) });
       const [busyRow] = await db
         .select({ callbackId: deliveries.callbackId })
         .from(deliveries)
@@ -152,19 +170,22 @@ describe("claiming and recording", () => {
     }
   });
 
-  it("a stop right after a start leaves no engine behind: the start's re-send hands off to its own engine", async () => {
+  it("a stop right after a start leaves no engine behind: the start's re-send hands off to its own engine", async ({
+    receiver,
+    engine: _,
+  }) => {
     await stopEngine();
     try {
       // Events stored but never handed off (a server died first): the next start re-sends them.
       const setup = await processWithCallbacks(`restart ${Math.random()}`, [
-        { url: `${running.receiver.url}/restart` },
+        { url: `${receiver.url}/restart` },
       ]);
       for (let i = 0; i < 20; i++) await storeEvents(setup.workspaceId, [sampleEvent(setup.process.id)]);
       await getEngine();
       await stopEngine();
       // Had the re-send asked for the shared engine while this one stopped, it would have started another,
       // whose claim loop takes a due row within its 1 s poll.
-      const id = await storedDelivery("after stop", { dueAt: ago(5) });
+      const id = await storedDelivery(receiver, "after stop", { dueAt: ago(5) });
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(await rowOf(id)).toMatchObject({
         status: "pending",
@@ -177,14 +198,18 @@ describe("claiming and recording", () => {
     }
   });
 
-  it("an attempt of an earlier run is logged but does not settle the run Redeliver queued", async () => {
+  it("an attempt of an earlier run is logged but does not settle the run Redeliver queued", async ({
+    db,
+    receiver,
+    engine: _,
+  }) => {
     await stopEngine();
     try {
-      const id = await storedDelivery("runs", { dueAt: ago(5) });
+      const id = await storedDelivery(receiver, "runs", { dueAt: ago(5) });
       const [claimed] = (await claimDueDeliveries(100, 30_000)).filter((c) => c.deliveryId === id);
       expect(claimed?.run).toBe(0);
       // Redeliver while run 0's attempt is in flight.
-      await queueNewRuns(await getDb(), [id]);
+      await queueNewRuns(db, [id]);
       await recordAttempt(id, 1, result(200), false, false, { run: 0, retryInMs: null });
       const row = await rowOf(id);
       expect(row).toMatchObject({ status: "pending", run: 1, runAttempts: 0, lockedUntil: null });
@@ -192,7 +217,6 @@ describe("claiming and recording", () => {
       // The new run's attempt settles it.
       await recordAttempt(id, 1, result(500), false, false, { run: 1, retryInMs: 1000 });
       expect(await rowOf(id)).toMatchObject({ status: "retrying", runAttempts: 1, lockedUntil: null });
-      const db = await getDb();
       const logged = await db
         .select({ n: deliveryAttempts.attemptNumber })
         .from(deliveryAttempts)

@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, vi } from "vitest";
 import { getDb, type Transaction } from "@/db/index";
 import { requeueDelivery } from "@/db/queries/deliveries";
 import { storeEvents } from "@/db/queries/events";
@@ -14,9 +14,10 @@ import {
   startReplay,
 } from "@/db/queries/replays";
 import { deliveries, deliveryAttempts, events, leadUpdateCallbacks, replays } from "@/db/schema";
-import { type Receiver, startReceiver } from "@/e2e/receiver";
+import type { Receiver } from "@/e2e/receiver";
 import type { LeadEvent } from "@/lib/validations/event";
 import { webhookIdFor } from "@/lib/webhooks/payload";
+import { test as dbTest } from "@/testing/db-test";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { performDeliveryAttempt } from "./attempt";
 import type { DeliveryEngine } from "./engine";
@@ -24,8 +25,6 @@ import { getEngine, handOff, stopEngine } from "./runtime";
 
 // Replays on the embedded engine in this process, against a receiver on 127.0.0.1 that fails while
 // `failing` is set: deliveries fail first, then a replay sends them again.
-let receiver: Receiver;
-let engine: DeliveryEngine;
 let failing = true;
 const auditIn = (workspaceId: string) => ({
   context: { workspaceId, actorId: null, actorLabel: "test", ipAddress: null, userAgent: null },
@@ -33,26 +32,31 @@ const auditIn = (workspaceId: string) => ({
 });
 const noQueue = async () => {};
 
-beforeAll(async () => {
-  vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
-  vi.stubEnv("LEADHOOK_ENGINE", "embedded");
-  vi.stubEnv("DELIVERY_MAX_RETRIES", "0");
-  receiver = await startReceiver();
-  receiver.respondWith(() => ({ status: failing ? 500 : 200 }));
-  engine = await getEngine();
-}, 60_000);
-afterEach(() => {
+const it = dbTest
+  .extend("receiverOptions", { scope: "file" }, { respond: () => ({ status: failing ? 500 : 200 }) })
+  /** The embedded engine on the file's database, without retries: a delivery that fails once has failed. */
+  .extend("engine", { scope: "file" }, async ({ db: _ }, { onCleanup }) => {
+    vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
+    vi.stubEnv("LEADHOOK_ENGINE", "embedded");
+    vi.stubEnv("DELIVERY_MAX_RETRIES", "0");
+    onCleanup(async () => {
+      await stopEngine();
+      vi.unstubAllEnvs();
+    });
+    return getEngine();
+  });
+it.afterEach(({ receiver }) => {
   failing = true;
   receiver.clear();
 });
-afterAll(async () => {
-  await stopEngine();
-  await receiver.close();
-  vi.unstubAllEnvs();
-});
 
 /** A process with `callbacks` callbacks at /<name>/<n>, and its events stored, handed off and settled. */
-async function world(name: string, eventsFor: (processId: string) => LeadEvent[], callbacks = 1) {
+async function world(
+  receiver: Receiver,
+  name: string,
+  eventsFor: (processId: string) => LeadEvent[],
+  callbacks = 1,
+) {
   const setup = await processWithCallbacks(
     `${name} ${Math.random()}`,
     Array.from({ length: callbacks }, (_, n) => ({ url: `${receiver.url}/${name}/${n}` })),
@@ -99,6 +103,7 @@ function scope(processId: string, overrides: Partial<ReplayScope> = {}): ReplayS
 
 /** Starts a replay of `s` in the workspace, handing it to `queue` (the engine by default). */
 function replay(
+  engine: DeliveryEngine,
   workspaceId: string,
   s: ReplayScope,
   queue: (tx: Transaction, id: string) => Promise<void> = (tx, id) => engine.startReplay(tx, id),
@@ -116,12 +121,15 @@ async function finished(processId: string, replayId: string) {
 }
 
 describe("replaying failed deliveries", () => {
-  it("sends a callback's failed deliveries since a time again, same webhook-id, and nothing else", async () => {
-    const w = await world("since", (p) => [sampleEvent(p), sampleEvent(p), sampleEvent(p)]);
+  it("sends a callback's failed deliveries since a time again, same webhook-id, and nothing else", async ({
+    db,
+    receiver,
+    engine,
+  }) => {
+    const w = await world(receiver, "since", (p) => [sampleEvent(p), sampleEvent(p), sampleEvent(p)]);
     const before = await deliveriesOf(w.eventIds);
     expect(before.map((d) => d.status)).toEqual(["failed", "failed", "failed"]);
     // The first event came in two hours ago: before the replay's From.
-    const db = await getDb();
     await db
       .update(events)
       .set({ receivedAt: sql`now() - interval '2 hours'` })
@@ -129,7 +137,11 @@ describe("replaying failed deliveries", () => {
     failing = false;
     receiver.clear();
 
-    const started = await replay(w.workspaceId, scope(w.process.id, { callbackId: w.callbackIds[0] }));
+    const started = await replay(
+      engine,
+      w.workspaceId,
+      scope(w.process.id, { callbackId: w.callbackIds[0] }),
+    );
     expect(started.total).toBe(2);
     const done = await finished(w.process.id, started.id);
     expect(done).toMatchObject({ total: 2, queued: 2, succeeded: 2, failed: 0, inFlight: 0 });
@@ -147,8 +159,12 @@ describe("replaying failed deliveries", () => {
     expect(receiver.received).toHaveLength(2);
   });
 
-  it("filters a process-wide replay by event type, lead status and disposition, failed or all", async () => {
+  it("filters a process-wide replay by event type, lead status and disposition, failed or all", async ({
+    receiver,
+    engine,
+  }) => {
     const w = await world(
+      receiver,
       "filters",
       (p) => [
         sampleEvent(p, { lead: { id: "l1", status: "Interested" } }),
@@ -179,7 +195,7 @@ describe("replaying failed deliveries", () => {
 
     // The lead l3's deliveries succeed when sent again; "failed" then leaves them out, "all" does not.
     failing = false;
-    const started = await replay(w.workspaceId, scope(w.process.id, { disposition: "Sale" }));
+    const started = await replay(engine, w.workspaceId, scope(w.process.id, { disposition: "Sale" }));
     expect(started.total).toBe(2);
     await finished(w.process.id, started.id);
     expect(await s({ disposition: "Sale" })).toEqual({ again: 0, missed: 0 });
@@ -187,9 +203,12 @@ describe("replaying failed deliveries", () => {
     expect(await s({})).toEqual({ again: 4, missed: 0 });
   });
 
-  it("sends the events a callback missed while it was off, once, and none from before it existed", async () => {
-    const w = await world("missed", (p) => [sampleEvent(p)]);
-    const db = await getDb();
+  it("sends the events a callback missed while it was off, once, and none from before it existed", async ({
+    db,
+    receiver,
+    engine,
+  }) => {
+    const w = await world(receiver, "missed", (p) => [sampleEvent(p)]);
     const callbackId = w.callbackIds[0] as string;
     await db
       .update(leadUpdateCallbacks)
@@ -201,7 +220,7 @@ describe("replaying failed deliveries", () => {
     failing = false;
 
     expect(await previewReplay(scope(w.process.id))).toEqual({ again: 1, missed: 1 });
-    const started = await replay(w.workspaceId, scope(w.process.id, { callbackId }));
+    const started = await replay(engine, w.workspaceId, scope(w.process.id, { callbackId }));
     await finished(w.process.id, started.id);
     const [created] = await deliveriesOf([offEvent as string]);
     expect(created).toMatchObject({ status: "succeeded", replayId: started.id, attemptCount: 1 });
@@ -219,11 +238,11 @@ describe("replaying failed deliveries", () => {
     expect(await previewReplay(scope(w.process.id))).toEqual({ again: 0, missed: 0 });
   });
 
-  it("cancelling queues nothing more, and what it queued is not sent", async () => {
-    const w = await world("cancel", (p) => [sampleEvent(p), sampleEvent(p)]);
+  it("cancelling queues nothing more, and what it queued is not sent", async ({ db, receiver, engine }) => {
+    const w = await world(receiver, "cancel", (p) => [sampleEvent(p), sampleEvent(p)]);
     failing = false;
     receiver.clear();
-    const started = await replay(w.workspaceId, scope(w.process.id), noQueue);
+    const started = await replay(engine, w.workspaceId, scope(w.process.id), noQueue);
     const queued: ReplayRun[] = [];
     const record = async (_tx: unknown, runs: ReplayRun[]) => void queued.push(...runs);
     expect(await queueReplayBatch(started.id, record, 1)).toBe("more");
@@ -242,7 +261,6 @@ describe("replaying failed deliveries", () => {
     const replayRow = (await listReplays(w.process.id)).find((r) => r.id === started.id);
     expect(replayRow).toMatchObject({ status: "cancelled", queued: 1, failed: 1, finishedAt: null });
     // It ends once attempts in flight at the cancel have had the delivery timeout to finish.
-    const db = await getDb();
     await db
       .update(replays)
       .set({ cancelledAt: sql`now() - interval '1 minute'` })
@@ -258,30 +276,36 @@ describe("replaying failed deliveries", () => {
     await receiver.waitFor((r) => r.headers["webhook-id"] === webhookIdFor(deliveryId));
   });
 
-  it("lets one replay of a process queue at a time, and refuses one that matches nothing", async () => {
-    const w = await world("one", (p) => [sampleEvent(p)]);
-    const first = await replay(w.workspaceId, scope(w.process.id), noQueue);
-    await expect(replay(w.workspaceId, scope(w.process.id), noQueue)).rejects.toMatchObject({
+  it("lets one replay of a process queue at a time, and refuses one that matches nothing", async ({
+    db,
+    receiver,
+    engine,
+  }) => {
+    const w = await world(receiver, "one", (p) => [sampleEvent(p)]);
+    const first = await replay(engine, w.workspaceId, scope(w.process.id), noQueue);
+    await expect(replay(engine, w.workspaceId, scope(w.process.id), noQueue)).rejects.toMatchObject({
       code: "conflict",
     });
     await cancelReplay(w.process.id, first.id, auditIn(w.workspaceId));
     await expect(
-      replay(w.workspaceId, scope(w.process.id, { leadStatus: "Nobody" }), noQueue),
+      replay(engine, w.workspaceId, scope(w.process.id, { leadStatus: "Nobody" }), noQueue),
     ).rejects.toMatchObject({ code: "invalid_request" });
-    const db = await getDb();
     expect(await db.select().from(replays).where(eq(replays.processId, w.process.id))).toHaveLength(1);
   });
 
-  it("stores nothing when the engine refuses the replay, and repeats nothing when a batch is retried", async () => {
-    const w = await world("refused", (p) => [sampleEvent(p)]);
+  it("stores nothing when the engine refuses the replay, and repeats nothing when a batch is retried", async ({
+    db,
+    receiver,
+    engine,
+  }) => {
+    const w = await world(receiver, "refused", (p) => [sampleEvent(p)]);
     const refuse = async () => {
       throw new Error("queue down");
     };
-    await expect(replay(w.workspaceId, scope(w.process.id), refuse)).rejects.toThrow("queue down");
-    const db = await getDb();
+    await expect(replay(engine, w.workspaceId, scope(w.process.id), refuse)).rejects.toThrow("queue down");
     expect(await db.select().from(replays).where(eq(replays.processId, w.process.id))).toEqual([]);
 
-    const started = await replay(w.workspaceId, scope(w.process.id), noQueue);
+    const started = await replay(engine, w.workspaceId, scope(w.process.id), noQueue);
     await expect(queueReplayBatch(started.id, refuse)).rejects.toThrow("queue down");
     const [untouched] = await deliveriesOf(w.eventIds);
     expect(untouched).toMatchObject({ status: "failed", replayId: null });
@@ -294,10 +318,13 @@ describe("replaying failed deliveries", () => {
     expect(row).toMatchObject({ status: "delivering", queued: 1, total: 1 });
   });
 
-  it("records a delivery skipped because its callback was turned off as failed, with why", async () => {
-    const w = await world("off", (p) => [sampleEvent(p)]);
+  it("records a delivery skipped because its callback was turned off as failed, with why", async ({
+    db,
+    receiver,
+    engine: _,
+  }) => {
+    const w = await world(receiver, "off", (p) => [sampleEvent(p)]);
     const [delivery] = await deliveriesOf(w.eventIds);
-    const db = await getDb();
     await db
       .update(deliveries)
       .set({ status: "retrying" })

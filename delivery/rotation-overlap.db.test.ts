@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, vi } from "vitest";
 import { getDb } from "@/db/index";
 import { operatorContext } from "@/db/queries/audit-log";
 import { getProcessSettings } from "@/db/queries/callbacks";
@@ -11,26 +11,24 @@ import {
   SIGNING_SECRET_OVERLAP_HOURS,
 } from "@/db/queries/signing-secrets";
 import { leadUpdateCallbacks } from "@/db/schema";
-import { type Receiver, startReceiver } from "@/e2e/receiver";
+import type { Receiver } from "@/e2e/receiver";
 import { generateSigningSecret } from "@/lib/crypto";
 import { signatureHeader } from "@/lib/webhooks/deliver";
+import { it } from "@/testing/db-test";
 import { processWithCallbacks } from "@/testing/fixtures";
 import { performDeliveryAttempt } from "./attempt";
 
-let receiver: Receiver;
-beforeAll(async () => {
+it.beforeAll(() => {
   vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
-  receiver = await startReceiver();
 });
-afterEach(() => receiver.clear());
-afterAll(async () => {
+it.afterEach(({ receiver }) => receiver.clear());
+it.afterAll(() => {
   vi.unstubAllEnvs();
-  await receiver.close();
 });
 
 const HOUR_MS = 3_600_000;
 
-async function setUp(name: string) {
+async function setUp(receiver: Receiver, name: string) {
   const setup = await processWithCallbacks(name, [{ url: `${receiver.url}/hook` }]);
   const callbackId = setup.callbackIds[0] as string;
   return {
@@ -42,7 +40,7 @@ async function setUp(name: string) {
 }
 
 /** Delivers a fresh test delivery and returns the request the receiver got. */
-async function deliver(callbackId: string, n: number) {
+async function deliver(receiver: Receiver, callbackId: string, n: number) {
   receiver.clear();
   const id = await createTestDelivery(callbackId, "call.completed", { type: "call.completed", data: { n } });
   const summary = await performDeliveryAttempt(id, { attemptNumber: 1, final: true });
@@ -90,8 +88,11 @@ describe("signatureHeader", () => {
 });
 
 describe("rotating a signing secret with overlap", () => {
-  it("signs deliveries with both secrets until the previous one expires, then with the new one only", async () => {
-    const cb = await setUp("Rotation overlap");
+  it("signs deliveries with both secrets until the previous one expires, then with the new one only", async ({
+    db,
+    receiver,
+  }) => {
+    const cb = await setUp(receiver, "Rotation overlap");
     const oldSecret = await cb.secret();
 
     const before = Date.now();
@@ -102,7 +103,6 @@ describe("rotating a signing secret with overlap", () => {
     expect(expiresAt).toBeGreaterThanOrEqual(before + SIGNING_SECRET_OVERLAP_HOURS * HOUR_MS - 60_000);
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + SIGNING_SECRET_OVERLAP_HOURS * HOUR_MS + 60_000);
 
-    const db = await getDb();
     const [row] = await db
       .select()
       .from(leadUpdateCallbacks)
@@ -110,7 +110,7 @@ describe("rotating a signing secret with overlap", () => {
     expect(row?.previousSigningSecretEncrypted).toBeTruthy();
     expect(row?.previousSigningSecretEncrypted).not.toContain(oldSecret.replace(/^whsec_/, ""));
 
-    const during = await deliver(cb.callbackId, 1);
+    const during = await deliver(receiver, cb.callbackId, 1);
     expect(verifies(oldSecret, during.request)).toBe(true);
     expect(verifies(newSecret, during.request)).toBe(true);
     const entries = during.request.headers["webhook-signature"]?.split(" ") ?? [];
@@ -120,29 +120,33 @@ describe("rotating a signing secret with overlap", () => {
     for (const secret of [oldSecret, newSecret]) expect(summary).not.toContain(secret.replace(/^whsec_/, ""));
 
     await expirePrevious(cb.callbackId);
-    const after = await deliver(cb.callbackId, 2);
+    const after = await deliver(receiver, cb.callbackId, 2);
     expect(verifies(newSecret, after.request)).toBe(true);
     expect(verifies(oldSecret, after.request)).toBe(false);
     expect(after.request.headers["webhook-signature"]?.split(" ")).toHaveLength(1);
   });
 
-  it("keeps one previous secret: rotating again within the overlap retires the oldest at once", async () => {
-    const cb = await setUp("Rotation twice");
+  it("keeps one previous secret: rotating again within the overlap retires the oldest at once", async ({
+    receiver,
+  }) => {
+    const cb = await setUp(receiver, "Rotation twice");
     const first = await cb.secret();
     await cb.rotate();
     const second = await cb.secret();
     await cb.rotate();
     const third = await cb.secret();
 
-    const { request } = await deliver(cb.callbackId, 1);
+    const { request } = await deliver(receiver, cb.callbackId, 1);
     expect(verifies(third, request)).toBe(true);
     expect(verifies(second, request)).toBe(true);
     expect(verifies(first, request)).toBe(false);
     expect(request.headers["webhook-signature"]?.split(" ")).toHaveLength(2);
   });
 
-  it("tells the process page when the previous secret stops signing, and nothing once it has", async () => {
-    const cb = await setUp("Rotation page");
+  it("tells the process page when the previous secret stops signing, and nothing once it has", async ({
+    receiver,
+  }) => {
+    const cb = await setUp(receiver, "Rotation page");
     const settings = async () =>
       (await getProcessSettings(cb.workspaceId, cb.process.id))?.previousSecretExpiry;
     expect(await settings()).toEqual({});

@@ -1,14 +1,35 @@
 import { createServer, type Server } from "node:http";
 
 /**
+ * A port the sink can give up and take again: below Linux's ephemeral range (32768-60999), where a client's
+ * connection never gets its source port, and free when chosen (tried by listening on it), so another test
+ * file's sink in a parallel worker is unlikely to hold it.
+ */
+async function freeFixedPort(): Promise<number> {
+  for (let tries = 0; ; tries++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const probe = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      probe.once("error", () => resolve(false));
+      probe.listen(port, "127.0.0.1", () => resolve(true));
+    });
+    if (free) {
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      return port;
+    }
+    if (tries >= 50) throw new Error("No free port between 20000 and 32000 for the Inngest sink");
+  }
+}
+
+/**
  * A stand-in for Inngest's event API on 127.0.0.1, which the Inngest client is pointed at: it answers like
  * Inngest and keeps what it got; a test turns it on (`up`) or off (`down`). The client reads its settings
  * once, at import, so a test file makes it before its imports run:
  *
  *   const sink = await vi.hoisted(async () => (await import("@/testing/inngest-sink")).inngestSink());
  */
-export function inngestSink() {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+export async function inngestSink() {
+  const port = await freeFixedPort();
   process.env.INNGEST_DEV = "1";
   process.env.INNGEST_BASE_URL = `http://127.0.0.1:${port}`;
   return {

@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "@/db/index";
+import { describe, expect } from "vitest";
 import type { AuditAction } from "@/lib/audit";
+import { test as dbTest } from "@/testing/db-test";
 import { auditLog, memberships } from "../access-schema";
 import { workspaces } from "../schema";
 import {
@@ -15,7 +15,6 @@ import {
   recordSignIn,
 } from "./audit-log";
 import { insertUser } from "./users";
-import { getDefaultWorkspace } from "./workspaces";
 
 const ENTRIES = 120;
 const BASE = Date.UTC(2026, 2, 1);
@@ -48,15 +47,19 @@ const specs: Spec[] = Array.from({ length: ENTRIES }, (_, i) => ({
   action: actions[i % actions.length] ?? "process.changed",
 }));
 
-let main: string;
-let other: string;
-const people: Record<string, { id: string; name: string; email: string }> = {};
-/** Entry index (kept in target_id) to its row id. */
-const idOf = new Map<number, string>();
+type Person = { id: string; name: string; email: string };
+/** What the file's log holds: its two workspaces, the people acting in it, and each entry's row id. */
+type Log = {
+  main: string;
+  other: string;
+  people: Record<string, Person>;
+  /** Entry index (kept in target_id) to its row id. */
+  idOf: Map<number, string>;
+};
 
-function context(spec: Spec): AuditContext {
-  const workspaceId = spec.workspace === "main" ? main : other;
-  const person = people[spec.actor];
+function context(log: Pick<Log, "main" | "other" | "people">, spec: Spec): AuditContext {
+  const workspaceId = spec.workspace === "main" ? log.main : log.other;
+  const person = log.people[spec.actor];
   if (!person) return operatorContext(workspaceId);
   return {
     workspaceId,
@@ -68,7 +71,7 @@ function context(spec: Spec): AuditContext {
 }
 
 /** The entries of `specs` as the query must return them: newest first, ties by id descending. */
-function expected(filter: (s: Spec) => boolean = () => true): string[] {
+function expected(idOf: Map<number, string>, filter: (s: Spec) => boolean = () => true): string[] {
   return specs
     .filter((s) => s.workspace === "main" && filter(s))
     .sort((a, b) => {
@@ -80,7 +83,7 @@ function expected(filter: (s: Spec) => boolean = () => true): string[] {
 }
 
 /** Every entry the filters select, page by page, following nextCursor to the end. */
-async function allPages(filters: Omit<AuditFilters, "cursor">, limit: number) {
+async function allPages(main: string, filters: Omit<AuditFilters, "cursor">, limit: number) {
   const ids: string[] = [];
   let cursor: string | undefined;
   for (let pages = 0; pages < 100; pages++) {
@@ -93,15 +96,15 @@ async function allPages(filters: Omit<AuditFilters, "cursor">, limit: number) {
   throw new Error("paging did not end");
 }
 
-beforeAll(async () => {
-  const db = await getDb();
-  main = (await getDefaultWorkspace()).id;
+const it = dbTest.extend("log", { scope: "file" }, async ({ db, workspaceId }): Promise<Log> => {
+  const main = workspaceId;
   const [second] = await db.insert(workspaces).values({ slug: "audit-other", name: "Other" }).returning();
-  other = second?.id ?? "";
+  const other = second?.id ?? "";
+  const people: Record<string, Person> = {};
   people.asha = await insertUser(db, { name: "Asha Rao", email: "asha@example.com", passwordHash: "x" });
   people.ravi = await insertUser(db, { name: "Ravi Iyer", email: "ravi@example.com", passwordHash: "x" });
   for (const spec of specs) {
-    await recordAudit(db, context(spec), {
+    await recordAudit(db, context({ main, other, people }, spec), {
       action: spec.action,
       targetType: "test",
       targetId: String(spec.i),
@@ -113,72 +116,83 @@ beforeAll(async () => {
         where audit_log.target_id = v.target`,
   );
   const rows = await db.select({ id: auditLog.id, target: auditLog.targetId }).from(auditLog);
+  const idOf = new Map<number, string>();
   for (const row of rows) idOf.set(Number(row.target), row.id);
   expect(idOf.size).toBe(ENTRIES);
+  return { main, other, people, idOf };
 });
 
 describe("listAuditEntries", () => {
-  it("lists a workspace's entries newest first, breaking equal timestamps by id", async () => {
+  it("lists a workspace's entries newest first, breaking equal timestamps by id", async ({
+    log: { main, idOf },
+  }) => {
     const { entries, nextCursor } = await listAuditEntries(main, {}, 500);
-    expect(entries.map((e) => e.id)).toEqual(expected());
+    expect(entries.map((e) => e.id)).toEqual(expected(idOf));
     expect(nextCursor).toBeNull();
     expect(entries[0]?.createdAt.getTime()).toBe(BASE + 19 * 60_000);
   });
 
-  it.each([1, 2, 3, 7, 50])("visits every entry exactly once when paging by %i", async (limit) => {
-    const ids = await allPages({}, limit);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expected());
-  });
+  it.for([1, 2, 3, 7, 50])(
+    "visits every entry exactly once when paging by %i",
+    async (limit, { log: { main, idOf } }) => {
+      const ids = await allPages(main, {}, limit);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toEqual(expected(idOf));
+    },
+  );
 
-  it("gives no cursor when the last page is exactly full", async () => {
-    const total = expected().length;
+  it("gives no cursor when the last page is exactly full", async ({ log: { main, idOf } }) => {
+    const total = expected(idOf).length;
     const page = await listAuditEntries(main, {}, total);
     expect(page.entries).toHaveLength(total);
     expect(page.nextCursor).toBeNull();
   });
 
-  it("filters by person", async () => {
+  it("filters by person", async ({ log: { main, people, idOf } }) => {
     const asha = people.asha?.id;
-    expect(await allPages({ actorId: asha }, 7)).toEqual(expected((s) => s.actor === "asha"));
+    expect(await allPages(main, { actorId: asha }, 7)).toEqual(expected(idOf, (s) => s.actor === "asha"));
   });
 
-  it("filters by action", async () => {
-    expect(await allPages({ action: "key.created" }, 7)).toEqual(expected((s) => s.action === "key.created"));
-    expect(await allPages({ action: "workspace.renamed" }, 7)).toEqual([]);
+  it("filters by action", async ({ log: { main, idOf } }) => {
+    expect(await allPages(main, { action: "key.created" }, 7)).toEqual(
+      expected(idOf, (s) => s.action === "key.created"),
+    );
+    expect(await allPages(main, { action: "workspace.renamed" }, 7)).toEqual([]);
   });
 
-  it("filters by time, both ends included", async () => {
+  it("filters by time, both ends included", async ({ log: { main, idOf } }) => {
     const from = new Date(BASE + 5 * 60_000);
     const to = new Date(BASE + 10 * 60_000);
     const inRange = (s: Spec) => micros(s.i) >= 5 * 60_000_000 && micros(s.i) <= 10 * 60_000_000;
-    expect(await allPages({ from, to }, 7)).toEqual(expected(inRange));
-    expect(await allPages({ from }, 7)).toEqual(expected((s) => micros(s.i) >= 5 * 60_000_000));
-    expect(await allPages({ to }, 7)).toEqual(expected((s) => micros(s.i) <= 10 * 60_000_000));
+    expect(await allPages(main, { from, to }, 7)).toEqual(expected(idOf, inRange));
+    expect(await allPages(main, { from }, 7)).toEqual(expected(idOf, (s) => micros(s.i) >= 5 * 60_000_000));
+    expect(await allPages(main, { to }, 7)).toEqual(expected(idOf, (s) => micros(s.i) <= 10 * 60_000_000));
   });
 
-  it("combines filters, each narrowing the others", async () => {
+  it("combines filters, each narrowing the others", async ({ log: { main, people, idOf } }) => {
     const [from, to] = [new Date(BASE + 2 * 60_000), new Date(BASE + 15 * 60_000)];
     const inRange = (s: Spec) => micros(s.i) >= 2 * 60_000_000 && micros(s.i) <= 15 * 60_000_000;
     const match = (s: Spec) => s.actor === "asha" && s.action === "key.created" && inRange(s);
-    const ids = await allPages({ actorId: people.asha?.id, action: "key.created", from, to }, 2);
-    expect(ids).toEqual(expected(match));
+    const ids = await allPages(main, { actorId: people.asha?.id, action: "key.created", from, to }, 2);
+    expect(ids).toEqual(expected(idOf, match));
     expect(ids.length).toBeGreaterThan(0);
-    expect(ids.length).toBeLessThan(expected((s) => s.actor === "asha" && s.action === "key.created").length);
-    expect(ids.length).toBeLessThan(expected((s) => s.actor === "asha" && inRange(s)).length);
+    expect(ids.length).toBeLessThan(
+      expected(idOf, (s) => s.actor === "asha" && s.action === "key.created").length,
+    );
+    expect(ids.length).toBeLessThan(expected(idOf, (s) => s.actor === "asha" && inRange(s)).length);
   });
 
-  it("never shows another workspace's entries", async () => {
+  it("never shows another workspace's entries", async ({ log: { main, other, idOf } }) => {
     const otherIds = new Set(specs.filter((s) => s.workspace === "other").map((s) => idOf.get(s.i)));
     expect(otherIds.size).toBeGreaterThan(0);
-    const ids = await allPages({}, 7);
+    const ids = await allPages(main, {}, 7);
     expect(ids.some((id) => otherIds.has(id))).toBe(false);
     const { entries } = await listAuditEntries(other, {}, 500);
     expect(entries).toHaveLength(otherIds.size);
     expect(entries.every((e) => e.workspaceId === other)).toBe(true);
   });
 
-  it("starts from the newest entry when the cursor is garbage", async () => {
+  it("starts from the newest entry when the cursor is garbage", async ({ log: { main, idOf } }) => {
     const first = await listAuditEntries(main, {}, 5);
     const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
     const garbage = [
@@ -205,7 +219,7 @@ describe("listAuditEntries", () => {
 });
 
 describe("listAuditActors", () => {
-  it("lists the people in a workspace's log once each, never the operator", async () => {
+  it("lists the people in a workspace's log once each, never the operator", async ({ log: { main } }) => {
     const actors = await listAuditActors(main);
     expect(actors.map((a) => a.label)).toEqual([
       "Asha Rao <asha@example.com>",
@@ -215,8 +229,7 @@ describe("listAuditActors", () => {
 });
 
 describe("recordSignIn", () => {
-  it("writes one entry in each workspace of the person", async () => {
-    const db = await getDb();
+  it("writes one entry in each workspace of the person", async ({ db, log: { main, other, people } }) => {
     const asha = people.asha;
     if (!asha) throw new Error("no asha");
     await db.insert(memberships).values([
@@ -235,8 +248,7 @@ describe("recordSignIn", () => {
     }
   });
 
-  it("keeps an attempt for an unknown email in no workspace", async () => {
-    const db = await getDb();
+  it("keeps an attempt for an unknown email in no workspace", async ({ db }) => {
     await recordSignIn({ email: "nobody@example.com", succeeded: false, ipAddress: null, userAgent: null });
     const rows = await db.select().from(auditLog).where(eq(auditLog.targetLabel, "nobody@example.com"));
     expect(rows).toHaveLength(1);

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { hoursAgo, recordHistory } from "@/testing/attempt-history";
+import { it } from "@/testing/db-test";
 import { processWithCallbacks } from "@/testing/fixtures";
 import { getCallbackHealth, listAutoDisabledCallbacks } from "./callback-health";
 import { hourlySuccess } from "./delivery-log";

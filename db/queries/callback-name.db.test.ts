@@ -1,33 +1,28 @@
 import { and, asc, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { getDb } from "@/db/index";
 import { emptyCallback } from "@/lib/validations/callback";
 import { createProcessSettingsSchema, type ProcessSettingsInput } from "@/lib/validations/process";
+import { test as dbTest } from "@/testing/db-test";
 import { auditLog } from "../access-schema";
 import { type AuditContext, operatorContext } from "./audit-log";
 import { getProcessSettings, saveProcessSettings } from "./callbacks";
 import { createProcess } from "./processes";
 import { revealSigningSecret } from "./signing-secrets";
-import { getDefaultWorkspace } from "./workspaces";
 
 const schema = createProcessSettingsSchema({ allowPrivateUrls: false });
 const URL_A = "https://crm.example.com/hook";
 const URL_B = "https://ops.example.com/hook";
 
-let workspaceId: string;
-let audit: AuditContext;
-
-beforeAll(async () => {
-  workspaceId = (await getDefaultWorkspace()).id;
-  audit = operatorContext(workspaceId);
-});
+/** The operator's context in the default workspace: who makes every change below. */
+const it = dbTest.extend("audit", { scope: "file" }, async ({ workspaceId }) => operatorContext(workspaceId));
 
 /** Saves the form's values as the server action does: parsed by the shared schema first. */
-async function save(processId: string, input: ProcessSettingsInput) {
-  return saveProcessSettings(workspaceId, processId, schema.parse(input), audit);
+async function save(audit: AuditContext, processId: string, input: ProcessSettingsInput) {
+  return saveProcessSettings(audit.workspaceId, processId, schema.parse(input), audit);
 }
 
-async function entriesFor(targetId: string) {
+async function entriesFor(workspaceId: string, targetId: string) {
   const db = await getDb();
   return db
     .select({
@@ -41,7 +36,10 @@ async function entriesFor(targetId: string) {
 }
 
 describe("a callback's name", () => {
-  it("is saved trimmed, reloaded, labels the audit log and shows in its diff", async () => {
+  it("is saved trimmed, reloaded, labels the audit log and shows in its diff", async ({
+    workspaceId,
+    audit,
+  }) => {
     const process = await createProcess({ workspaceId, name: "Named callbacks" });
     const base = {
       version: 1,
@@ -50,7 +48,7 @@ describe("a callback's name", () => {
       language: "English",
       status: "active" as const,
     };
-    const first = await save(process.id, {
+    const first = await save(audit, process.id, {
       ...base,
       callbacks: [
         { ...emptyCallback(), name: "  CRM sync  ", url: URL_A },
@@ -65,18 +63,18 @@ describe("a callback's name", () => {
     expect(ops?.name).toBe("");
     const crmId = crm?.id as string;
     const opsId = ops?.id as string;
-    expect(await entriesFor(crmId)).toEqual([
+    expect(await entriesFor(workspaceId, crmId)).toEqual([
       expect.objectContaining({
         action: "callback.added",
         targetLabel: `CRM sync (${URL_A})`,
         details: expect.objectContaining({ name: "CRM sync" }),
       }),
     ]);
-    expect((await entriesFor(opsId))[0]?.targetLabel).toBe(`Callback 2 (${URL_B})`);
+    expect((await entriesFor(workspaceId, opsId))[0]?.targetLabel).toBe(`Callback 2 (${URL_B})`);
 
     // Rename one, name the other, and nothing else.
     const callbacks = loaded?.values.callbacks ?? [];
-    await save(process.id, {
+    await save(audit, process.id, {
       ...base,
       version: first.version,
       callbacks: [
@@ -84,13 +82,13 @@ describe("a callback's name", () => {
         { ...callbacks[1], name: "Ops" } as ProcessSettingsInput["callbacks"][number],
       ],
     });
-    const renamed = (await entriesFor(crmId)).at(-1);
+    const renamed = (await entriesFor(workspaceId, crmId)).at(-1);
     expect(renamed).toEqual({
       action: "callback.changed",
       targetLabel: `CRM sync (EU) (${URL_A})`,
       details: { fields: ["Name"], name: { from: "CRM sync", to: "CRM sync (EU)" } },
     });
-    expect((await entriesFor(opsId)).at(-1)).toEqual({
+    expect((await entriesFor(workspaceId, opsId)).at(-1)).toEqual({
       action: "callback.changed",
       targetLabel: `Ops (${URL_B})`,
       details: { fields: ["Name"], name: { from: null, to: "Ops" } },
@@ -98,13 +96,13 @@ describe("a callback's name", () => {
 
     // Clearing the name stores no name: the label goes back to its place.
     const again = await getProcessSettings(workspaceId, process.id);
-    const cleared = await save(process.id, {
+    const cleared = await save(audit, process.id, {
       ...base,
       version: again?.process.version as number,
       callbacks: (again?.values.callbacks ?? []).map((cb, i) => (i === 1 ? { ...cb, name: "   " } : cb)),
     });
     expect(cleared.values.callbacks.map((cb) => cb.name)).toEqual(["CRM sync (EU)", ""]);
-    expect((await entriesFor(opsId)).at(-1)).toEqual({
+    expect((await entriesFor(workspaceId, opsId)).at(-1)).toEqual({
       action: "callback.changed",
       targetLabel: `Callback 2 (${URL_B})`,
       details: { fields: ["Name"], name: { from: "Ops", to: null } },
@@ -112,22 +110,22 @@ describe("a callback's name", () => {
 
     // Other audit entries about the callback name it too.
     await revealSigningSecret(audit, process.id, crmId);
-    expect((await entriesFor(crmId)).at(-1)).toMatchObject({
+    expect((await entriesFor(workspaceId, crmId)).at(-1)).toMatchObject({
       action: "secret.revealed",
       targetLabel: `CRM sync (EU) (${URL_A})`,
     });
   });
 
-  it("records nothing when a save leaves the name as it was", async () => {
+  it("records nothing when a save leaves the name as it was", async ({ workspaceId, audit }) => {
     const process = await createProcess({ workspaceId, name: "Unchanged name" });
     const base = { name: process.name, description: "", language: "English", status: "active" as const };
-    const saved = await save(process.id, {
+    const saved = await save(audit, process.id, {
       ...base,
       version: 1,
       callbacks: [{ ...emptyCallback(), name: "CRM sync", url: URL_A }],
     });
     const id = saved.values.callbacks[0]?.id as string;
-    await save(process.id, { ...base, version: saved.version, callbacks: saved.values.callbacks });
-    expect((await entriesFor(id)).map((e) => e.action)).toEqual(["callback.added"]);
+    await save(audit, process.id, { ...base, version: saved.version, callbacks: saved.values.callbacks });
+    expect((await entriesFor(workspaceId, id)).map((e) => e.action)).toEqual(["callback.added"]);
   });
 });

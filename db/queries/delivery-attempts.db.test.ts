@@ -1,6 +1,7 @@
 import { eq, inArray, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { AttemptResult } from "@/lib/webhooks/deliver";
+import { it } from "@/testing/db-test";
 import { processWithCallbacks } from "@/testing/fixtures";
 import { getDb } from "../index";
 import { deliveries, deliveryAttempts } from "../schema";
@@ -101,9 +102,8 @@ describe("recording attempts", () => {
     expect(numbers(b)).toEqual([1, 2]);
   });
 
-  it("fails only the caller whose delivery was deleted meanwhile", async () => {
+  it("fails only the caller whose delivery was deleted meanwhile", async ({ db }) => {
     const [kept, deleted] = (await newDeliveries(2)) as [string, string];
-    const db = await getDb();
     await db.delete(deliveries).where(eq(deliveries.id, deleted));
     const [ok, gone] = await Promise.allSettled([
       recordAttempt(kept, 1, result(), false),
@@ -116,9 +116,8 @@ describe("recording attempts", () => {
     expect(attempts.map((x) => x.deliveryId)).toEqual([kept]);
   });
 
-  it("rejects every caller of a flush that fails, and stores none of it", async () => {
+  it("rejects every caller of a flush that fails, and stores none of it", async ({ db }) => {
     const ids = await newDeliveries(6);
-    const db = await getDb();
     // A database error raised after the statement has already moved the deliveries on.
     await db.execute(sql`create function refuse_attempt() returns trigger language plpgsql as $$
       begin if new.latency_ms = 4242 then raise exception 'refused by test'; end if; return new; end $$`);

@@ -1,7 +1,7 @@
 import { eq, inArray, sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { test as dbTest } from "@/testing/db-test";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
-import { getDb } from "../index";
 import { deliveries, events } from "../schema";
 import { createDeliveriesForEvents } from "./deliveries";
 import { type EventLogFilters, getEventDetail, listEventLog } from "./event-log";
@@ -9,15 +9,7 @@ import { storeEvents } from "./events";
 import { insertWorkspace } from "./members";
 import { insertUser } from "./users";
 
-// Two processes of one workspace (one with two callbacks, one with none) and an event in another
-// workspace; 130 events spread over three days, several sharing one received_at to test the tie-break.
-let workspaceId: string;
-let subscribed: string;
-let unsubscribed: string;
-let foreignEventId: string;
-const ids = { failing: "", pending: "" };
-
-async function allPages(filters: EventLogFilters, limit = 20) {
+async function allPages(workspaceId: string, filters: EventLogFilters, limit = 20) {
   const seen: string[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 100; page++) {
@@ -29,15 +21,16 @@ async function allPages(filters: EventLogFilters, limit = 20) {
   throw new Error("paging never ended");
 }
 
-beforeAll(async () => {
-  const db = await getDb();
+// Two processes of one workspace (one with two callbacks, one with none) and an event in another
+// workspace; 130 events spread over three days, several sharing one received_at to test the tie-break.
+const it = dbTest.extend("log", { scope: "file" }, async ({ db }) => {
   const a = await processWithCallbacks("Event Log A", [
     { url: "https://hooks.example.com/one" },
     { url: "https://hooks.example.com/two" },
   ]);
-  workspaceId = a.workspaceId;
-  subscribed = a.process.id;
-  unsubscribed = (await processWithCallbacks("Event Log B", [])).process.id;
+  const workspaceId = a.workspaceId;
+  const subscribed = a.process.id;
+  const unsubscribed = (await processWithCallbacks("Event Log B", [])).process.id;
 
   const batch = Array.from({ length: 120 }, (_, i) =>
     sampleEvent(subscribed, {
@@ -66,8 +59,10 @@ beforeAll(async () => {
     end`);
   await createDeliveriesForEvents(stored.filter((e) => e.externalId.startsWith("evt_log_")).map((e) => e.id));
   await db.update(deliveries).set({ status: "succeeded" });
-  ids.failing = byExternal.get("evt_log_007") as string;
-  ids.pending = byExternal.get("evt_log_008") as string;
+  const ids = {
+    failing: byExternal.get("evt_log_007") as string,
+    pending: byExternal.get("evt_log_008") as string,
+  };
   await db.update(deliveries).set({ status: "failed" }).where(eq(deliveries.eventId, ids.failing));
   await db.update(deliveries).set({ status: "pending" }).where(eq(deliveries.eventId, ids.pending));
 
@@ -81,12 +76,15 @@ beforeAll(async () => {
   await db.execute(sql`update processes set workspace_id = ${other.id} where id = ${foreign.process.id}`);
   await storeEvents(other.id, [sampleEvent(foreign.process.id, { id: "evt_foreign" })]);
   const [row] = await db.select({ id: events.id }).from(events).where(eq(events.externalId, "evt_foreign"));
-  foreignEventId = row?.id as string;
+  const foreignEventId = row?.id as string;
+  return { workspaceId, subscribed, unsubscribed, foreignEventId, ids };
 });
 
 describe("listEventLog", () => {
-  it("pages through every event of the workspace once, newest first, across equal timestamps", async () => {
-    const seen = await allPages({}, 7);
+  it("pages through every event of the workspace once, newest first, across equal timestamps", async ({
+    log: { workspaceId },
+  }) => {
+    const seen = await allPages(workspaceId, {}, 7);
     expect(seen).toHaveLength(130);
     expect(new Set(seen).size).toBe(130);
     expect(seen).not.toContain("evt_foreign");
@@ -95,7 +93,9 @@ describe("listEventLog", () => {
     expect([...times].sort((x, y) => y - x)).toEqual(times);
   });
 
-  it("shows each event's delivery to every callback it went to", async () => {
+  it("shows each event's delivery to every callback it went to", async ({
+    log: { workspaceId, subscribed },
+  }) => {
     const { rows } = await listEventLog(workspaceId, { processId: subscribed, lead: "lead_7" }, 50);
     const failing = rows.find((r) => r.externalId === "evt_log_007");
     expect(failing?.deliveries.map((d) => [d.position, d.status])).toEqual([
@@ -105,27 +105,31 @@ describe("listEventLog", () => {
     expect(failing?.lead).toMatchObject({ id: "lead_7", name: "Lead 7" });
   });
 
-  it("filters by process, lead id or phone, type, delivery state and time, alone and together", async () => {
-    expect(await allPages({ processId: unsubscribed })).toHaveLength(10);
-    expect(await allPages({ lead: "lead_3" })).toHaveLength(12);
-    expect(await allPages({ lead: "+919812340003" })).toHaveLength(12);
-    expect(await allPages({ type: "lead.status_changed" })).toHaveLength(40);
-    expect(await allPages({ state: "failing" })).toEqual(["evt_log_007"]);
-    expect(await allPages({ state: "pending" })).toEqual(["evt_log_008"]);
-    expect(await allPages({ state: "not_subscribed" })).toHaveLength(10);
-    expect(await allPages({ state: "succeeded" })).toHaveLength(118);
-    const day = await allPages({
+  it("filters by process, lead id or phone, type, delivery state and time, alone and together", async ({
+    log: { workspaceId, unsubscribed },
+  }) => {
+    expect(await allPages(workspaceId, { processId: unsubscribed })).toHaveLength(10);
+    expect(await allPages(workspaceId, { lead: "lead_3" })).toHaveLength(12);
+    expect(await allPages(workspaceId, { lead: "+919812340003" })).toHaveLength(12);
+    expect(await allPages(workspaceId, { type: "lead.status_changed" })).toHaveLength(40);
+    expect(await allPages(workspaceId, { state: "failing" })).toEqual(["evt_log_007"]);
+    expect(await allPages(workspaceId, { state: "pending" })).toEqual(["evt_log_008"]);
+    expect(await allPages(workspaceId, { state: "not_subscribed" })).toHaveLength(10);
+    expect(await allPages(workspaceId, { state: "succeeded" })).toHaveLength(118);
+    const day = await allPages(workspaceId, {
       from: new Date("2026-11-22T12:00:00Z"),
       to: new Date("2026-11-22T12:00:01Z"),
     });
     expect(day.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `evt_log_05${i}`));
-    expect(await allPages({ lead: "lead_3", type: "lead.status_changed", state: "succeeded" })).toEqual(
-      expect.arrayContaining(["evt_log_003", "evt_log_033", "evt_log_063", "evt_log_093"]),
-    );
+    expect(
+      await allPages(workspaceId, { lead: "lead_3", type: "lead.status_changed", state: "succeeded" }),
+    ).toEqual(expect.arrayContaining(["evt_log_003", "evt_log_033", "evt_log_063", "evt_log_093"]));
   });
 
-  it("answers nothing for a process of another workspace, and starts over on a crafted cursor", async () => {
-    const db = await getDb();
+  it("answers nothing for a process of another workspace, and starts over on a crafted cursor", async ({
+    db,
+    log: { workspaceId, foreignEventId },
+  }) => {
     const [foreign] = await db
       .select({ processId: events.processId })
       .from(events)
@@ -138,7 +142,9 @@ describe("listEventLog", () => {
 });
 
 describe("getEventDetail", () => {
-  it("has the stored event, the exact body each callback got and every attempt", async () => {
+  it("has the stored event, the exact body each callback got and every attempt", async ({
+    log: { workspaceId, ids },
+  }) => {
     const detail = await getEventDetail(workspaceId, ids.failing);
     expect(detail?.event.externalId).toBe("evt_log_007");
     expect(detail?.deliveries).toHaveLength(2);
@@ -146,10 +152,12 @@ describe("getEventDetail", () => {
     expect(detail?.deliveries[0]?.attempts).toEqual([]);
   });
 
-  it("answers undefined for an event of another workspace, as for one that does not exist", async () => {
+  it("answers undefined for an event of another workspace, as for one that does not exist", async ({
+    db,
+    log: { workspaceId, foreignEventId },
+  }) => {
     expect(await getEventDetail(workspaceId, foreignEventId)).toBeUndefined();
     expect(await getEventDetail(workspaceId, "00000000-0000-4000-8000-000000000000")).toBeUndefined();
-    const db = await getDb();
     expect(
       await db
         .select()

@@ -1,48 +1,41 @@
 import { randomBytes } from "node:crypto";
-import { hashPassword } from "better-auth/crypto";
 import { and, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { auditLog, memberships } from "@/db/access-schema";
 import { getDb } from "@/db/index";
 import type { Role } from "@/lib/roles";
+import { test as dbTest } from "@/testing/db-test";
 import { type AuditContext, actorLabel } from "./audit-log";
 import { changeMemberRole, insertWorkspace, listMembers, removeMember, renameWorkspace } from "./members";
-import { insertUser } from "./users";
+import type { insertUser } from "./users";
 import { getDefaultWorkspace } from "./workspaces";
 
-let passwordHash: string;
+type Person = Awaited<ReturnType<typeof insertUser>>;
 
-beforeAll(async () => {
-  passwordHash = await hashPassword("correct horse battery staple");
-});
-
-async function makeUser(name: string) {
-  const email = `${name.toLowerCase().replace(/\W+/g, ".")}.${randomBytes(4).toString("hex")}@example.com`;
-  return insertUser(await getDb(), { name, email, passwordHash });
-}
-
-/** A workspace owned by a new person, with more members at the given roles. */
-type Person = Awaited<ReturnType<typeof makeUser>>;
-
-async function workspaceWith<R extends Role[]>(...others: R) {
-  const db = await getDb();
-  const owner = await makeUser("Owner");
-  const workspace = await insertWorkspace(db, `Workspace ${randomBytes(2).toString("hex")}`, owner.id);
-  const members: Person[] = [];
-  for (const [i, role] of others.entries()) {
-    const user = await makeUser(`Member ${i}`);
-    await db.insert(memberships).values({ workspaceId: workspace.id, userId: user.id, role });
-    members.push(user);
-  }
-  const context = (actor = owner): AuditContext => ({
-    workspaceId: workspace.id,
-    actorId: actor.id,
-    actorLabel: actorLabel(actor),
-    ipAddress: "203.0.113.7",
-    userAgent: "vitest",
-  });
-  return { workspace, owner, members: members as { [K in keyof R]: Person }, context };
-}
+/** `workspaceWith(...roles)`: a workspace owned by a new person, with more members at the given roles. */
+const it = dbTest.extend(
+  "workspaceWith",
+  { scope: "file" },
+  async ({ db, members: { makeUser } }) =>
+    async <R extends Role[]>(...others: R) => {
+      const owner = await makeUser("Owner");
+      const workspace = await insertWorkspace(db, `Workspace ${randomBytes(2).toString("hex")}`, owner.id);
+      const members: Person[] = [];
+      for (const [i, role] of others.entries()) {
+        const user = await makeUser(`Member ${i}`);
+        await db.insert(memberships).values({ workspaceId: workspace.id, userId: user.id, role });
+        members.push(user);
+      }
+      const context = (actor = owner): AuditContext => ({
+        workspaceId: workspace.id,
+        actorId: actor.id,
+        actorLabel: actorLabel(actor),
+        ipAddress: "203.0.113.7",
+        userAgent: "vitest",
+      });
+      return { workspace, owner, members: members as { [K in keyof R]: Person }, context };
+    },
+);
 
 async function roleOf(workspaceId: string, userId: string) {
   const db = await getDb();
@@ -59,7 +52,7 @@ async function auditOf(workspaceId: string) {
 }
 
 describe("the last owner", () => {
-  it("cannot be demoted, and nothing is written", async () => {
+  it("cannot be demoted, and nothing is written", async ({ workspaceWith }) => {
     const { workspace, owner, context } = await workspaceWith("admin");
     await expect(changeMemberRole(context(), owner.id, "admin")).rejects.toMatchObject({
       code: "conflict",
@@ -69,7 +62,7 @@ describe("the last owner", () => {
     expect(await auditOf(workspace.id)).toEqual([]);
   });
 
-  it("cannot be removed, and nothing is written", async () => {
+  it("cannot be removed, and nothing is written", async ({ workspaceWith }) => {
     const { workspace, owner, context } = await workspaceWith("viewer");
     await expect(removeMember(context(), owner.id)).rejects.toMatchObject({
       code: "conflict",
@@ -79,7 +72,7 @@ describe("the last owner", () => {
     expect(await auditOf(workspace.id)).toEqual([]);
   });
 
-  it("with a second owner, one can be demoted; then the other is the last", async () => {
+  it("with a second owner, one can be demoted; then the other is the last", async ({ workspaceWith }) => {
     const { workspace, owner, members, context } = await workspaceWith("owner");
     const second = members[0];
     await changeMemberRole(context(), owner.id, "viewer");
@@ -91,14 +84,14 @@ describe("the last owner", () => {
     expect(await roleOf(workspace.id, second.id)).toBe("owner");
   });
 
-  it("with a second owner, one can be removed", async () => {
+  it("with a second owner, one can be removed", async ({ workspaceWith }) => {
     const { workspace, owner, members, context } = await workspaceWith("owner");
     await removeMember(context(members[0]), owner.id);
     expect(await roleOf(workspace.id, owner.id)).toBeUndefined();
     expect((await listMembers(workspace.id)).map((m) => m.userId)).toEqual([members[0].id]);
   });
 
-  it("stays when two owners demote each other at the same time", async () => {
+  it("stays when two owners demote each other at the same time", async ({ workspaceWith }) => {
     const { workspace, owner, members, context } = await workspaceWith("owner");
     const second = members[0];
     const results = await Promise.allSettled([
@@ -113,7 +106,9 @@ describe("the last owner", () => {
 });
 
 describe("changing roles and removing members", () => {
-  it("records a role change in the audit log with who, from where, from and to", async () => {
+  it("records a role change in the audit log with who, from where, from and to", async ({
+    workspaceWith,
+  }) => {
     const { workspace, owner, members, context } = await workspaceWith("viewer");
     const viewer = members[0];
     await changeMemberRole(context(), viewer.id, "admin");
@@ -133,13 +128,13 @@ describe("changing roles and removing members", () => {
     ]);
   });
 
-  it("writes nothing when the role is already the one asked for", async () => {
+  it("writes nothing when the role is already the one asked for", async ({ workspaceWith }) => {
     const { workspace, members, context } = await workspaceWith("admin");
     await changeMemberRole(context(), members[0].id, "admin");
     expect(await auditOf(workspace.id)).toEqual([]);
   });
 
-  it("records a removal in the audit log", async () => {
+  it("records a removal in the audit log", async ({ workspaceWith }) => {
     const { workspace, members, context } = await workspaceWith("admin", "viewer");
     const [admin, viewer] = members;
     await removeMember(context(), admin.id);
@@ -155,7 +150,7 @@ describe("changing roles and removing members", () => {
     ]);
   });
 
-  it("treats a member of another workspace as not found, and writes nothing", async () => {
+  it("treats a member of another workspace as not found, and writes nothing", async ({ workspaceWith }) => {
     const mine = await workspaceWith();
     const theirs = await workspaceWith("admin");
     const stranger = theirs.members[0];
@@ -170,7 +165,7 @@ describe("changing roles and removing members", () => {
 });
 
 describe("listMembers", () => {
-  it("lists owners first, then admins, then viewers, with their emails", async () => {
+  it("lists owners first, then admins, then viewers, with their emails", async ({ workspaceWith }) => {
     const { workspace, owner, members } = await workspaceWith("viewer", "admin");
     const listed = await listMembers(workspace.id);
     expect(listed.map((m) => m.role)).toEqual(["owner", "admin", "viewer"]);
@@ -180,9 +175,8 @@ describe("listMembers", () => {
 });
 
 describe("renameWorkspace", () => {
-  it("renames the workspace and records the old and new names", async () => {
-    const db = await getDb();
-    const owner = await makeUser("Default Owner");
+  it("renames the workspace and records the old and new names", async ({ db, members }) => {
+    const owner = await members.makeUser("Default Owner");
     const workspace = await getDefaultWorkspace();
     await db.insert(memberships).values({ workspaceId: workspace.id, userId: owner.id, role: "owner" });
     const context: AuditContext = {

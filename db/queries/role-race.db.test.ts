@@ -1,22 +1,22 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { AppError } from "@/lib/errors";
 import type { Permission } from "@/lib/roles";
+import { test as dbTest } from "@/testing/db-test";
 import { processWithCallbacks } from "@/testing/fixtures";
-import { addMember, makeUser } from "@/testing/members";
 import { type AuditContext, actorLabel } from "./audit-log";
 import { getProcessSettings, saveProcessSettings } from "./callbacks";
 import { createInvitation, listPendingInvitations } from "./invitations";
 import { changeMemberRole, removeMember } from "./members";
-import { getDefaultWorkspace } from "./workspaces";
 
 // requireMember checks a role when the action starts; the change re-reads it inside its own transaction,
 // locked, so a demotion or removal that commits first wins over an action that passed the first check a
 // moment before (a slow DNS check, many requests in flight). The contexts below are what each action
 // carried from its first check.
-let workspaceId: string;
-let asOwner: AuditContext;
-
-const contextOf = (user: { id: string; name: string; email: string }, permission: Permission) => ({
+const contextOf = (
+  workspaceId: string,
+  user: { id: string; name: string; email: string },
+  permission: Permission,
+) => ({
   workspaceId,
   actorId: user.id,
   actorLabel: actorLabel(user),
@@ -31,18 +31,26 @@ const outcome = (work: Promise<unknown>) =>
     (error: unknown) => (error instanceof AppError ? error.code : error),
   );
 
-beforeAll(async () => {
-  workspaceId = (await getDefaultWorkspace()).id;
-  const owner = await makeUser("Race Owner");
-  await addMember(owner.id, "owner", workspaceId);
-  asOwner = contextOf(owner, "members:manage");
-});
+/** The owner of the default workspace who demotes and removes the others, once for the file. */
+const it = dbTest.extend(
+  "asOwner",
+  { scope: "file" },
+  async ({ workspaceId, members }): Promise<AuditContext> => {
+    const owner = await members.makeUser("Race Owner");
+    await members.addMember(owner.id, "owner", workspaceId);
+    return contextOf(workspaceId, owner, "members:manage");
+  },
+);
 
 describe("a member's change checks their role again inside its transaction", () => {
-  it("leaves no invitation of an admin demoted while firing them, and refuses every one after", async () => {
-    const admin = await makeUser("Racing Admin");
-    await addMember(admin.id, "admin", workspaceId);
-    const asAdmin = contextOf(admin, "members:invite");
+  it("leaves no invitation of an admin demoted while firing them, and refuses every one after", async ({
+    workspaceId,
+    members,
+    asOwner,
+  }) => {
+    const admin = await members.makeUser("Racing Admin");
+    await members.addMember(admin.id, "admin", workspaceId);
+    const asAdmin = contextOf(workspaceId, admin, "members:invite");
     const invite = (i: number) =>
       outcome(createInvitation(asAdmin, { email: `race.${i}.${admin.id}@example.com`, role: "admin" }));
 
@@ -57,10 +65,14 @@ describe("a member's change checks their role again inside its transaction", () 
     expect(pending.filter((p) => p.invitedBy === admin.name)).toEqual([]);
   });
 
-  it("refuses an admin's invitation above the role they hold by the time it commits", async () => {
-    const owner2 = await makeUser("Demoted Owner");
-    await addMember(owner2.id, "owner", workspaceId);
-    const stale = contextOf(owner2, "members:invite");
+  it("refuses an admin's invitation above the role they hold by the time it commits", async ({
+    workspaceId,
+    members,
+    asOwner,
+  }) => {
+    const owner2 = await members.makeUser("Demoted Owner");
+    await members.addMember(owner2.id, "owner", workspaceId);
+    const stale = contextOf(workspaceId, owner2, "members:invite");
     await changeMemberRole(asOwner, owner2.id, "admin");
     await expect(
       createInvitation(stale, { email: `above.${owner2.id}@example.com`, role: "owner" }),
@@ -74,9 +86,13 @@ describe("a member's change checks their role again inside its transaction", () 
     ).resolves.toMatchObject({ invitation: { role: "viewer" } });
   });
 
-  it("refuses a settings save of an admin removed before it commits, and changes nothing", async () => {
-    const admin = await makeUser("Removed Admin");
-    await addMember(admin.id, "admin", workspaceId);
+  it("refuses a settings save of an admin removed before it commits, and changes nothing", async ({
+    workspaceId,
+    members,
+    asOwner,
+  }) => {
+    const admin = await members.makeUser("Removed Admin");
+    await members.addMember(admin.id, "admin", workspaceId);
     const { process } = await processWithCallbacks("Race save", [{ url: "https://hooks.example.com/a" }]);
     const before = await getProcessSettings(workspaceId, process.id);
     if (!before) throw new Error("process vanished");
@@ -84,7 +100,7 @@ describe("a member's change checks their role again inside its transaction", () 
     await removeMember(asOwner, admin.id);
     const values = { ...before.values, description: "changed by a removed admin" };
     await expect(
-      saveProcessSettings(workspaceId, process.id, values, contextOf(admin, "processes:write")),
+      saveProcessSettings(workspaceId, process.id, values, contextOf(workspaceId, admin, "processes:write")),
     ).rejects.toMatchObject({ code: "not_found" });
     expect((await getProcessSettings(workspaceId, process.id))?.values).toEqual(before.values);
   });

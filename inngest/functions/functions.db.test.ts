@@ -1,7 +1,7 @@
 import { InngestTestEngine } from "@inngest/test";
 import { eq } from "drizzle-orm";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { getDb } from "@/db/index";
+import { describe, expect, vi } from "vitest";
+import type { Database } from "@/db/index";
 import { createDeliveriesForEvent } from "@/db/queries/deliveries";
 import { storeEvents } from "@/db/queries/events";
 import { getSigningSecret } from "@/db/queries/signing-secrets";
@@ -11,24 +11,50 @@ import { getEnv } from "@/lib/env";
 import type { CallbackInput } from "@/lib/validations/callback";
 import { webhookIdFor } from "@/lib/webhooks/payload";
 import { startConnectProxy } from "@/testing/connect-proxy";
+import { test as dbTest } from "@/testing/db-test";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { deliver } from "./deliver";
 import { fanOut } from "./fan-out";
 
-let receiver: Receiver;
-beforeAll(async () => {
-  receiver = await startReceiver();
-  return () => receiver.close();
+/**
+ * `env.set(name, value)`: an environment variable for this test only, put back as it was when the test
+ * ends (the file's own stubs, from `it.beforeAll`, stay).
+ */
+const it = dbTest.extend(
+  "env",
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
+  async ({}, { onCleanup }) => {
+    const before = new Map<string, string | undefined>();
+    onCleanup(() => {
+      for (const [name, value] of before) vi.stubEnv(name, value);
+    });
+    return {
+      set(name: string, value: string) {
+        if (!before.has(name)) before.set(name, process.env[name]);
+        vi.stubEnv(name, value);
+      },
+    };
+  },
+);
+
+// Every delivery here goes to the file's receiver on 127.0.0.1.
+it.beforeAll(() => {
+  vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
 });
-afterEach(() => {
+it.afterAll(() => {
   vi.unstubAllEnvs();
+});
+it.afterEach(({ receiver }) => {
   receiver.clear();
   receiver.respondWith(undefined);
   receiver.setAuth({});
 });
 
-async function deliveryFor(callback: Partial<CallbackInput>, type: LeadEventType = "call.completed") {
-  vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
+async function deliveryFor(
+  receiver: Receiver,
+  callback: Partial<CallbackInput>,
+  type: LeadEventType = "call.completed",
+) {
   const setup = await processWithCallbacks(`Delivery ${Math.random()}`, [
     { url: `${receiver.url}/hook`, ...callback },
   ]);
@@ -56,13 +82,11 @@ function runDeliver(deliveryId: string, callbackId: string, attempt = 0) {
   return engine.execute();
 }
 
-async function attemptsOf(deliveryId: string) {
-  const db = await getDb();
+async function attemptsOf(db: Database, deliveryId: string) {
   return db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, deliveryId));
 }
 
-async function deliveryRow(deliveryId: string) {
-  const db = await getDb();
+async function deliveryRow(db: Database, deliveryId: string) {
   const [row] = await db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
   return row;
 }
@@ -142,8 +166,11 @@ describe("a malformed job", () => {
 });
 
 describe("delivery", () => {
-  it("sends a signed, Bearer-authenticated POST that the standardwebhooks library verifies", async () => {
-    const d = await deliveryFor({ authType: "bearer", bearerToken: "tok_live_abc123" });
+  it("sends a signed, Bearer-authenticated POST that the standardwebhooks library verifies", async ({
+    db,
+    receiver,
+  }) => {
+    const d = await deliveryFor(receiver, { authType: "bearer", bearerToken: "tok_live_abc123" });
     receiver.setSecret(d.secret);
     receiver.setAuth({ bearerToken: "tok_live_abc123" });
     const { error, result } = await runDeliver(d.delivery.id, d.delivery.callbackId);
@@ -176,7 +203,7 @@ describe("delivery", () => {
     });
     expect(Object.keys(hook.json as object)).toEqual(["type", "timestamp", "data"]);
 
-    const [attempt] = await attemptsOf(d.delivery.id);
+    const [attempt] = await attemptsOf(db, d.delivery.id);
     expect(attempt).toMatchObject({
       attemptNumber: 1,
       outcome: "succeeded",
@@ -187,8 +214,8 @@ describe("delivery", () => {
     expect(JSON.stringify(attempt)).not.toContain("tok_live_abc123");
   });
 
-  it("sends the Custom Auth Header and a Full Lead payload", async () => {
-    const d = await deliveryFor({
+  it("sends the Custom Auth Header and a Full Lead payload", async ({ db, receiver }) => {
+    const d = await deliveryFor(receiver, {
       authType: "custom_header",
       authHeaderKey: "X-API-Key",
       authHeaderValue: "key-789",
@@ -203,16 +230,16 @@ describe("delivery", () => {
     expect(hook.json).toMatchObject({
       data: { lead: { attributes: {}, email: null }, activities: [{ type: "call", outcome: "answered" }] },
     });
-    expect((await attemptsOf(d.delivery.id))[0]?.requestHeaders["x-api-key"]).toBe("[redacted]");
+    expect((await attemptsOf(db, d.delivery.id))[0]?.requestHeaders["x-api-key"]).toBe("[redacted]");
   });
 
-  it("retries other statuses and marks the last attempt failed", async () => {
-    const d = await deliveryFor({});
+  it("retries other statuses and marks the last attempt failed", async ({ db, receiver }) => {
+    const d = await deliveryFor(receiver, {});
     receiver.respondWith(() => ({ status: 500, body: "x".repeat(5000) }));
     const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
     expect(error).toMatchObject({ message: expect.stringMatching(/HTTP 500/) });
-    expect((await deliveryRow(d.delivery.id))?.status).toBe("retrying");
-    expect((await attemptsOf(d.delivery.id))[0]?.responseExcerpt).toHaveLength(2048);
+    expect((await deliveryRow(db, d.delivery.id))?.status).toBe("retrying");
+    expect((await attemptsOf(db, d.delivery.id))[0]?.responseExcerpt).toHaveLength(2048);
 
     // The run's attempts are counted from the log: the policy's retries, then the final attempt.
     const retries = getEnv().DELIVERY_MAX_RETRIES;
@@ -222,66 +249,71 @@ describe("delivery", () => {
     const last = await runDeliver(d.delivery.id, d.delivery.callbackId, retries);
     expect(last.error).toBeUndefined();
     expect(last.result).toMatchObject({ status: "failed", responseStatus: 500 });
-    expect((await deliveryRow(d.delivery.id))?.attemptCount).toBe(retries + 1);
-    expect((await attemptsOf(d.delivery.id)).map((a) => a.attemptNumber).sort((a, b) => a - b)).toEqual(
+    expect((await deliveryRow(db, d.delivery.id))?.attemptCount).toBe(retries + 1);
+    expect((await attemptsOf(db, d.delivery.id)).map((a) => a.attemptNumber).sort((a, b) => a - b)).toEqual(
       Array.from({ length: retries + 1 }, (_, i) => i + 1),
     );
   });
 
-  it("numbers attempts from the log, not from Inngest's counter (calls that never reached this server)", async () => {
-    const d = await deliveryFor({});
+  it("numbers attempts from the log, not from Inngest's counter (calls that never reached this server)", async ({
+    db,
+    receiver,
+  }) => {
+    const d = await deliveryFor(receiver, {});
     receiver.respondWith(() => ({ status: 500 }));
     // Inngest has spent 15 tries on a server that was down: this is still the run's first attempt.
     const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId, 15);
     expect(error).toMatchObject({ name: "RetryAfterError", message: expect.stringMatching(/^Attempt 1:/) });
-    expect((await attemptsOf(d.delivery.id)).map((a) => a.attemptNumber)).toEqual([1]);
-    expect((await deliveryRow(d.delivery.id))?.status).toBe("retrying");
+    expect((await attemptsOf(db, d.delivery.id)).map((a) => a.attemptNumber)).toEqual([1]);
+    expect((await deliveryRow(db, d.delivery.id))?.status).toBe("retrying");
   });
 
-  it("marks a delivery failed, with why, when Inngest gives up on it (and leaves finished ones alone)", async () => {
+  it("marks a delivery failed, with why, when Inngest gives up on it (and leaves finished ones alone)", async ({
+    db,
+    receiver,
+  }) => {
     const { markDeliveryAbandoned } = await import("@/db/queries/deliveries");
-    const stuck = await deliveryFor({});
+    const stuck = await deliveryFor(receiver, {});
     await markDeliveryAbandoned(stuck.delivery.id, "connection refused");
-    expect(await deliveryRow(stuck.delivery.id)).toMatchObject({
+    expect(await deliveryRow(db, stuck.delivery.id)).toMatchObject({
       status: "failed",
       lastError: expect.stringMatching(/delivery engine gave up \(connection refused\)/),
     });
-    const done = await deliveryFor({});
+    const done = await deliveryFor(receiver, {});
     await runDeliver(done.delivery.id, done.delivery.callbackId);
     await markDeliveryAbandoned(done.delivery.id, "late");
-    expect((await deliveryRow(done.delivery.id))?.status).toBe("succeeded");
+    expect((await deliveryRow(db, done.delivery.id))?.status).toBe("succeeded");
   });
 
-  it("waits as long as Retry-After says on 429 and 503", async () => {
+  it("waits as long as Retry-After says on 429 and 503", async ({ db, receiver }) => {
     for (const status of [429, 503]) {
-      const d = await deliveryFor({});
+      const d = await deliveryFor(receiver, {});
       receiver.respondWith(() => ({ status, headers: { "retry-after": "120" } }));
       const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
       expect(error).toMatchObject({ name: "RetryAfterError" });
-      expect((await attemptsOf(d.delivery.id))[0]).toMatchObject({
+      expect((await attemptsOf(db, d.delivery.id))[0]).toMatchObject({
         responseStatus: status,
         outcome: "retry",
       });
     }
   });
 
-  it("turns the callback off on 410 Gone, with the reason, and does not retry", async () => {
-    const d = await deliveryFor({});
+  it("turns the callback off on 410 Gone, with the reason, and does not retry", async ({ db, receiver }) => {
+    const d = await deliveryFor(receiver, {});
     receiver.respondWith(() => ({ status: 410 }));
     const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
     expect(error).toMatchObject({ name: "NonRetriableError" });
-    const db = await getDb();
     const [cb] = await db
       .select()
       .from(leadUpdateCallbacks)
       .where(eq(leadUpdateCallbacks.id, d.delivery.callbackId));
     expect(cb?.enabled).toBe(false);
     expect(cb?.disabledReason).toMatch(/410 Gone/);
-    expect((await deliveryRow(d.delivery.id))?.status).toBe("failed");
+    expect((await deliveryRow(db, d.delivery.id))?.status).toBe("failed");
   });
 
-  it("does not follow redirects", async () => {
-    const d = await deliveryFor({});
+  it("does not follow redirects", async ({ db, receiver }) => {
+    const d = await deliveryFor(receiver, {});
     receiver.respondWith((w) =>
       w.path === "/hook"
         ? { status: 307, headers: { location: `${receiver.url}/elsewhere` } }
@@ -290,60 +322,68 @@ describe("delivery", () => {
     const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
     expect(error).toMatchObject({ message: expect.stringMatching(/redirect/) });
     expect(receiver.received.map((w) => w.path)).toEqual(["/hook"]);
-    expect((await attemptsOf(d.delivery.id))[0]).toMatchObject({
+    expect((await attemptsOf(db, d.delivery.id))[0]).toMatchObject({
       errorClass: "redirect",
       responseStatus: 307,
     });
   });
 
-  it("gives up on a receiver that does not answer within the timeout", async () => {
-    const d = await deliveryFor({});
-    vi.stubEnv("DELIVERY_TIMEOUT_MS", "1000");
+  it("gives up on a receiver that does not answer within the timeout", async ({ db, receiver, env }) => {
+    const d = await deliveryFor(receiver, {});
+    env.set("DELIVERY_TIMEOUT_MS", "1000");
     receiver.respondWith(() => new Promise(() => {}));
     const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
     expect(error).toMatchObject({ message: expect.stringMatching(/within 1 s/) });
-    expect((await attemptsOf(d.delivery.id))[0]).toMatchObject({
+    expect((await attemptsOf(db, d.delivery.id))[0]).toMatchObject({
       errorClass: "timeout",
       responseStatus: null,
     });
   });
 
-  it("reports a refused connection", async () => {
+  it("reports a refused connection", async ({ db, receiver }) => {
     const closed = await startReceiver();
     const port = closed.port;
     await closed.close();
-    const d = await deliveryFor({ url: `http://127.0.0.1:${port}/hook` });
+    const d = await deliveryFor(receiver, { url: `http://127.0.0.1:${port}/hook` });
     const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
     expect(error).toMatchObject({ message: expect.stringMatching(/refused/) });
-    expect((await attemptsOf(d.delivery.id))[0]?.errorClass).toBe("connection_refused");
+    expect((await attemptsOf(db, d.delivery.id))[0]?.errorClass).toBe("connection_refused");
   });
 
-  it("refuses to connect to a name that resolves to a loopback address when private URLs are not allowed", async () => {
-    const d = await deliveryFor({ url: `http://localhost:${receiver.port}/hook` });
-    vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "false");
+  it("refuses to connect to a name that resolves to a loopback address when private URLs are not allowed", async ({
+    db,
+    receiver,
+    env,
+  }) => {
+    const d = await deliveryFor(receiver, { url: `http://localhost:${receiver.port}/hook` });
+    env.set("ALLOW_PRIVATE_CALLBACK_URLS", "false");
     const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
     expect(error).toMatchObject({ name: "NonRetriableError" });
-    expect((await attemptsOf(d.delivery.id))[0]).toMatchObject({
+    expect((await attemptsOf(db, d.delivery.id))[0]).toMatchObject({
       errorClass: "forbidden_address",
       outcome: "refused",
     });
     expect(receiver.received).toHaveLength(0);
   });
 
-  it("fails clearly when a whitelisted callback has no static egress configured", async () => {
-    const d = await deliveryFor({ requiresWhitelisting: true });
-    vi.stubEnv("CALLBACK_EGRESS_PROXY_URL", "");
+  it("fails clearly when a whitelisted callback has no static egress configured", async ({
+    db,
+    receiver,
+    env,
+  }) => {
+    const d = await deliveryFor(receiver, { requiresWhitelisting: true });
+    env.set("CALLBACK_EGRESS_PROXY_URL", "");
     const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
     expect(error).toMatchObject({ message: expect.stringMatching(/No static egress configured/) });
-    expect((await attemptsOf(d.delivery.id))[0]?.errorClass).toBe("no_egress");
+    expect((await attemptsOf(db, d.delivery.id))[0]?.errorClass).toBe("no_egress");
     expect(receiver.received).toHaveLength(0);
   });
 
-  it("sends a whitelisted callback through the egress proxy", async () => {
+  it("sends a whitelisted callback through the egress proxy", async ({ receiver, env }) => {
     const proxy = await startConnectProxy();
     try {
-      const d = await deliveryFor({ requiresWhitelisting: true });
-      vi.stubEnv("CALLBACK_EGRESS_PROXY_URL", proxy.url);
+      const d = await deliveryFor(receiver, { requiresWhitelisting: true });
+      env.set("CALLBACK_EGRESS_PROXY_URL", proxy.url);
       receiver.setSecret(d.secret);
       const { error } = await runDeliver(d.delivery.id, d.delivery.callbackId);
       expect(error).toBeUndefined();

@@ -1,16 +1,16 @@
 import { createHash, randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { getDb, POOL_QUEUE_LIMIT, POOL_SIZE } from "@/db/index";
+import { describe, expect, vi } from "vitest";
+import { type Database, POOL_QUEUE_LIMIT, POOL_SIZE } from "@/db/index";
 import { createApiKey, revokeApiKey } from "@/db/queries/api-keys";
 import { operatorContext } from "@/db/queries/audit-log";
 import { createProcess } from "@/db/queries/processes";
-import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { apiKeys, events, leadActivities, leads, workspaces } from "@/db/schema";
 import { resendPendingHandoffs } from "@/delivery/outbox";
 import { getEngine } from "@/delivery/runtime";
 import { BAD_KEY_ATTEMPTS_PER_MINUTE, hashApiKey } from "@/lib/api-keys";
 import { logger } from "@/lib/logger";
+import { test as dbTest, onPostgres } from "@/testing/db-test";
 import { sampleEvent } from "@/testing/fixtures";
 import { settleAfter } from "@/testing/next-after";
 import { POST } from "./route";
@@ -22,40 +22,57 @@ vi.mock("next/server", async (original) => (await import("@/testing/next-after")
 // event API, which each test turns on or off.
 const sink = await vi.hoisted(async () => (await import("@/testing/inngest-sink")).inngestSink());
 
-let key: string;
-let keyId: string;
-let processId: string;
-let workspaceId: string;
+type Post = (body: unknown, headers?: Record<string, string>) => Promise<Response>;
 
-beforeAll(async () => {
-  await sink.up();
-  workspaceId = (await getDefaultWorkspace()).id;
-  const created = await createApiKey(workspaceId, "dialer");
-  key = created.key;
-  keyId = created.record.id;
-  processId = (await createProcess({ workspaceId, name: "OutReach Plan (hinglish)" })).id;
-});
-afterAll(() => sink.down());
-
-/** Posts to the route, then lets its `after()` work (the hand-off) finish, as `next start` would. */
-async function post(body: unknown, headers: Record<string, string> = {}) {
-  const response = await postOnly(body, headers);
-  await settleAfter();
-  return response;
-}
-
-function postOnly(body: unknown, headers: Record<string, string> = {}) {
-  return POST(
-    new Request("http://localhost/api/events", {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
-      body: typeof body === "string" ? body : JSON.stringify(body),
-    }),
+const it = dbTest
+  /** The dialer's ingest key, and the process its events name. */
+  .extend("producer", { scope: "file" }, async ({ workspaceId }) => {
+    const created = await createApiKey(workspaceId, "dialer");
+    const process = await createProcess({ workspaceId, name: "OutReach Plan (hinglish)" });
+    return { key: created.key, keyId: created.record.id, processId: process.id };
+  })
+  /** Posts to the route with the producer's key, without waiting for its `after()` work. */
+  .extend(
+    "postOnly",
+    { scope: "file" },
+    async ({ producer }): Promise<Post> =>
+      (body, headers = {}) =>
+        POST(
+          new Request("http://localhost/api/events", {
+            method: "POST",
+            headers: {
+              authorization: `Bearer ${producer.key}`,
+              "content-type": "application/json",
+              ...headers,
+            },
+            body: typeof body === "string" ? body : JSON.stringify(body),
+          }),
+        ),
+  )
+  /** Posts to the route, then lets its `after()` work (the hand-off) finish, as `next start` would. */
+  .extend(
+    "post",
+    { scope: "file" },
+    async ({ postOnly }): Promise<Post> =>
+      async (body, headers = {}) => {
+        const response = await postOnly(body, headers);
+        await settleAfter();
+        return response;
+      },
+  )
+  /** Posts an event from a client at `address` with `authorization` (the key it tries). */
+  .extend(
+    "from",
+    { scope: "file" },
+    async ({ post, producer }) =>
+      (address: string, authorization: string) =>
+        post(sampleEvent(producer.processId), { authorization, "x-forwarded-for": address }),
   );
-}
 
-async function storedCount(externalIds: string[]) {
-  const db = await getDb();
+it.beforeAll(() => sink.up());
+it.afterAll(() => sink.down());
+
+async function storedCount(db: Database, externalIds: string[]) {
   const rows = await db.select({ id: events.externalId }).from(events);
   return rows.filter((r) => externalIds.includes(r.id)).length;
 }
@@ -66,7 +83,11 @@ function message(start: string): string {
 }
 
 describe("authentication", () => {
-  it("answers 401 with a JSON error for a missing, malformed, unknown or revoked key", async () => {
+  it("answers 401 with a JSON error for a missing, malformed, unknown or revoked key", async ({
+    workspaceId,
+    post,
+    producer: { key, processId },
+  }) => {
     const other = await createApiKey(workspaceId, "to revoke");
     await revokeApiKey(operatorContext(workspaceId), other.record.id);
     const unknown = `${key.slice(0, 10)}${key.slice(10).split("").reverse().join("")}`;
@@ -86,10 +107,10 @@ describe("authentication", () => {
 });
 
 describe("ingest keys under attack", () => {
-  const from = (address: string, authorization: string) =>
-    post(sampleEvent(processId), { authorization, "x-forwarded-for": address });
-
-  it(`answers 429 with Retry-After to an address after ${BAD_KEY_ATTEMPTS_PER_MINUTE} bad keys a minute, and no other`, async () => {
+  it(`answers 429 with Retry-After to an address after ${BAD_KEY_ATTEMPTS_PER_MINUTE} bad keys a minute, and no other`, async ({
+    from,
+    producer: { key },
+  }) => {
     const flood = "203.0.113.66";
     for (let i = 0; i < BAD_KEY_ATTEMPTS_PER_MINUTE; i++) {
       expect((await from(flood, `Bearer lh_${randomBytes(24).toString("base64url")}AAAAAA`)).status).toBe(
@@ -105,10 +126,13 @@ describe("ingest keys under attack", () => {
     expect((await from("203.0.113.67", `Bearer ${key}`)).status).toBe(202);
   });
 
-  it("still takes a key made before migration 0014 (plain checksum) until it is revoked", async () => {
+  it("still takes a key made before migration 0014 (plain checksum) until it is revoked", async ({
+    db,
+    workspaceId,
+    from,
+  }) => {
     const body = randomBytes(24).toString("base64url");
     const old = `lh_${body}${createHash("sha256").update(body).digest("base64url").slice(0, 6)}`;
-    const db = await getDb();
     const [row] = await db
       .insert(apiKeys)
       .values({ workspaceId, name: "old key", prefix: old.slice(0, 9), keyHash: hashApiKey(old) })
@@ -119,10 +143,9 @@ describe("ingest keys under attack", () => {
     expect((await from("203.0.113.68", `Bearer ${old}`)).status).toBe(401);
   });
 
-  it.skipIf(!process.env.DATABASE_URL)(
+  it.skipIf(!onPostgres)(
     "answers 503 at once, with one short warning, when requests already queue for every connection",
-    async () => {
-      const db = await getDb();
+    async ({ db, from, producer: { key } }) => {
       const warn = vi.spyOn(logger, "warn");
       const error = vi.spyOn(logger, "error");
       // Hold every connection, and queue as many requests as the pool lets wait.
@@ -152,13 +175,18 @@ describe("ingest keys under attack", () => {
 });
 
 describe("bad requests", () => {
-  it("answers 415 for a body that is not JSON by its content type", async () => {
+  it("answers 415 for a body that is not JSON by its content type", async ({
+    post,
+    producer: { processId },
+  }) => {
     const response = await post(sampleEvent(processId), { "content-type": "text/plain" });
     expect(response.status).toBe(415);
     expect(await response.json()).toMatchObject({ error: { code: "unsupported_media_type" } });
   });
 
-  it("answers 413 for a body over 1 MiB, counted while reading whatever Content-Length says", async () => {
+  it("answers 413 for a body over 1 MiB, counted while reading whatever Content-Length says", async ({
+    producer: { key, processId },
+  }) => {
     const big = JSON.stringify({ ...sampleEvent(processId), pad: "x".repeat(1024 * 1024) });
     const stream = new ReadableStream({
       start(controller) {
@@ -182,7 +210,7 @@ describe("bad requests", () => {
     expect(await response.json()).toMatchObject({ error: { code: "payload_too_large" } });
   });
 
-  it.each([
+  it.for([
     ["not JSON", "{not json", /not valid JSON/, ""],
     ["an array", [], /./, ""],
     ["a missing id", { ...sampleEvent("x"), id: undefined }, /id/, "id"],
@@ -236,23 +264,30 @@ describe("bad requests", () => {
       "activity.type",
     ],
     ["__proto__ keys", JSON.parse('{"__proto__": {"polluted": true}}'), /./, ""],
-  ])("answers 400 invalid_request for %s", async (_name, patch, message, path) => {
-    const body =
-      typeof patch === "string"
-        ? patch
-        : Array.isArray(patch)
+  ])(
+    "answers 400 invalid_request for %s",
+    async ([_name, patch, message, path], { post, producer: { processId } }) => {
+      const body =
+        typeof patch === "string"
           ? patch
-          : { ...sampleEvent(processId), ...patch };
-    const response = await post(body);
-    expect(response.status).toBe(400);
-    const json = await response.json();
-    expect(json.error.code).toBe("invalid_request");
-    expect(json.error.message).toMatch(message);
-    if (path) expect(json.error.issues.map((i: { path: string }) => i.path)).toContain(path);
-    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
-  });
+          : Array.isArray(patch)
+            ? patch
+            : { ...sampleEvent(processId), ...patch };
+      const response = await post(body);
+      expect(response.status).toBe(400);
+      const json = await response.json();
+      expect(json.error.code).toBe("invalid_request");
+      expect(json.error.message).toMatch(message);
+      if (path) expect(json.error.issues.map((i: { path: string }) => i.path)).toContain(path);
+      expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    },
+  );
 
-  it("takes the activity kinds a voice platform has besides calls, each stored as sent", async () => {
+  it("takes the activity kinds a voice platform has besides calls, each stored as sent", async ({
+    db,
+    post,
+    producer: { processId },
+  }) => {
     const kinds = [
       {
         type: "sms",
@@ -293,7 +328,6 @@ describe("bad requests", () => {
     );
     const response = await post({ events: batch });
     expect(response.status).toBe(202);
-    const db = await getDb();
     const [lead] = await db.select().from(leads).where(eq(leads.externalId, "lead_kinds"));
     const stored = await db
       .select({ activity: leadActivities.activity })
@@ -303,7 +337,7 @@ describe("bad requests", () => {
     expect(stored).toHaveLength(kinds.length);
   });
 
-  it("refuses an empty batch and one of 101 events", async () => {
+  it("refuses an empty batch and one of 101 events", async ({ post, producer: { processId } }) => {
     expect((await post({ events: [] })).status).toBe(400);
     const many = Array.from({ length: 101 }, () => sampleEvent(processId));
     const response = await post({ events: many });
@@ -311,7 +345,11 @@ describe("bad requests", () => {
     expect((await response.json()).error.message).toMatch(/At most 100/);
   });
 
-  it("refuses a whole batch when one event is invalid, naming its index, and stores nothing", async () => {
+  it("refuses a whole batch when one event is invalid, naming its index, and stores nothing", async ({
+    db,
+    post,
+    producer: { processId },
+  }) => {
     const batch = [
       sampleEvent(processId),
       sampleEvent(processId),
@@ -321,16 +359,24 @@ describe("bad requests", () => {
     expect(response.status).toBe(400);
     const json = await response.json();
     expect(json.error.message).toMatch(/^events\[2\]\.occurredAt: /);
-    expect(await storedCount(batch.map((e) => e.id))).toBe(0);
+    expect(
+      await storedCount(
+        db,
+        batch.map((e) => e.id),
+      ),
+    ).toBe(0);
   });
 
-  it("caps what a lead keeps: 200 attributes and 64 KiB, refusing the event (and its batch) that would pass", async () => {
+  it("caps what a lead keeps: 200 attributes and 64 KiB, refusing the event (and its batch) that would pass", async ({
+    db,
+    post,
+    producer: { processId },
+  }) => {
     const fifty = (prefix: string, value: (i: number) => string | number = (i) => i) =>
       Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${prefix}${i}`, value(i)]));
     const forLead = (leadId: string, attributes: Record<string, string | number>) =>
       sampleEvent(processId, { lead: { id: leadId, attributes } });
     const attributesOf = async (leadId: string) => {
-      const db = await getDb();
       const [row] = await db.select({ a: leads.attributes }).from(leads).where(eq(leads.externalId, leadId));
       return Object.keys(row?.a ?? {}).length;
     };
@@ -359,7 +405,7 @@ describe("bad requests", () => {
       message: `lead.attributes: event ${over.id} would leave its lead with 201 attributes, 3 KiB; a lead keeps at most 200 attributes and 64 KiB of them`,
       issues: [{ path: "lead.attributes", message: expect.stringMatching(/^event .* would leave/) }],
     });
-    expect(await storedCount([over.id])).toBe(0);
+    expect(await storedCount(db, [over.id])).toBe(0);
     expect(await attributesOf("lead_cap")).toBe(200);
 
     // In a batch, set-wise (one event per lead) and event by event (two of one lead): all or nothing.
@@ -373,7 +419,12 @@ describe("bad requests", () => {
       expect((await response.json()).error.message).toMatch(
         /^events\[1\]\.lead\.attributes: event .* 201 attributes/,
       );
-      expect(await storedCount(batch.map((e) => e.id))).toBe(0);
+      expect(
+        await storedCount(
+          db,
+          batch.map((e) => e.id),
+        ),
+      ).toBe(0);
     }
     expect(await attributesOf("lead_cap")).toBe(200);
 
@@ -385,11 +436,14 @@ describe("bad requests", () => {
     response = await post(big);
     expect(response.status).toBe(400);
     expect((await response.json()).error.message).toMatch(/would leave its lead with 50 attributes, 99 KiB;/);
-    expect(await storedCount([big.id])).toBe(0);
+    expect(await storedCount(db, [big.id])).toBe(0);
   });
 
-  it("answers 404 for an unknown process or one of another workspace, storing nothing", async () => {
-    const db = await getDb();
+  it("answers 404 for an unknown process or one of another workspace, storing nothing", async ({
+    db,
+    post,
+    producer: { processId },
+  }) => {
     const [other] = await db
       .insert(workspaces)
       .values({ slug: `other-${Date.now()}`, name: "Other" })
@@ -403,13 +457,22 @@ describe("bad requests", () => {
         code: "not_found",
         message: expect.stringMatching(/^events\[1\]: process/),
       });
-      expect(await storedCount(batch.map((e) => e.id))).toBe(0);
+      expect(
+        await storedCount(
+          db,
+          batch.map((e) => e.id),
+        ),
+      ).toBe(0);
     }
   });
 });
 
 describe("accepting events", () => {
-  it("stores the event and merges its lead before answering 202, then hands it to Inngest", async () => {
+  it("stores the event and merges its lead before answering 202, then hands it to Inngest", async ({
+    db,
+    post,
+    producer: { processId },
+  }) => {
     const event = sampleEvent(processId, {
       lead: {
         id: "lead_merge",
@@ -423,7 +486,6 @@ describe("accepting events", () => {
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ accepted: [event.id], duplicates: [] });
 
-    const db = await getDb();
     const [stored] = await db.select().from(events).where(eq(events.externalId, event.id));
     expect(stored?.handedOffAt).toBeInstanceOf(Date);
     expect(sink.received.find((e) => e.id === stored?.id)).toMatchObject({
@@ -457,7 +519,11 @@ describe("accepting events", () => {
     });
   });
 
-  it("is idempotent: a stored event id sent again with the same body is a duplicate and changes nothing", async () => {
+  it("is idempotent: a stored event id sent again with the same body is a duplicate and changes nothing", async ({
+    db,
+    post,
+    producer: { processId },
+  }) => {
     const event = sampleEvent(processId, { lead: { id: "lead_idem", status: "Busy" } });
     expect(await (await post(event)).json()).toEqual({ accepted: [event.id], duplicates: [] });
     // The same content with its keys in another order is the same body.
@@ -465,13 +531,16 @@ describe("accepting events", () => {
     const again = await post({ events: [event, reordered] });
     expect(again.status).toBe(202);
     expect(await again.json()).toEqual({ accepted: [], duplicates: [event.id, event.id] });
-    const db = await getDb();
     const [lead] = await db.select().from(leads).where(eq(leads.externalId, "lead_idem"));
     expect(lead).toMatchObject({ status: "Busy", sequence: 1 });
-    expect(await storedCount([event.id])).toBe(1);
+    expect(await storedCount(db, [event.id])).toBe(1);
   });
 
-  it("refuses an event id reused with another body, with its whole batch: 409 naming the event", async () => {
+  it("refuses an event id reused with another body, with its whole batch: 409 naming the event", async ({
+    db,
+    post,
+    producer: { processId },
+  }) => {
     const event = sampleEvent(processId, { lead: { id: "lead_reused", status: "Busy" } });
     expect((await post(event)).status).toBe(202);
     const changed = { ...event, lead: { id: "lead_reused", status: "Do Not Call" } };
@@ -487,7 +556,7 @@ describe("accepting events", () => {
     expect(await batch.json()).toMatchObject({
       error: { code: "conflict", message: `events[1].id: ${reused}` },
     });
-    expect(await storedCount([other.id])).toBe(0);
+    expect(await storedCount(db, [other.id])).toBe(0);
 
     // Twice in one batch with two bodies: the second is refused, and nothing of the batch is stored.
     const fresh = sampleEvent(processId, { lead: { id: "lead_reused_fresh", status: "Busy" } });
@@ -501,13 +570,16 @@ describe("accepting events", () => {
         message: `events[1].id: ${message(`event id ${fresh.id} was already received with a different body`)}`,
       },
     });
-    expect(await storedCount([fresh.id])).toBe(0);
-    const db = await getDb();
+    expect(await storedCount(db, [fresh.id])).toBe(0);
     const [lead] = await db.select().from(leads).where(eq(leads.externalId, "lead_reused"));
     expect(lead).toMatchObject({ status: "Busy", sequence: 1 });
   });
 
-  it("gives each event of one lead in a batch its own sequence and snapshot", async () => {
+  it("gives each event of one lead in a batch its own sequence and snapshot", async ({
+    db,
+    post,
+    producer: { processId },
+  }) => {
     const batch = ["No Answer", "Busy", "Interested"].map((status) =>
       sampleEvent(processId, {
         type: "lead.status_changed",
@@ -516,7 +588,6 @@ describe("accepting events", () => {
       }),
     );
     expect((await post({ events: batch })).status).toBe(202);
-    const db = await getDb();
     const rows = await db
       .select()
       .from(events)
@@ -529,23 +600,26 @@ describe("accepting events", () => {
     ]);
   });
 
-  it("stores an event sent by several requests at once exactly once, and merges its lead once", async () => {
+  it("stores an event sent by several requests at once exactly once, and merges its lead once", async ({
+    db,
+    post,
+    producer: { processId },
+  }) => {
     const event = sampleEvent(processId, { lead: { id: "lead_race", status: "Callback" } });
     const answers = await Promise.all(Array.from({ length: 8 }, () => post(event)));
     const bodies = await Promise.all(answers.map((a) => a.json()));
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(202));
     expect(bodies.filter((b) => b.accepted.length === 1)).toHaveLength(1);
     expect(bodies.filter((b) => b.duplicates.length === 1)).toHaveLength(7);
-    const db = await getDb();
     const [lead] = await db.select().from(leads).where(eq(leads.externalId, "lead_race"));
     expect(lead?.sequence).toBe(1);
-    expect(await storedCount([event.id])).toBe(1);
+    expect(await storedCount(db, [event.id])).toBe(1);
   });
 
   // Needs a second connection to hold the lead's row lock, so Postgres only (PGlite has one connection).
-  it.runIf(Boolean(process.env.DATABASE_URL))(
+  it.runIf(onPostgres)(
     "lets one of several requests racing with the same event id store it; the others get a duplicate",
-    async () => {
+    async ({ db, post, producer: { processId } }) => {
       await post(sampleEvent(processId, { lead: { id: "lead_held", status: "New" } }));
       const event = sampleEvent(processId, { lead: { id: "lead_held", status: "Interested" } });
       const { Client } = await import("pg");
@@ -572,14 +646,17 @@ describe("accepting events", () => {
       } finally {
         await holder.end();
       }
-      const db = await getDb();
       const [lead] = await db.select().from(leads).where(eq(leads.externalId, "lead_held"));
       expect(lead).toMatchObject({ sequence: 2, status: "Interested" });
-      expect(await storedCount([event.id])).toBe(1);
+      expect(await storedCount(db, [event.id])).toBe(1);
     },
   );
 
-  it("merges concurrent batches over the same leads in any order without losing an update", async () => {
+  it("merges concurrent batches over the same leads in any order without losing an update", async ({
+    db,
+    post,
+    producer: { processId },
+  }) => {
     const leadIds = Array.from({ length: 10 }, (_, i) => `lead_order_${i}`);
     const batchFor = (ids: string[]) =>
       ids.map((id) =>
@@ -592,7 +669,6 @@ describe("accepting events", () => {
     const batches = Array.from({ length: 6 }, (_, i) => batchFor(i % 2 ? [...leadIds].reverse() : leadIds));
     const answers = await Promise.all(batches.map((events) => post({ events })));
     expect(answers.map((a) => a.status)).toEqual(Array(6).fill(202));
-    const db = await getDb();
     const rows = await db
       .select({ sequence: leads.sequence })
       .from(leads)
@@ -609,14 +685,17 @@ describe("accepting events", () => {
     for (const sequences of byLead.values()) expect(sequences.sort()).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  it("answers once the event is stored, without waiting for Inngest to accept the hand-off", async () => {
+  it("answers once the event is stored, without waiting for Inngest to accept the hand-off", async ({
+    db,
+    postOnly,
+    producer: { processId },
+  }) => {
     let release = () => {};
     sink.hold = new Promise<void>((resolve) => (release = resolve));
     try {
       const event = sampleEvent(processId);
       const response = await postOnly(event);
       expect(response.status).toBe(202);
-      const db = await getDb();
       const [stored] = await db.select().from(events).where(eq(events.externalId, event.id));
       expect(stored).toMatchObject({ handedOffAt: null, leadSequence: expect.any(Number) });
       expect(sink.received.some((e) => e.id === stored?.id)).toBe(false);
@@ -632,12 +711,15 @@ describe("accepting events", () => {
     }
   });
 
-  it("still answers 202 when Inngest is unreachable, and the re-send hands the event off later", async () => {
+  it("still answers 202 when Inngest is unreachable, and the re-send hands the event off later", async ({
+    db,
+    post,
+    producer: { processId },
+  }) => {
     await sink.down();
     const event = sampleEvent(processId);
     const response = await post(event);
     expect(response.status).toBe(202);
-    const db = await getDb();
     const [pending] = await db.select().from(events).where(eq(events.externalId, event.id));
     expect(pending?.handedOffAt).toBeNull();
     expect(pending?.lastHandoffError).toBeTruthy();
@@ -659,8 +741,7 @@ describe("accepting events", () => {
 });
 
 describe("key bookkeeping", () => {
-  it("records when a key was last used", async () => {
-    const db = await getDb();
+  it("records when a key was last used", async ({ db, producer: { key, keyId } }) => {
     const { apiKeys } = await import("@/db/schema");
     const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, keyId));
     expect(row?.lastUsedAt).toBeInstanceOf(Date);

@@ -1,28 +1,28 @@
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "@/db/index";
+import { describe, expect } from "vitest";
+import type { Database } from "@/db/index";
 import { createProcess } from "@/db/queries/processes";
-import { getDefaultWorkspace } from "@/db/queries/workspaces";
 import { leadUpdateCallbacks, processes } from "@/db/schema";
 import { emptyCallback } from "@/lib/validations/callback";
-import { signInAs } from "@/testing/members";
+import { test as dbTest } from "@/testing/db-test";
 import { saveProcessSettingsAction } from "./actions";
 
 // Property-based: any input to the settings action is either saved whole or refused with field errors
 // and the stored configuration left exactly as it was. Never an exception, never a partial save.
 const RUNS = 1_000;
-let processId: string;
-let ws: string;
 
-beforeAll(async () => {
-  ws = (await signInAs("admin")).workspaceId;
-  const workspace = await getDefaultWorkspace();
-  processId = (await createProcess({ workspaceId: workspace.id, name: "Settings Fuzz" })).id;
-});
+const it = dbTest
+  /** The process every run saves to. */
+  .extend(
+    "processId",
+    { scope: "file" },
+    async ({ workspaceId }) => (await createProcess({ workspaceId, name: "Settings Fuzz" })).id,
+  )
+  /** An admin of the default workspace, signed in for the test: the workspace the action names. */
+  .extend("ws", async ({ request }) => (await request.signInAs("admin")).workspaceId);
 
-async function snapshot() {
-  const db = await getDb();
+async function snapshot(db: Database, processId: string) {
   const [process] = await db.select().from(processes).where(eq(processes.id, processId));
   const callbacks = await db
     .select()
@@ -92,17 +92,17 @@ const input = fc.oneof(
 );
 
 describe("saveProcessSettingsAction under generated input", () => {
-  it(`saves ${RUNS} generated inputs whole or not at all`, async () => {
+  it(`saves ${RUNS} generated inputs whole or not at all`, async ({ db, ws, processId }) => {
     let saved = 0;
     await fc.assert(
       fc.asyncProperty(input, async (generated) => {
-        const before = await snapshot();
+        const before = await snapshot(db, processId);
         const body =
           generated && typeof generated === "object" && "useCurrentVersion" in generated
             ? { ...generated, version: generated.useCurrentVersion ? before.process?.version : 1_000_000 }
             : generated;
         const result = await saveProcessSettingsAction(ws, processId, body);
-        const after = await snapshot();
+        const after = await snapshot(db, processId);
         if (result.ok) {
           saved += 1;
           expect(after.process?.version).toBe((before.process?.version ?? 0) + 1);

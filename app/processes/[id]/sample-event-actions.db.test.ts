@@ -1,27 +1,29 @@
 import { and, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { auditLog } from "@/db/access-schema";
-import { getDb } from "@/db/index";
 import { events, leadUpdateCallbacks } from "@/db/schema";
-import { embeddedEngineForFile } from "@/testing/embedded-engine";
+import { withEmbeddedEngine } from "@/testing/db-test";
 import { processWithCallbacks } from "@/testing/fixtures";
-import { signInAs } from "@/testing/members";
 import { sendSampleEventAction } from "./sample-event-actions";
 
 // The embedded engine in this process delivers to a receiver on 127.0.0.1.
-const running = embeddedEngineForFile({ backoffBaseMs: 200 });
+const it = withEmbeddedEngine({ backoffBaseMs: 200 });
 
 type Webhook = { data?: { event?: { id?: string }; lead?: { id?: string }; process?: { id?: string } } };
 
 describe("Send sample event", () => {
-  it("stores an event as a producer's, sends it to every enabled callback, and records who sent it", async () => {
-    const { workspaceId } = await signInAs("admin", "Sample Sender");
+  it("stores an event as a producer's, sends it to every enabled callback, and records who sent it", async ({
+    db,
+    request,
+    receiver,
+    engine: _,
+  }) => {
+    const { workspaceId } = await request.signInAs("admin", "Sample Sender");
     const { process, callbackIds } = await processWithCallbacks(`Sample ${Math.random()}`, [
-      { url: `${running.receiver.url}/one` },
-      { url: `${running.receiver.url}/two` },
-      { url: `${running.receiver.url}/off` },
+      { url: `${receiver.url}/one` },
+      { url: `${receiver.url}/two` },
+      { url: `${receiver.url}/off` },
     ]);
-    const db = await getDb();
     await db
       .update(leadUpdateCallbacks)
       .set({ enabled: false })
@@ -41,14 +43,14 @@ describe("Send sample event", () => {
 
     const isOurs = (path: string) => (w: { path: string; json: unknown }) =>
       w.path === path && (w.json as Webhook)?.data?.event?.id === result.externalId;
-    const one = await running.receiver.waitFor(isOurs("/one"));
-    await running.receiver.waitFor(isOurs("/two"));
+    const one = await receiver.waitFor(isOurs("/one"));
+    await receiver.waitFor(isOurs("/two"));
     expect((one.json as Webhook).data).toMatchObject({
       lead: { id: "lead_sample" },
       process: { id: process.id },
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(running.receiver.received.filter((w) => w.path === "/off")).toHaveLength(0);
+    expect(receiver.received.filter((w) => w.path === "/off")).toHaveLength(0);
 
     const audit = await db
       .select()
@@ -65,15 +67,14 @@ describe("Send sample event", () => {
     expect(again.ok && again.externalId).not.toBe(result.externalId);
   });
 
-  it("says so when no callback is on to send it", async () => {
-    const { workspaceId } = await signInAs("owner", "Sample Owner");
+  it("says so when no callback is on to send it", async ({ request }) => {
+    const { workspaceId } = await request.signInAs("owner", "Sample Owner");
     const { process } = await processWithCallbacks(`No callbacks ${Math.random()}`, []);
     expect(await sendSampleEventAction(workspaceId, process.id)).toMatchObject({ ok: true, callbacks: 0 });
   });
 
-  it("answers not_found for a process id that is not one, storing nothing", async () => {
-    const { workspaceId } = await signInAs("admin", "Sample Guesser");
-    const db = await getDb();
+  it("answers not_found for a process id that is not one, storing nothing", async ({ db, request }) => {
+    const { workspaceId } = await request.signInAs("admin", "Sample Guesser");
     const before = (await db.select({ id: events.id }).from(events)).length;
     for (const id of ["not-a-uuid", "00000000-0000-4000-8000-000000000000"]) {
       expect(await sendSampleEventAction(workspaceId, id)).toMatchObject({ ok: false, code: "not_found" });
