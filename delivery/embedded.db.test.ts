@@ -12,7 +12,7 @@ import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { handOff } from "./runtime";
 
 // The embedded engine in this process, on the test's own database (PGlite or Postgres).
-const it = withEmbeddedEngine({ backoffBaseMs: 200 });
+const it = withEmbeddedEngine({ retrySchedule: "200ms,400ms,800ms" });
 
 async function storedEvent(receiver: Receiver, name: string, callbacks = 1) {
   const setup = await processWithCallbacks(
@@ -91,7 +91,7 @@ describe("the embedded engine", () => {
     ]);
     const hooks = receiver.received.filter((w) => w.path === "/retry/0");
     expect(new Set(hooks.map((w) => w.headers["webhook-id"])).size).toBe(1);
-    // The second retry waited about twice as long as the first (base 200 ms, ±20% jitter).
+    // Each retry waited what the schedule says: 200 ms, then 400 ms (±10% jitter).
     const gap = (i: number) =>
       (hooks[i + 1]?.receivedAt.getTime() ?? 0) - (hooks[i]?.receivedAt.getTime() ?? 0);
     expect(gap(0)).toBeGreaterThanOrEqual(150);

@@ -14,7 +14,7 @@ import { getEngine, handOff, stopEngine } from "./runtime";
 
 // The deliveries table as the built-in engine's queue: what a row says while it waits, is held, is
 // retried, and after a server holding it died.
-const it = withEmbeddedEngine({ backoffBaseMs: 60000 });
+const it = withEmbeddedEngine({ retrySchedule: "1m,1m,1m" });
 
 async function rowOf(deliveryId: string) {
   const db = await getDb();
@@ -90,7 +90,7 @@ describe("the deliveries table as the queue", () => {
     await expect.poll(async () => (await rowOf(id))?.status).toBe("retrying");
     const row = await rowOf(id);
     expect(row).toMatchObject({ lockedUntil: null, runAttempts: 1, claims: 0 });
-    // DELIVERY_BACKOFF_BASE_MS 60 s, ±20%.
+    // The schedule's first wait: 60 s, ±10%.
     const wait = (row?.dueAt?.getTime() ?? 0) - Date.now();
     expect(wait).toBeGreaterThan(40_000);
     expect(wait).toBeLessThan(75_000);

@@ -38,7 +38,7 @@ const it = dbTest
   .extend("engine", { scope: "file" }, async ({ db: _ }, { onCleanup }) => {
     vi.stubEnv("ALLOW_PRIVATE_CALLBACK_URLS", "true");
     vi.stubEnv("LEADHOOK_ENGINE", "embedded");
-    vi.stubEnv("DELIVERY_MAX_RETRIES", "0");
+    vi.stubEnv("DELIVERY_RETRY_SCHEDULE", "none");
     onCleanup(async () => {
       await stopEngine();
       vi.unstubAllEnvs();

@@ -1,6 +1,7 @@
 import "server-only";
 import { deliveryEngine, engineDescriptions, getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { describeSchedule } from "@/lib/webhooks/retry-schedule";
 import { attemptUnderPolicy } from "./attempt";
 import type { DeliveryEngine } from "./engine";
 import { createOutbox, type HandOffResult, type Outbox, resendPendingHandoffs } from "./outbox";
@@ -60,7 +61,17 @@ const RESTART_AFTER_MS = 5000;
 export async function startEngine(): Promise<void> {
   try {
     const engine = await getEngine();
+    const env = getEnv();
     logger.info({ engine: engine.name }, engineDescriptions[engine.name]);
+    logger.info(
+      { retrySchedule: env.DELIVERY_RETRY_SCHEDULE },
+      describeSchedule(env.DELIVERY_RETRY_SCHEDULE),
+    );
+    if (env.DELIVERY_MAX_RETRIES !== undefined || env.DELIVERY_BACKOFF_BASE_MS !== undefined) {
+      logger.warn(
+        "DELIVERY_MAX_RETRIES and DELIVERY_BACKOFF_BASE_MS are honoured as the schedule above; set DELIVERY_RETRY_SCHEDULE instead",
+      );
+    }
   } catch (error) {
     logger.error(
       { err: error },

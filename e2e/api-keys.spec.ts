@@ -6,8 +6,12 @@ test.use({ role: "admin" });
 test("an ingest key is shown once, accepts events until it is revoked", async ({ page, request }) => {
   const process = await ProcessPage.createNew(page, "Ingest Key Check");
   const processId = page.url().split("/").pop() ?? "";
-  await expect(page.getByTestId("delivery-status")).toHaveText(
+  await expect(page.getByTestId("delivery-status").getByText(/^Deliveries run on/)).toHaveText(
     "Deliveries run on the built-in queue in this server.",
+  );
+  // The default DELIVERY_RETRY_SCHEDULE.
+  await expect(page.getByTestId("retry-schedule")).toHaveText(
+    "Failed deliveries are retried 9 times over about 3 days, waiting 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 1 day between attempts (±10%). A 429 or 503 with Retry-After waits as long as it asks, up to 24 h.",
   );
 
   await page.getByRole("link", { name: "API Keys" }).click();

@@ -23,8 +23,7 @@ const ENGINE: EngineConfig = {
       LEADHOOK_ENGINE: "embedded",
       CALLBACK_DISABLE_AFTER: `${PERIOD_MS / 1000}s`,
       // Each event: an attempt and one retry shortly after.
-      DELIVERY_MAX_RETRIES: "1",
-      DELIVERY_BACKOFF_BASE_MS: "300",
+      DELIVERY_RETRY_SCHEDULE: "300ms",
     },
     stop: async () => {},
   }),

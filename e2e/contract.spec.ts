@@ -1,6 +1,13 @@
 import { expect, test } from "@playwright/test";
 import { CONTRACT_ADMIN } from "../testing/contract-account";
-import { CONTRACT_SETTINGS, inTurn, slowReceiver, startWorld, type World } from "../testing/contract-world";
+import {
+  CONTRACT_RETRY_WAITS,
+  CONTRACT_SETTINGS,
+  inTurn,
+  slowReceiver,
+  startWorld,
+  type World,
+} from "../testing/contract-world";
 import { engineConfigs } from "../testing/engines";
 import { ProcessPage } from "./pages/process-page";
 import { type Receiver, startReceiver } from "./receiver";
@@ -137,10 +144,24 @@ for (const [index, config] of engineConfigs().entries()) {
       expect(receiver("bystander").received).toHaveLength(0);
     });
 
-    test("500, then 503, then 200: delivered on attempt 3 with one webhook-id", async () => {
+    test("500, then 503, then 200: delivered on attempt 3 with one webhook-id, after the schedule's waits", async ({
+      page,
+    }) => {
       expect((await world.post(world.event("retry"))).status).toBe(202);
       await expect.poll(() => receiver("retry").received.length, { timeout: 30_000 }).toBe(3);
       expect(new Set(idsOf(receiver("retry"))).size).toBe(1);
+      // DELIVERY_RETRY_SCHEDULE 300ms,1500ms,600ms, each wait ±10%: at least 270 ms, then at least 1350 ms
+      // (a doubling backoff from 300 ms would have waited 600 ms the second time).
+      const at = receiver("retry").received.map((w) => w.receivedAt.getTime());
+      const [first, second] = CONTRACT_RETRY_WAITS as [number, number];
+      expect((at[1] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(first * 0.9);
+      expect((at[2] ?? 0) - (at[1] ?? 0)).toBeGreaterThanOrEqual(second * 0.9);
+      // The process page states the schedule this server follows.
+      await page.context().addCookies((await signInState(world.app.url, CONTRACT_ADMIN)).cookies);
+      await page.goto(`${world.app.url}/processes/${world.setup.processes.retry?.id}`);
+      await expect(page.getByTestId("retry-schedule")).toContainText(
+        "retried 3 times over about 2 s, waiting 300 ms, 1.5 s and 600 ms between attempts",
+      );
       await sleep(1000);
       expect(receiver("retry").received).toHaveLength(3);
     });
@@ -274,8 +295,8 @@ for (const [index, config] of engineConfigs().entries()) {
       const replay = receiver("replay");
       const callbackId = world.setup.processes.replay?.callbacks[0]?.id;
       expect((await world.post({ events: [world.event("replay"), world.event("replay")] })).status).toBe(202);
-      // Each fails all its attempts (1 + DELIVERY_MAX_RETRIES).
-      const attempts = 2 * (1 + Number(CONTRACT_SETTINGS.DELIVERY_MAX_RETRIES));
+      // Each fails all its attempts (1 + the schedule's retries).
+      const attempts = 2 * (1 + CONTRACT_RETRY_WAITS.length);
       await expect.poll(() => replay.received.length, { timeout: 30_000 }).toBe(attempts);
       await expect
         .poll(async () =>

@@ -103,3 +103,35 @@ describe("CALLBACK_DISABLE_AFTER", () => {
     );
   });
 });
+
+describe("DELIVERY_RETRY_SCHEDULE", () => {
+  it("defaults to nine retries over about three days", () => {
+    expect(getEnv({}).DELIVERY_RETRY_SCHEDULE).toEqual([
+      5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000,
+    ]);
+  });
+
+  it("reads a list of waits, or none", () => {
+    expect(getEnv({ DELIVERY_RETRY_SCHEDULE: "300ms, 1s,2m" }).DELIVERY_RETRY_SCHEDULE).toEqual([
+      300, 1000, 120_000,
+    ]);
+    expect(getEnv({ DELIVERY_RETRY_SCHEDULE: "none" }).DELIVERY_RETRY_SCHEDULE).toEqual([]);
+  });
+
+  it("refuses a wait it cannot read, naming it", () => {
+    expect(() => getEnv({ DELIVERY_RETRY_SCHEDULE: "5s,five minutes" })).toThrow(
+      'DELIVERY_RETRY_SCHEDULE: "five minutes" is not a wait like 300ms, 5s, 5m, 2h or 1d',
+    );
+    expect(() => getEnv({ DELIVERY_RETRY_SCHEDULE: "2d" })).toThrow('"2d" is outside 100ms to 24h');
+  });
+
+  it("still honours the older pair when the schedule is unset, and refuses both at once", () => {
+    expect(
+      getEnv({ DELIVERY_MAX_RETRIES: "3", DELIVERY_BACKOFF_BASE_MS: "300" }).DELIVERY_RETRY_SCHEDULE,
+    ).toEqual([300, 600, 1200]);
+    expect(getEnv({ DELIVERY_MAX_RETRIES: "0" }).DELIVERY_RETRY_SCHEDULE).toEqual([]);
+    expect(() => getEnv({ DELIVERY_RETRY_SCHEDULE: "1s", DELIVERY_MAX_RETRIES: "3" })).toThrow(
+      "DELIVERY_MAX_RETRIES and DELIVERY_BACKOFF_BASE_MS are the older way",
+    );
+  });
+});

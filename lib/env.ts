@@ -2,6 +2,12 @@ import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { parseDuration } from "./duration";
+import {
+  DEFAULT_RETRY_SCHEDULE,
+  doublingSchedule,
+  parseRetrySchedule,
+  type RetrySchedule,
+} from "./webhooks/retry-schedule";
 
 /** An unset or empty variable both mean "not configured". */
 const optionalString = z
@@ -90,9 +96,22 @@ const envSchema = z.object({
     (item) => isIP(item.replace(/^\[(.*)\](:\d+)?$/, "$1").replace(/^([\d.]+):\d+$/, "$1")) !== 0,
   ),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(1000).max(60_000).default(10_000),
-  DELIVERY_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(10),
+  /** The wait before each retry: "5s,5m,30m,2h,...", or "none" (lib/webhooks/retry-schedule.ts). */
+  DELIVERY_RETRY_SCHEDULE: optionalString.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const parsed = parseRetrySchedule(v);
+    if (parsed.ok) return parsed.schedule;
+    ctx.addIssue({ code: "custom", message: `DELIVERY_RETRY_SCHEDULE: ${parsed.message}` });
+    return z.NEVER;
+  }),
+  /** Older settings, still honoured when DELIVERY_RETRY_SCHEDULE is unset: retries doubling from a base. */
+  DELIVERY_MAX_RETRIES: optionalString.pipe(
+    z.coerce.number<string | undefined>().int().min(0).max(20).optional(),
+  ),
+  DELIVERY_BACKOFF_BASE_MS: optionalString.pipe(
+    z.coerce.number<string | undefined>().int().min(100).max(3_600_000).optional(),
+  ),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
-  DELIVERY_BACKOFF_BASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   /** How long every delivery to a callback must fail before leadhook turns it off: "3d", "12h", "90m". */
   CALLBACK_DISABLE_AFTER: z
     .string()
@@ -122,12 +141,38 @@ const schema = envSchema
     message:
       "set the public origin (such as https://leads.example.com) when SMTP_URL is set: mailed links point there",
   })
+  .refine(
+    (env) =>
+      env.DELIVERY_RETRY_SCHEDULE === undefined ||
+      (env.DELIVERY_MAX_RETRIES === undefined && env.DELIVERY_BACKOFF_BASE_MS === undefined),
+    {
+      path: ["DELIVERY_RETRY_SCHEDULE"],
+      message:
+        "DELIVERY_MAX_RETRIES and DELIVERY_BACKOFF_BASE_MS are the older way to say what DELIVERY_RETRY_SCHEDULE says: unset them",
+    },
+  )
   .transform(({ ALLOW_PRIVATE_CALLBACK_URLS: allow, WORKSPACE_CREATION: creation, ...env }) => ({
     ...env,
+    DELIVERY_RETRY_SCHEDULE: retrySchedule(env),
     ALLOW_PRIVATE_CALLBACK_URLS: allow ? allow === "true" || allow === "1" : env.NODE_ENV === "development",
     // Closed by default in production: an account holder cannot make themselves the owner of anything.
     WORKSPACE_CREATION: creation || (env.NODE_ENV === "production" ? "closed" : "open"),
   }));
+
+/** The configured schedule: DELIVERY_RETRY_SCHEDULE, else the older pair's doubling one, else the default. */
+function retrySchedule(env: {
+  DELIVERY_RETRY_SCHEDULE?: RetrySchedule;
+  DELIVERY_MAX_RETRIES?: number;
+  DELIVERY_BACKOFF_BASE_MS?: number;
+}): RetrySchedule {
+  if (env.DELIVERY_RETRY_SCHEDULE) return env.DELIVERY_RETRY_SCHEDULE;
+  if (env.DELIVERY_MAX_RETRIES !== undefined || env.DELIVERY_BACKOFF_BASE_MS !== undefined) {
+    return doublingSchedule(env.DELIVERY_MAX_RETRIES ?? 10, env.DELIVERY_BACKOFF_BASE_MS ?? 5000);
+  }
+  const parsed = parseRetrySchedule(DEFAULT_RETRY_SCHEDULE);
+  if (!parsed.ok) throw new Error(`the default retry schedule does not parse: ${parsed.message}`);
+  return parsed.schedule;
+}
 
 export type Env = z.infer<typeof schema>;
 

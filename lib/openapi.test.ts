@@ -58,3 +58,12 @@ describe("OpenAPI document", () => {
     expect(byType.get("callback_scheduled")?.required).toEqual(["type", "scheduledFor"]);
   });
 });
+
+describe("OpenAPI document's delivery terms", () => {
+  it("states the server's retry schedule when given it", () => {
+    expect(buildOpenApiDocument().info.description).not.toContain("retried");
+    expect(buildOpenApiDocument(undefined, [5000, 300_000]).info.description).toContain(
+      "Failed deliveries are retried 2 times over about 5 minutes, waiting 5 s and 5 min between attempts (±10%). A 429 or 503 with Retry-After is retried after that delay instead, up to 24 hours",
+    );
+  });
+});

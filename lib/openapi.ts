@@ -2,6 +2,7 @@ import { z } from "zod";
 import pkg from "../package.json";
 import { type ErrorCode, errorStatus } from "./errors";
 import { eventBatchSchema, leadEventSchema, MAX_BATCH } from "./validations/event";
+import { describeSchedule, type RetrySchedule } from "./webhooks/retry-schedule";
 
 const schema = (s: z.ZodType) => {
   const { $schema: _, ...rest } = z.toJSONSchema(s, { io: "input", unrepresentable: "any" }) as Record<
@@ -52,14 +53,18 @@ const error = (description: string) => ({
  * The ingest contract as OpenAPI 3.1, generated from the zod schemas the route validates with, so the
  * document and the server cannot disagree.
  */
-export function buildOpenApiDocument(serverUrl?: string) {
+export function buildOpenApiDocument(serverUrl?: string, retrySchedule?: RetrySchedule) {
+  const retries = retrySchedule
+    ? ` ${describeSchedule(retrySchedule)} A 429 or 503 with Retry-After is retried after that delay instead, up to 24 hours; 410 Gone turns the callback off.`
+    : "";
   return {
     openapi: "3.1.0",
     info: {
       title: "leadhook ingest API",
       version: pkg.version,
       description:
-        "Event producers (the calling engine) POST lead-update events. Each is stored durably, merged into its lead, and delivered to every enabled Lead Update Callback of its process whose Payload Format subscribes to its type. Rules the schema cannot express: call.completed needs `activity`; lead.status_changed needs `lead.status`; lead.disposition_marked needs `lead.disposition`; `activity.endedAt` may not precede `startedAt`.",
+        "Event producers (the calling engine) POST lead-update events. Each is stored durably, merged into its lead, and delivered to every enabled Lead Update Callback of its process whose Payload Format subscribes to its type. Rules the schema cannot express: call.completed needs `activity`; lead.status_changed needs `lead.status`; lead.disposition_marked needs `lead.disposition`; `activity.endedAt` may not precede `startedAt`. Webhooks are signed as Standard Webhooks, at least once (de-duplicate on `webhook-id`); a receiver answers 2xx within the delivery timeout." +
+        retries,
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ ingestKey: [] }],

@@ -8,13 +8,19 @@ import { type AppServer, contractDb, startAppServer } from "./app-server";
 import type { InspectResult, SetupResult } from "./contract-db";
 import type { EngineConfig, EngineRuntime } from "./engines";
 
-/** The app's delivery settings in the contract suite: short waits, so retries finish within a test. */
+/**
+ * The app's delivery settings in the contract suite: a short retry schedule, so retries finish within a
+ * test, whose second wait is the longest (a doubling backoff would make it the shortest): the suite checks
+ * each engine waits what the schedule says.
+ */
 export const CONTRACT_SETTINGS = {
-  DELIVERY_MAX_RETRIES: "3",
-  DELIVERY_BACKOFF_BASE_MS: "300",
+  DELIVERY_RETRY_SCHEDULE: "300ms,1500ms,600ms",
   DELIVERY_CONCURRENCY: "3",
   DELIVERY_TIMEOUT_MS: "5000",
 };
+
+/** The schedule's waits, in milliseconds. */
+export const CONTRACT_RETRY_WAITS = [300, 1500, 600];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

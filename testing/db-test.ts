@@ -134,10 +134,10 @@ export const it = test;
 
 /**
  * The `test` of a file whose tests deliver through the embedded engine: private callback URLs allowed,
- * quick retries (`backoffBaseMs`, 3 retries), the engine started on the file's database once, and a
- * receiver that is emptied after each test.
+ * quick retries (`retrySchedule`, as DELIVERY_RETRY_SCHEDULE), the engine started on the file's database
+ * once, and a receiver that is emptied after each test.
  */
-export function withEmbeddedEngine({ backoffBaseMs }: { backoffBaseMs: number }) {
+export function withEmbeddedEngine({ retrySchedule }: { retrySchedule: string }) {
   const engineTest = test.extend(
     "engine",
     { scope: "file" },
@@ -145,8 +145,7 @@ export function withEmbeddedEngine({ backoffBaseMs }: { backoffBaseMs: number })
       const restoreEnv = setEnv({
         ALLOW_PRIVATE_CALLBACK_URLS: "true",
         LEADHOOK_ENGINE: "embedded",
-        DELIVERY_BACKOFF_BASE_MS: String(backoffBaseMs),
-        DELIVERY_MAX_RETRIES: "3",
+        DELIVERY_RETRY_SCHEDULE: retrySchedule,
       });
       onCleanup(async () => {
         await stopEngine();

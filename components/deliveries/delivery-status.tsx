@@ -1,16 +1,23 @@
 import { type EngineName, engineDescriptions } from "@/lib/env";
 import { plural } from "@/lib/plural";
+import { describeSchedule, type RetrySchedule } from "@/lib/webhooks/retry-schedule";
 
 export type DeliveryStatusProps = {
   engine: EngineName;
+  /** The server's DELIVERY_RETRY_SCHEDULE. */
+  retrySchedule: RetrySchedule;
   pendingEvents: number;
   lastHandoffError: string | null;
   failedDeliveries: number;
 };
 
-/** The process page's word on delivery: which engine runs it, and anything an admin must act on. */
+/**
+ * The process page's word on delivery: which engine runs it, how long failed deliveries are retried, and
+ * anything an admin must act on.
+ */
 export function DeliveryStatus({
   engine,
+  retrySchedule,
   pendingEvents,
   lastHandoffError,
   failedDeliveries,
@@ -18,6 +25,12 @@ export function DeliveryStatus({
   return (
     <div className="space-y-2" data-testid="delivery-status">
       <p className="text-sm text-slate-600">{engineDescriptions[engine]}.</p>
+      <p className="text-sm text-slate-600" data-testid="retry-schedule">
+        {describeSchedule(retrySchedule)}
+        {retrySchedule.length > 0
+          ? " A 429 or 503 with Retry-After waits as long as it asks, up to 24 h."
+          : ""}
+      </p>
       {pendingEvents > 0 ? (
         <div
           role="alert"

@@ -242,7 +242,7 @@ describe("delivery", () => {
     expect((await attemptsOf(db, d.delivery.id))[0]?.responseExcerpt).toHaveLength(2048);
 
     // The run's attempts are counted from the log: the policy's retries, then the final attempt.
-    const retries = getEnv().DELIVERY_MAX_RETRIES;
+    const retries = getEnv().DELIVERY_RETRY_SCHEDULE.length;
     for (let n = 2; n <= retries; n++) {
       expect((await runDeliver(d.delivery.id, d.delivery.callbackId, n - 1)).error).toBeDefined();
     }

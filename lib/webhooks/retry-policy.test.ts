@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs, MAX_BACKOFF_MS, MAX_RETRY_DELAY_MS, nextStep } from "./retry-policy";
+import { MAX_RETRY_DELAY_MS, nextStep, retryPolicyFrom, scheduledDelayMs } from "./retry-policy";
 
-const policy = { maxRetries: 3, backoffBaseMs: 1000 };
+const policy = { schedule: [1000, 60_000, 3_600_000] };
 const retry = { outcome: "retry" as const, retryAfterMs: null };
 
 describe("nextStep", () => {
@@ -12,14 +12,18 @@ describe("nextStep", () => {
     }
   });
 
-  it("retries with doubling backoff until the final attempt", () => {
+  it("retries after each of the schedule's waits in turn, then stops", () => {
     const steps = [1, 2, 3, 4].map((n) => nextStep(retry, n, policy, () => 0.5));
     expect(steps).toEqual([
-      { kind: "retry", delayMs: 1000, cause: "backoff" },
-      { kind: "retry", delayMs: 2000, cause: "backoff" },
-      { kind: "retry", delayMs: 4000, cause: "backoff" },
+      { kind: "retry", delayMs: 1000, cause: "schedule" },
+      { kind: "retry", delayMs: 60_000, cause: "schedule" },
+      { kind: "retry", delayMs: 3_600_000, cause: "schedule" },
       { kind: "stop", reason: "final" },
     ]);
+  });
+
+  it("makes the first attempt the only one with an empty schedule", () => {
+    expect(nextStep(retry, 1, { schedule: [] })).toEqual({ kind: "stop", reason: "final" });
   });
 
   it("waits as long as Retry-After asks, capped, but never past the final attempt", () => {
@@ -38,10 +42,19 @@ describe("nextStep", () => {
   });
 });
 
-describe("backoffDelayMs", () => {
-  it("jitters by at most 20% and stops growing at the cap", () => {
-    expect(backoffDelayMs(1, policy, () => 0)).toBe(800);
-    expect(backoffDelayMs(1, policy, () => 1)).toBe(1200);
-    expect(backoffDelayMs(40, policy, () => 0.5)).toBe(MAX_BACKOFF_MS);
+describe("scheduledDelayMs", () => {
+  it("jitters by at most 10% and never past 24 hours", () => {
+    expect(scheduledDelayMs(1, policy, () => 0)).toBe(900);
+    expect(scheduledDelayMs(1, policy, () => 1)).toBe(1100);
+    expect(scheduledDelayMs(3, policy, () => 0)).toBe(3_240_000);
+    expect(scheduledDelayMs(1, { schedule: [MAX_RETRY_DELAY_MS] }, () => 1)).toBe(MAX_RETRY_DELAY_MS);
+  });
+});
+
+describe("retryPolicyFrom", () => {
+  it("takes the server's schedule", () => {
+    expect(retryPolicyFrom({ DELIVERY_RETRY_SCHEDULE: [5000, 300_000] })).toEqual({
+      schedule: [5000, 300_000],
+    });
   });
 });

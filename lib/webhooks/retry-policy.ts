@@ -1,54 +1,48 @@
 import type { Env } from "../env";
+import { MAX_RETRY_DELAY_MS, type RetrySchedule } from "./retry-schedule";
 
-/** The longest any retry waits, whether the receiver asked for it (Retry-After) or backoff chose it. */
-export const MAX_RETRY_DELAY_MS = 24 * 60 * 60 * 1000;
-/** Backoff stops growing here; only a receiver's Retry-After may ask for longer (up to the cap above). */
-export const MAX_BACKOFF_MS = 2 * 60 * 60 * 1000;
+export { MAX_RETRY_DELAY_MS };
 
 /** How an attempt ended, as the delivery client judges it (deliver.ts) and the policy reads it. */
 export type AttemptOutcome = "succeeded" | "retry" | "gone" | "refused";
 
 export type RetryPolicy = {
-  /** Retries after the first attempt (DELIVERY_MAX_RETRIES). */
-  maxRetries: number;
-  /** The first retry's delay; each later one doubles it (DELIVERY_BACKOFF_BASE_MS). */
-  backoffBaseMs: number;
+  /** The wait before each retry, in order (DELIVERY_RETRY_SCHEDULE): its length is the number of retries. */
+  schedule: RetrySchedule;
 };
 
 export type NextStep =
   | { kind: "done" }
   | { kind: "stop"; reason: "gone" | "refused" | "final" | "skipped" }
-  | { kind: "retry"; delayMs: number; cause: "retry-after" | "backoff" };
+  | { kind: "retry"; delayMs: number; cause: "retry-after" | "schedule" };
 
 /** The policy the server is configured with. */
-export function retryPolicyFrom(
-  env: Pick<Env, "DELIVERY_MAX_RETRIES" | "DELIVERY_BACKOFF_BASE_MS">,
-): RetryPolicy {
-  return { maxRetries: env.DELIVERY_MAX_RETRIES, backoffBaseMs: env.DELIVERY_BACKOFF_BASE_MS };
+export function retryPolicyFrom(env: Pick<Env, "DELIVERY_RETRY_SCHEDULE">): RetryPolicy {
+  return { schedule: env.DELIVERY_RETRY_SCHEDULE };
 }
 
 /** True when attempt `attemptNumber` (1-based) is the last one the policy allows. */
 export function isFinalAttempt(attemptNumber: number, policy: RetryPolicy): boolean {
-  return attemptNumber > policy.maxRetries;
+  return attemptNumber > policy.schedule.length;
 }
 
 /**
- * How long to wait before retry number `retry` (1-based): the base doubled each time, with ±20% jitter
- * so a receiver that failed many deliveries at once is not hit by all of their retries at once.
+ * How long to wait before retry number `retry` (1-based): the schedule's wait with ±10% jitter, so a
+ * receiver that failed many deliveries at once is not hit by all of their retries at once.
  */
-export function backoffDelayMs(
+export function scheduledDelayMs(
   retry: number,
   policy: RetryPolicy,
   random: () => number = Math.random,
 ): number {
-  const exact = Math.min(policy.backoffBaseMs * 2 ** Math.min(retry - 1, 30), MAX_BACKOFF_MS);
-  return Math.round(exact * (0.8 + 0.4 * random()));
+  const exact = policy.schedule[Math.min(retry, policy.schedule.length) - 1] ?? 0;
+  return Math.min(Math.round(exact * (0.9 + 0.2 * random())), MAX_RETRY_DELAY_MS);
 }
 
 /**
  * What follows an attempt, for both engines: a 2xx is done; 410 Gone and a forbidden address stop at
- * once; anything else is retried, after the receiver's Retry-After when it sent one (capped), else with
- * exponential backoff, until the final attempt.
+ * once; anything else is retried, after the receiver's Retry-After when it sent one (capped), else after
+ * the schedule's wait, until the final attempt.
  */
 export function nextStep(
   attempt: { outcome: AttemptOutcome | "skipped"; retryAfterMs: number | null },
@@ -72,5 +66,5 @@ export function nextStep(
       cause: "retry-after",
     };
   }
-  return { kind: "retry", delayMs: backoffDelayMs(attemptNumber, policy, random), cause: "backoff" };
+  return { kind: "retry", delayMs: scheduledDelayMs(attemptNumber, policy, random), cause: "schedule" };
 }

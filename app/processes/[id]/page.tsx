@@ -86,7 +86,7 @@ export default async function ProcessPage({ params }: Props) {
             : undefined
         }
       />
-      <DeliveryStatus engine={engine} {...backlog} />
+      <DeliveryStatus engine={engine} retrySchedule={env.DELIVERY_RETRY_SCHEDULE} {...backlog} />
       <AutoDisabledAlert health={health} callbacks={settings.values.callbacks} />
       <CallbackHealthProvider health={Object.fromEntries(health.map((h) => [h.callbackId, h]))}>
         <ProcessSettingsForm

@@ -7,7 +7,7 @@ import { processWithCallbacks } from "@/testing/fixtures";
 import { sendSampleEventAction } from "./sample-event-actions";
 
 // The embedded engine in this process delivers to a receiver on 127.0.0.1.
-const it = withEmbeddedEngine({ backoffBaseMs: 200 });
+const it = withEmbeddedEngine({ retrySchedule: "200ms,400ms,800ms" });
 
 type Webhook = { data?: { event?: { id?: string }; lead?: { id?: string }; process?: { id?: string } } };
 
