@@ -149,6 +149,8 @@ export const auditLog = pgTable(
     index("audit_log_workspace_idx").on(t.workspaceId, t.createdAt, t.id),
     index("audit_log_actor_idx").on(t.workspaceId, t.actorId, t.createdAt),
     // The per-email sign-in hold counts recent failures on every sign-in.
+    // The retention purge (AUDIT_RETENTION_DAYS): the oldest entries first, across workspaces.
+    index("audit_log_created_idx").on(t.createdAt),
     index("audit_log_sign_in_failures_idx")
       .on(t.targetLabel, t.createdAt)
       .where(sql`${t.action} = 'sign_in.failed'`),

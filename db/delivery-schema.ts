@@ -107,6 +107,8 @@ export const deliveries = pgTable(
     index("deliveries_replay_idx").on(t.replayId, t.status).where(sql`${t.replayId} is not null`),
     // The queue's claim: due rows only, in due order (a settled delivery leaves it).
     index("deliveries_due_idx").on(t.dueAt).where(sql`${t.dueAt} is not null`),
+    // The retention purge of deliveries without an event (Send test): events take theirs with them.
+    index("deliveries_eventless_created_idx").on(t.createdAt).where(sql`${t.eventId} is null`),
   ],
 );
 

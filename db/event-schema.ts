@@ -74,6 +74,8 @@ export const events = pgTable(
     // LAST index would not.
     index("events_workspace_received_idx").on(t.workspaceId, t.receivedAt, t.id),
     index("events_lead_idx").on(t.leadId, t.receivedAt),
+    // The retention purge: the oldest events first, across workspaces (db/queries/retention.ts).
+    index("events_received_idx").on(t.receivedAt),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect } from "vitest";
 import { getDb } from "@/db/index";
 import { requeueDelivery } from "@/db/queries/deliveries";
@@ -12,7 +12,11 @@ import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { handOff } from "./runtime";
 
 // The embedded engine in this process, on the test's own database (PGlite or Postgres).
-const it = withEmbeddedEngine({ retrySchedule: "200ms,400ms,800ms" });
+const it = withEmbeddedEngine({
+  retrySchedule: "200ms,400ms,800ms",
+  // Shorter than pg-boss keeps jobs by default (7 days settled, 14 unstarted).
+  env: { RETENTION_DAYS: "2" },
+});
 
 async function storedEvent(receiver: Receiver, name: string, callbacks = 1) {
   const setup = await processWithCallbacks(
@@ -41,6 +45,28 @@ async function attemptsOf(deliveryId: string) {
 describe("the embedded engine", () => {
   it("is the engine when nothing else is configured", ({ engine }) => {
     expect(engine.name).toBe("embedded");
+  });
+
+  it("keeps pg-boss's jobs no longer than RETENTION_DAYS, and schedules the purge", async ({
+    db,
+    engine: _,
+  }) => {
+    const rowsOf = (result: unknown) =>
+      ("rows" in (result as object) ? (result as { rows: unknown[] }).rows : result) as Record<
+        string,
+        unknown
+      >[];
+    const queues = rowsOf(
+      await db.execute(sql`select name, deletion_seconds, retention_seconds from pgboss.queue order by name`),
+    );
+    expect(queues.length).toBeGreaterThan(0);
+    for (const queue of queues) {
+      expect(queue).toMatchObject({ deletion_seconds: 172_800, retention_seconds: 172_800 });
+    }
+    const schedules = rowsOf(
+      await db.execute(sql`select name, cron from pgboss.schedule where name = 'leadhook-purge-expired'`),
+    );
+    expect(schedules).toEqual([{ name: "leadhook-purge-expired", cron: "*/5 * * * *" }]);
   });
 
   it("delivers a handed-off event to every callback, signed, and marks it handed off", async ({

@@ -25,6 +25,7 @@ import type { DeliveryEngine } from "./engine";
 import { workJob } from "./job-workers";
 import { type JobPayload, jobs } from "./jobs";
 import type { resendPendingHandoffs } from "./outbox";
+import { jobRetentionSeconds, purgeExpiredNow } from "./retention";
 
 /** Deliveries in hand at once in one server (attempting, or waiting for their callback's turn). */
 const MAX_IN_FLIGHT = 100;
@@ -116,8 +117,17 @@ export function createEmbeddedEngine(services: EmbeddedServices): DeliveryEngine
       instance.on("error", (error) => logger.error({ err: error }, "delivery queue error"));
       instance.on("warning", (warning) => logger.warn({ warning }, "delivery queue warning"));
       await instance.start();
+      // pg-boss's own rows are kept no longer than RETENTION_DAYS either (its maintenance deletes them):
+      // leadhook's queues and pg-boss's internal one that sends the scheduled jobs.
+      const keepSecondsOf = new Map<string, number | undefined>();
       for (const job of Object.values(jobs)) {
-        if ("queue" in job) await instance.createQueue(job.queue);
+        if (!("queue" in job)) continue;
+        keepSecondsOf.set(job.queue, "keepSeconds" in job ? job.keepSeconds : undefined);
+        await instance.createQueue(job.queue);
+      }
+      for (const queue of await instance.getQueues()) {
+        const keep = jobRetentionSeconds(env.RETENTION_DAYS, keepSecondsOf.get(queue.name));
+        await instance.updateQueue(queue.name, keep);
       }
       boss = instance;
       deliveries = startClaimLoop(
@@ -143,7 +153,10 @@ export function createEmbeddedEngine(services: EmbeddedServices): DeliveryEngine
       await workJob(instance, jobs.disableFailingCallbacks, {}, async () => {
         await disableFailingCallbacksNow();
       });
-      for (const job of [jobs.resendHandoffs, jobs.disableFailingCallbacks]) {
+      await workJob(instance, jobs.purgeExpired, {}, async () => {
+        await purgeExpiredNow();
+      });
+      for (const job of [jobs.resendHandoffs, jobs.disableFailingCallbacks, jobs.purgeExpired]) {
         await instance.schedule(job.queue, job.schedule);
       }
       // A replay's job id is its replay's id (startReplay): a malformed one still stops its replay.
@@ -206,7 +219,7 @@ export function createEmbeddedEngine(services: EmbeddedServices): DeliveryEngine
         retryDelay: job.retries.delaySeconds,
         retryBackoff: job.retries.backoff,
         deadLetter: jobs.replayAbandoned.queue,
-        deleteAfterSeconds: job.keepSeconds,
+        deleteAfterSeconds: jobRetentionSeconds(env.RETENTION_DAYS, job.keepSeconds).deleteAfterSeconds,
       };
       await started().boss.insert(job.queue, [insert], await inTx(tx));
     },

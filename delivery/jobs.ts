@@ -81,6 +81,14 @@ export const jobs = {
     inngest: {},
     schedule: "*/5 * * * *",
   },
+  /** What is older than RETENTION_DAYS (AUDIT_RETENTION_DAYS for the audit log) is deleted in batches. */
+  purgeExpired: {
+    name: "purge-expired",
+    payload: scheduled,
+    queue: "leadhook-purge-expired",
+    inngest: {},
+    schedule: "*/5 * * * *",
+  },
   /**
    * Jobs whose payload did not parse, kept with why for an operator (no worker takes them; pg-boss keeps
    * them as long as any waiting job). Inngest: the run fails at once with the same reason.

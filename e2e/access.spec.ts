@@ -346,6 +346,7 @@ test("the sign-in form posts, never putting the password in the URL, even before
 
 test("the audit log lists what happened, and filters by action", async () => {
   await owner.goto(`${app.url}/settings/audit-log`);
+  await expect(owner.getByText("Entries are kept for 365 days.")).toBeVisible();
   const table = owner.getByRole("table");
   for (const action of [
     "Workspace created",

@@ -91,6 +91,8 @@ test("the Events pages list received events with their deliveries, filter them, 
   await page.goto(`/events?lead=${second.lead.id}`);
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(1).getByRole("link", { name: "Events Log Check" })).toBeVisible();
+  // How long they are kept (RETENTION_DAYS, 30 by default).
+  await expect(page.getByText("Events, their deliveries and attempts are kept for 30 days")).toBeVisible();
 
   // One event: as stored, the exact body its callback received, and the attempt.
   await page.goto(eventsPath);

@@ -135,3 +135,17 @@ describe("DELIVERY_RETRY_SCHEDULE", () => {
     );
   });
 });
+
+describe("RETENTION_DAYS and AUDIT_RETENTION_DAYS", () => {
+  it("keep data 30 days and the audit log a year unless told otherwise", () => {
+    expect(getEnv({})).toMatchObject({ RETENTION_DAYS: 30, AUDIT_RETENTION_DAYS: 365 });
+    expect(getEnv({ RETENTION_DAYS: "7", AUDIT_RETENTION_DAYS: "730" })).toMatchObject({
+      RETENTION_DAYS: 7,
+      AUDIT_RETENTION_DAYS: 730,
+    });
+  });
+
+  it.each(["0", "-1", "1.5", "ten"])("refuses RETENTION_DAYS=%j", (value) => {
+    expect(() => getEnv({ RETENTION_DAYS: value })).toThrow("RETENTION_DAYS");
+  });
+});

@@ -137,7 +137,14 @@ export const it = test;
  * quick retries (`retrySchedule`, as DELIVERY_RETRY_SCHEDULE), the engine started on the file's database
  * once, and a receiver that is emptied after each test.
  */
-export function withEmbeddedEngine({ retrySchedule }: { retrySchedule: string }) {
+export function withEmbeddedEngine({
+  retrySchedule,
+  env = {},
+}: {
+  retrySchedule: string;
+  /** More of the server's settings, as its environment. */
+  env?: Record<string, string>;
+}) {
   const engineTest = test.extend(
     "engine",
     { scope: "file" },
@@ -146,6 +153,7 @@ export function withEmbeddedEngine({ retrySchedule }: { retrySchedule: string })
         ALLOW_PRIVATE_CALLBACK_URLS: "true",
         LEADHOOK_ENGINE: "embedded",
         DELIVERY_RETRY_SCHEDULE: retrySchedule,
+        ...env,
       });
       onCleanup(async () => {
         await stopEngine();

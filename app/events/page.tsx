@@ -3,6 +3,8 @@ import { requirePageMember } from "@/auth/member";
 import { EventLogView } from "@/components/events/event-log-view";
 import { EVENTS_PATH, eventsHref, parseEventSearch } from "@/components/events/event-search-params";
 import { listEventLog } from "@/db/queries/event-log";
+import { getEnv } from "@/lib/env";
+import { plural } from "@/lib/plural";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Events" };
@@ -22,7 +24,8 @@ export default async function EventsPage({
         <h1 className="text-2xl font-semibold tracking-tight">Events</h1>
         <p className="mt-1 max-w-2xl text-sm text-slate-600">
           Every lead event received for this workspace's processes, newest first, with its delivery to each
-          callback. Open one to see the exact body each callback received and every attempt.
+          callback. Open one to see the exact body each callback received and every attempt. Events, their
+          deliveries and attempts are kept for {plural(getEnv().RETENTION_DAYS, "day", "days")}, then deleted.
         </p>
       </div>
       <EventLogView path={EVENTS_PATH} search={search} page={page} />

@@ -1,11 +1,11 @@
 import { InngestTestEngine } from "@inngest/test";
-import { eq } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, vi } from "vitest";
 import type { Database } from "@/db/index";
 import { createDeliveriesForEvent } from "@/db/queries/deliveries";
 import { storeEvents } from "@/db/queries/events";
 import { getSigningSecret } from "@/db/queries/signing-secrets";
-import { deliveries, deliveryAttempts, leadUpdateCallbacks } from "@/db/schema";
+import { deliveries, deliveryAttempts, events, leadUpdateCallbacks } from "@/db/schema";
 import { type Receiver, startReceiver } from "@/e2e/receiver";
 import { getEnv } from "@/lib/env";
 import type { CallbackInput } from "@/lib/validations/callback";
@@ -15,6 +15,7 @@ import { test as dbTest } from "@/testing/db-test";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { deliver } from "./deliver";
 import { fanOut } from "./fan-out";
+import { purgeExpired } from "./purge-expired";
 
 /**
  * `env.set(name, value)`: an environment variable for this test only, put back as it was when the test
@@ -392,5 +393,44 @@ describe("delivery", () => {
     } finally {
       await proxy.close();
     }
+  });
+});
+
+describe("purge-expired (Inngest's scheduled purge)", () => {
+  it("deletes an event older than RETENTION_DAYS with its delivery, and keeps a newer one", async ({
+    db,
+    env,
+  }) => {
+    const setup = await processWithCallbacks("Purge", [{ url: "https://hooks.example.com/purge" }]);
+    const stored = await storeEvents(setup.workspaceId, [
+      sampleEvent(setup.process.id, { id: "evt_purge_old" }),
+      sampleEvent(setup.process.id, { id: "evt_purge_new" }),
+    ]);
+    const [old, recent] = stored.accepted.map((a) => a.id) as [string, string];
+    for (const id of [old, recent]) await createDeliveriesForEvent(id);
+    await db
+      .update(deliveries)
+      .set({ status: "succeeded" })
+      .where(inArray(deliveries.eventId, [old, recent]));
+    await db
+      .update(events)
+      .set({ receivedAt: sql`now() - interval '8 days'`, handedOffAt: sql`now()` })
+      .where(eq(events.id, old));
+    await db.update(events).set({ handedOffAt: sql`now()` }).where(eq(events.id, recent));
+    env.set("RETENTION_DAYS", "7");
+
+    const { result, error } = await new InngestTestEngine({ function: purgeExpired }).execute();
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ events: 1, more: false });
+    const left = await db
+      .select({ id: events.id })
+      .from(events)
+      .where(inArray(events.id, [old, recent]));
+    expect(left.map((e) => e.id)).toEqual([recent]);
+    const leftDeliveries = await db
+      .select({ eventId: deliveries.eventId })
+      .from(deliveries)
+      .where(inArray(deliveries.eventId, [old, recent]));
+    expect(leftDeliveries.map((d) => d.eventId)).toEqual([recent]);
   });
 });

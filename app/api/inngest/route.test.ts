@@ -15,10 +15,10 @@ type FunctionConfig = {
 };
 
 describe("the Inngest serve route (dev mode)", () => {
-  it("answers GET with its introspection: dev mode, seven functions (onFailure handlers included)", async () => {
+  it("answers GET with its introspection: dev mode, eight functions (onFailure handlers included)", async () => {
     const response = await GET(new Request("http://localhost:3000/api/inngest") as never, undefined as never);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ mode: "dev", function_count: 7 });
+    expect(await response.json()).toMatchObject({ mode: "dev", function_count: 8 });
   });
 
   it("lists each function with its triggers, concurrency and retries when Inngest syncs it", async () => {
@@ -39,6 +39,7 @@ describe("the Inngest serve route (dev mode)", () => {
       "deliver-failure",
       "disable-failing-callbacks",
       "fan-out",
+      "purge-expired",
       "replay",
       "replay-failure",
       "resend-pending-handoffs",
@@ -51,6 +52,7 @@ describe("the Inngest serve route (dev mode)", () => {
     });
     expect(byId["resend-pending-handoffs"]?.triggers).toEqual([{ cron: "* * * * *" }]);
     expect(byId["disable-failing-callbacks"]?.triggers).toEqual([{ cron: "*/5 * * * *" }]);
+    expect(byId["purge-expired"]?.triggers).toEqual([{ cron: "*/5 * * * *" }]);
     // A replay queues its batches one run at a time.
     expect(byId.replay?.triggers).toEqual([{ event: "leadhook/replay.requested" }]);
     expect(byId.replay?.concurrency).toEqual([{ key: "event.data.replayId", limit: 1 }]);

@@ -6,6 +6,8 @@ import { AuditTable } from "@/components/audit/audit-table";
 import { FilterProblems } from "@/components/filters/date-range-fields";
 import { EmptyListText, ListPager } from "@/components/filters/list-parts";
 import { listAuditActors, listAuditEntries } from "@/db/queries/audit-log";
+import { getEnv } from "@/lib/env";
+import { plural } from "@/lib/plural";
 import { can } from "@/lib/roles";
 
 export const dynamic = "force-dynamic";
@@ -17,7 +19,7 @@ function Heading() {
       <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
       <p className="mt-1 max-w-2xl text-sm text-slate-600">
         Who changed what in this workspace, and every sign-in, newest first. Secrets are never recorded, only
-        which fields changed.
+        which fields changed. Entries are kept for {plural(getEnv().AUDIT_RETENTION_DAYS, "day", "days")}.
       </p>
     </div>
   );

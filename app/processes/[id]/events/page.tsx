@@ -7,6 +7,8 @@ import { eventsHref, parseEventSearch, processEventsPath } from "@/components/ev
 import { ProcessBreadcrumb } from "@/components/process-breadcrumb";
 import { listEventLog } from "@/db/queries/event-log";
 import { getProcess } from "@/db/queries/processes";
+import { getEnv } from "@/lib/env";
+import { plural } from "@/lib/plural";
 import { uuidParam } from "@/lib/uuid";
 import { processPageTitle } from "../page-title";
 
@@ -42,7 +44,8 @@ export default async function ProcessEventsPage({ params, searchParams }: Props)
           <Link href={`/processes/${process.id}/replays` as Route} className="text-brand-700 hover:underline">
             Replays
           </Link>
-          .
+          . Events, their deliveries and attempts are kept for{" "}
+          {plural(getEnv().RETENTION_DAYS, "day", "days")}, then deleted.
         </p>
       </div>
       <EventLogView path={path} search={search} page={page} showProcess={false} />

@@ -1,0 +1,99 @@
+import { sql } from "drizzle-orm";
+import { type Executor, getDb } from "../index";
+
+export type PurgeCounts = { events: number; testDeliveries: number; replays: number; auditEntries: number };
+
+export type PurgeOptions = {
+  /** Events, deliveries and replays from before this are deleted (RETENTION_DAYS ago). */
+  before: Date;
+  /** Audit log entries from before this are deleted (AUDIT_RETENTION_DAYS ago). */
+  auditBefore: Date;
+  /** Rows of the table being purged per statement: each is its own short transaction. */
+  batchSize?: number;
+  /** Stop starting batches after this long; the next run goes on where this one stopped. */
+  budgetMs?: number;
+  /** Pause between batches, so ingest and delivery get the database in between. */
+  pauseMs?: number;
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One batch of each kind, oldest first. An event goes with its deliveries and their attempts (the foreign
+ * keys cascade), but only once every delivery of it has settled: one still pending or retrying (a retry
+ * schedule longer than the retention, or a delivery a Replay or Redeliver queued again) keeps its event
+ * until it settles. `for update skip locked`: a row another statement holds is left for the next batch.
+ */
+const batches = {
+  events: (db: Executor, before: Date, limit: number) =>
+    db.execute(sql`
+      delete from events where id in (
+        select e.id from events e
+        where e.received_at < ${before.toISOString()} and e.handed_off_at is not null
+          and not exists (
+            select 1 from deliveries d
+            where d.event_id = e.id and d.status in ('pending', 'retrying')
+          )
+        order by e.received_at
+        limit ${limit}
+        for update of e skip locked
+      )`),
+  // Send test deliveries have no event of their own.
+  testDeliveries: (db: Executor, before: Date, limit: number) =>
+    db.execute(sql`
+      delete from deliveries where id in (
+        select id from deliveries
+        where event_id is null and created_at < ${before.toISOString()}
+          and status in ('succeeded', 'failed')
+        order by created_at
+        limit ${limit}
+        for update skip locked
+      )`),
+  // Deliveries a replay queued keep their history; they only lose the link to it.
+  replays: (db: Executor, before: Date, limit: number) =>
+    db.execute(sql`
+      delete from replays where id in (
+        select id from replays
+        where created_at < ${before.toISOString()} and status in ('finished', 'cancelled')
+        order by created_at
+        limit ${limit}
+        for update skip locked
+      )`),
+  auditEntries: (db: Executor, before: Date, limit: number) =>
+    db.execute(sql`
+      delete from audit_log where id in (
+        select id from audit_log
+        where created_at < ${before.toISOString()}
+        order by created_at
+        limit ${limit}
+        for update skip locked
+      )`),
+} as const;
+
+function affected(result: unknown): number {
+  const r = result as { rowCount?: number | null; affectedRows?: number };
+  return r.rowCount ?? r.affectedRows ?? 0;
+}
+
+/**
+ * Deletes what is older than the retention, a batch at a time (never one long statement): events with
+ * their deliveries and attempts, Send test deliveries, settled replays, and audit entries. Returns how many
+ * of each it deleted, and whether it stopped with more left (the budget ran out).
+ */
+export async function purgeExpired(options: PurgeOptions): Promise<PurgeCounts & { more: boolean }> {
+  const { batchSize = 1000, budgetMs = 60_000, pauseMs = 20 } = options;
+  const db = await getDb();
+  const started = Date.now();
+  const counts: PurgeCounts = { events: 0, testDeliveries: 0, replays: 0, auditEntries: 0 };
+  for (const kind of Object.keys(batches) as (keyof typeof batches)[]) {
+    const before = kind === "auditEntries" ? options.auditBefore : options.before;
+    for (;;) {
+      if (Date.now() - started > budgetMs) return { ...counts, more: true };
+      const deleted = affected(await batches[kind](db, before, batchSize));
+      counts[kind] += deleted;
+      if (deleted < batchSize) break;
+      if (pauseMs > 0) await sleep(pauseMs);
+    }
+  }
+  return { ...counts, more: false };
+}

@@ -1,0 +1,37 @@
+import "server-only";
+import { purgeExpired } from "@/db/queries/retention";
+import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/logger";
+
+const DAY_MS = 86_400_000;
+
+/** How long pg-boss keeps a settled job, and a job that never started, within RETENTION_DAYS. */
+export function jobRetentionSeconds(retentionDays: number, keepSeconds = (7 * DAY_MS) / 1000) {
+  const retention = retentionDays * (DAY_MS / 1000);
+  return {
+    deleteAfterSeconds: Math.min(keepSeconds, retention),
+    retentionSeconds: Math.min(14 * 86_400, retention),
+  };
+}
+
+/**
+ * The scheduled purge both engines run every 5 minutes: deletes what is older than RETENTION_DAYS (the
+ * audit log: AUDIT_RETENTION_DAYS), in batches, for at most a minute a run (an Inngest step stays short),
+ * and logs what it deleted; what is left goes in the next run.
+ */
+export async function purgeExpiredNow(now = new Date()) {
+  const env = getEnv();
+  const result = await purgeExpired({
+    before: new Date(now.getTime() - env.RETENTION_DAYS * DAY_MS),
+    auditBefore: new Date(now.getTime() - env.AUDIT_RETENTION_DAYS * DAY_MS),
+    budgetMs: 60_000,
+  });
+  const { more, ...counts } = result;
+  if (Object.values(counts).some((n) => n > 0)) {
+    logger.info(
+      { ...counts, more },
+      `deleted what is older than ${env.RETENTION_DAYS} days (audit log: ${env.AUDIT_RETENTION_DAYS} days)`,
+    );
+  }
+  return result;
+}
