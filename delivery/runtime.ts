@@ -11,12 +11,15 @@ import { createOutbox, type HandOffResult, type Outbox, resendPendingHandoffs } 
  * route bundles share them through globalThis), started on first use. The engine is chosen by
  * LEADHOOK_ENGINE and given the services it calls, so no engine imports this module back.
  */
-type Runtime = { engine?: Promise<DeliveryEngine>; outbox?: Outbox };
+type Runtime = { engine?: Promise<DeliveryEngine>; outbox?: Outbox; stopping?: boolean };
 const shared = globalThis as unknown as { leadhookRuntime?: Runtime };
 shared.leadhookRuntime ??= {};
 const runtime: Runtime = shared.leadhookRuntime;
 
 export function getEngine(): Promise<DeliveryEngine> {
+  // A server on its way out starts nothing new: what is handed off now stays stored as pending and is
+  // offered again by the outbox of a server that runs (or of this one's successor).
+  if (runtime.stopping) return Promise.reject(new Error("this server is shutting down"));
   runtime.engine ??= createEngine();
   return runtime.engine;
 }
@@ -86,4 +89,52 @@ export async function stopEngine(): Promise<void> {
   const engine = runtime.engine;
   runtime.engine = undefined;
   if (engine) await (await engine).stop();
+}
+
+/**
+ * A rolling restart's SIGTERM (or Ctrl-C's SIGINT): the server stops claiming deliveries, lets the attempts
+ * in flight finish (up to DELIVERY_TIMEOUT_MS) and records them, hands back those it held but had not
+ * started, and only then exits, through Next's own handler (which it runs after). So a restart neither
+ * cuts an attempt off (to be made again, twice at the receiver) nor keeps its rows locked until their lock
+ * runs out. Ingest keeps answering meanwhile (what it stores is handed off by another server). Called once
+ * from instrumentation, after Next installed its handlers.
+ */
+export function drainOnSignals(): void {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    const nexts = process.listeners(signal);
+    process.removeAllListeners(signal);
+    process.once(signal, () => void drainThenExit(signal, nexts));
+  }
+}
+
+async function drainThenExit(signal: NodeJS.Signals, nexts: NodeJS.SignalsListener[]): Promise<void> {
+  const { DELIVERY_TIMEOUT_MS } = getEnv();
+  const started = Date.now();
+  runtime.stopping = true;
+  logger.info({ signal }, "stopping: claiming no more deliveries; finishing those in flight");
+  // The engine's own stop waits DELIVERY_TIMEOUT_MS + 2 s at most; this is the backstop.
+  const backstop = setTimeout(() => {
+    logger.warn("stopping took too long: exiting with attempts still in flight");
+    exit(signal, nexts);
+  }, DELIVERY_TIMEOUT_MS + 5000);
+  backstop.unref();
+  try {
+    await stopEngine();
+  } catch (error) {
+    logger.error({ err: error }, "the delivery engine did not stop cleanly");
+  }
+  clearTimeout(backstop);
+  logger.info({ ms: Date.now() - started }, "stopped: every attempt in flight finished and was recorded");
+  exit(signal, nexts);
+}
+
+/**
+ * Next's handler closes the HTTP server, waits for the requests under way (an Inngest step among them)
+ * and exits; without one (a script), exit here. Either way, gone within a few seconds more.
+ */
+function exit(signal: NodeJS.Signals, nexts: NodeJS.SignalsListener[]): void {
+  const code = signal === "SIGINT" ? 130 : 143;
+  if (!nexts.length) process.exit(code);
+  setTimeout(() => process.exit(code), getEnv().DELIVERY_TIMEOUT_MS + 2000).unref();
+  for (const next of nexts) next(signal);
 }

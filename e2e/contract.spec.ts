@@ -76,6 +76,10 @@ async function scenarios() {
       receivers: { crash: await slowReceiver(1000) },
       callbacks: (r: Record<string, Receiver>) => [one(r.crash as Receiver)],
     },
+    drain: {
+      receivers: { drain: await slowReceiver(1500) },
+      callbacks: (r: Record<string, Receiver>) => [one(r.drain as Receiver)],
+    },
     outage: {
       receivers: { outage: await startReceiver() },
       callbacks: (r: Record<string, Receiver>) => [one(r.outage as Receiver)],
@@ -238,6 +242,32 @@ for (const [index, config] of engineConfigs().entries()) {
           `${(error as Error).message}\nengine output:\n${world.engine.output?.() ?? "(none)"}`,
         );
       }
+    });
+
+    test("SIGTERM with deliveries in flight: they finish and are recorded, none is sent twice, and the server exits in time", async () => {
+      const drain = receiver("drain") as Awaited<ReturnType<typeof slowReceiver>>;
+      const events = Array.from({ length: 12 }, () => world.event("drain"));
+      expect((await world.post({ events })).status).toBe(202);
+      // The receiver answers after 1.5 s: stop while requests are under way.
+      await expect.poll(() => drain.stats.inFlight, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+      const signalled = Date.now();
+      await world.app.stop("SIGTERM");
+      // Gone within the delivery timeout and a few seconds, every request it had made answered first.
+      expect(Date.now() - signalled).toBeLessThan(Number(CONTRACT_SETTINGS.DELIVERY_TIMEOUT_MS) + 5000);
+      expect(drain.stats.inFlight).toBe(0);
+      const beforeRestart = drain.received.length;
+      expect(beforeRestart).toBeLessThan(12);
+      await world.app.restart();
+      await expect.poll(() => new Set(idsOf(drain)).size, { timeout: 120_000, intervals: [1000] }).toBe(12);
+      await expect.poll(() => drain.stats.inFlight).toBe(0);
+      // Nothing twice: no attempt was cut off by the stop, and none left locked to be taken again later.
+      await sleep(2000);
+      expect(drain.received).toHaveLength(12);
+      const drainCallback = world.setup.processes.drain?.callbacks[0]?.id;
+      const attempts = (await world.inspect()).deliveries
+        .filter((d) => d.callbackId === drainCallback)
+        .map((d) => [d.status, d.attempts.length]);
+      expect(attempts).toEqual(Array.from({ length: 12 }, () => ["succeeded", 1]));
     });
 
     test("the engine unreachable at ingest: 202, and delivered once it is back", async ({ page }) => {
