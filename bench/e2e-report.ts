@@ -153,11 +153,17 @@ export function e2eReport(measured: E2eRun, options: E2eOptions & { command: str
   ].join("\n");
 }
 
-const MARKERS = ["<!-- e2e -->", "<!-- e2e-analysis -->", "<!-- analysis -->", "<!-- soak -->"];
+const MARKERS = [
+  "<!-- e2e -->",
+  "<!-- e2e-analysis -->",
+  "<!-- analysis -->",
+  "<!-- soak -->",
+  "<!-- purge -->",
+];
 
 /**
  * Puts the e2e section into RESULTS.md: in place of the previous one, or before the hand-written
- * sections (the e2e analysis, the analysis, the soak), which are kept as they are.
+ * sections (the e2e analysis, the analysis, the soak) and the purge's, which are kept as they are.
  */
 export function withE2eSection(previous: string, section: string): string {
   const start = previous.indexOf("<!-- e2e -->");
