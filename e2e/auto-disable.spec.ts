@@ -12,7 +12,7 @@ import { signInState } from "./sessions";
  * period), and the admin sees why and switches it back on.
  */
 const PERIOD_MS = 10_000;
-// Beside the config's servers (E2E_PORT, +1), the access suite's 3160 and the contract suite's 3200-3239.
+// Beside the config's servers (E2E_PORT, +1), the access suite's 3160 and the contract suite's 3200-3249.
 const PORT = Number(process.env.E2E_PORT ?? 3100) + 50;
 const ENGINE: EngineConfig = {
   name: "embedded engine, CALLBACK_DISABLE_AFTER=10s",

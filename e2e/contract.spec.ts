@@ -154,8 +154,8 @@ for (const [index, config] of engineConfigs().entries()) {
       expect((await world.post(world.event("retry"))).status).toBe(202);
       await expect.poll(() => receiver("retry").received.length, { timeout: 30_000 }).toBe(3);
       expect(new Set(idsOf(receiver("retry"))).size).toBe(1);
-      // DELIVERY_RETRY_SCHEDULE 300ms,1500ms,600ms, each wait ±10%: at least 270 ms, then at least 1350 ms
-      // (a doubling backoff from 300 ms would have waited 600 ms the second time).
+      // DELIVERY_RETRY_SCHEDULE 1s,3s,1s, each wait ±10%: at least 900 ms, then at least 2700 ms (a
+      // doubling backoff from 1 s would have waited 2 s the second time).
       const at = receiver("retry").received.map((w) => w.receivedAt.getTime());
       const [first, second] = CONTRACT_RETRY_WAITS as [number, number];
       expect((at[1] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(first * 0.9);
@@ -164,7 +164,7 @@ for (const [index, config] of engineConfigs().entries()) {
       await page.context().addCookies((await signInState(world.app.url, CONTRACT_ADMIN)).cookies);
       await page.goto(`${world.app.url}/processes/${world.setup.processes.retry?.id}`);
       await expect(page.getByTestId("retry-schedule")).toContainText(
-        "retried 3 times over about 2 s, waiting 300 ms, 1.5 s and 600 ms between attempts",
+        "retried 3 times over about 5 s, waiting 1 s, 3 s and 1 s between attempts",
       );
       await sleep(1000);
       expect(receiver("retry").received).toHaveLength(3);

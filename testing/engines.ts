@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { Database, EngineConfig } from "./engine-types";
-import { inngestBinary, startInngestServer } from "./inngest-server";
+import { inngestBinary, inngestRedisBinary, startInngestServer } from "./inngest-server";
+import { redisServerAvailable, startRedisServer } from "./redis-server";
 
 export type { Database, EngineConfig, EngineRuntime } from "./engine-types";
 
@@ -69,5 +70,32 @@ export function engineConfigs(): EngineConfig[] {
         start: ({ appUrl }) => startInngestServer(mode, 8290 + n, appUrl),
       }),
     ),
+    {
+      // Its queue and run state in Redis instead of the in-process one: how it runs beyond one process.
+      name: "Inngest (inngest start, Redis)",
+      skipReason: () =>
+        !inngestRedisBinary()
+          ? "no Inngest server binary with the --redis-uri fix (.ci/build-inngest builds one where Go is installed)"
+          : redisServerAvailable()
+            ? null
+            : "no redis-server (apt-get install redis-server)",
+      database: () => (postgresServerUrl() ? postgresDatabase() : pgliteDatabase()),
+      start: async ({ appUrl }) => {
+        const redis = await startRedisServer(8390);
+        try {
+          const inngest = await startInngestServer("start", 8292, appUrl, { redisUri: redis.url });
+          return {
+            ...inngest,
+            async stop() {
+              await inngest.stop();
+              await redis.stop();
+            },
+          };
+        } catch (error) {
+          await redis.stop();
+          throw error;
+        }
+      },
+    },
   ];
 }

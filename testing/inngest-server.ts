@@ -15,16 +15,27 @@ export function inngestBinary(): string | undefined {
 }
 
 /**
+ * The build of it whose `inngest start --redis-uri` works (.ci/build-inngest: v1.1.0 panics there
+ * without a one-line fix): beside the binary, named `inngest-redis`.
+ */
+export function inngestRedisBinary(): string | undefined {
+  const binary = inngestBinary();
+  return binary && existsSync(`${binary}-redis`) ? `${binary}-redis` : undefined;
+}
+
+/**
  * A real Inngest server on 127.0.0.1: `inngest dev` (in memory) or `inngest start` (self-hosted, with
- * its SQLite in a temporary directory, signing and event keys). The app is synced by its own PUT to
- * /api/inngest once it runs; an outage stops the server and starts it again on the same port.
+ * its SQLite in a temporary directory, signing and event keys; with `redisUri`, its queue and run state
+ * in that Redis, as a self-hosted operator runs it beyond one process). The app is synced by its own PUT
+ * to /api/inngest once it runs; an outage stops the server and starts it again on the same port.
  */
 export async function startInngestServer(
   mode: "dev" | "start",
   port: number,
   appUrl: string,
+  options: { redisUri?: string } = {},
 ): Promise<EngineRuntime> {
-  const binary = inngestBinary();
+  const binary = options.redisUri ? inngestRedisBinary() : inngestBinary();
   if (!binary) throw new Error("No Inngest server binary (run .ci/build-inngest)");
   const dir = mkdtempSync(path.join(tmpdir(), "leadhook-inngest-"));
   const signingKey = randomBytes(32).toString("hex");
@@ -45,6 +56,7 @@ export async function startInngestServer(
           eventKey,
           "--sqlite-dir",
           dir,
+          ...(options.redisUri ? ["--redis-uri", options.redisUri] : []),
         ];
   let server: ProcessGroup | undefined;
 
