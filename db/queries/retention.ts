@@ -1,5 +1,8 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
+import { auditLog } from "../access-schema";
 import { type Executor, getDb } from "../index";
+import { deliveries, replays } from "../schema";
 
 export type PurgeCounts = { events: number; testDeliveries: number; replays: number; auditEntries: number };
 
@@ -15,6 +18,18 @@ export type PurgeOptions = {
   /** Pause between batches, so ingest and delivery get the database in between. */
   pauseMs?: number;
 };
+
+/** Up to `limit` rows of `table` created before `before` that match `where`, oldest first. */
+function deleteOldest(db: Executor, table: PgTable, where: SQL, before: Date, limit: number) {
+  return db.execute(sql`
+    delete from ${table} where id in (
+      select id from ${table}
+      where created_at < ${before.toISOString()} and ${where}
+      order by created_at
+      limit ${limit}
+      for update skip locked
+    )`);
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,34 +55,12 @@ const batches = {
       )`),
   // Send test deliveries have no event of their own.
   testDeliveries: (db: Executor, before: Date, limit: number) =>
-    db.execute(sql`
-      delete from deliveries where id in (
-        select id from deliveries
-        where event_id is null and created_at < ${before.toISOString()}
-          and status in ('succeeded', 'failed')
-        order by created_at
-        limit ${limit}
-        for update skip locked
-      )`),
+    deleteOldest(db, deliveries, sql`event_id is null and status in ('succeeded', 'failed')`, before, limit),
   // Deliveries a replay queued keep their history; they only lose the link to it.
   replays: (db: Executor, before: Date, limit: number) =>
-    db.execute(sql`
-      delete from replays where id in (
-        select id from replays
-        where created_at < ${before.toISOString()} and status in ('finished', 'cancelled')
-        order by created_at
-        limit ${limit}
-        for update skip locked
-      )`),
+    deleteOldest(db, replays, sql`status in ('finished', 'cancelled')`, before, limit),
   auditEntries: (db: Executor, before: Date, limit: number) =>
-    db.execute(sql`
-      delete from audit_log where id in (
-        select id from audit_log
-        where created_at < ${before.toISOString()}
-        order by created_at
-        limit ${limit}
-        for update skip locked
-      )`),
+    deleteOldest(db, auditLog, sql`true`, before, limit),
 } as const;
 
 function affected(result: unknown): number {
