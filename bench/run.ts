@@ -76,6 +76,10 @@ if (values.soak) {
   const rows: Row[] = [];
   let purge: PurgeResult | undefined;
   const purgeEvents = Number(values["purge-events"]);
+  if (!Number.isInteger(purgeEvents) || purgeEvents < 1) {
+    console.error(`--purge-events: "${values["purge-events"]}" is not a whole number of events\n${usage}`);
+    process.exit(2);
+  }
   try {
     if (bench && runs("ingest")) {
       console.log("ingest, single events...");

@@ -40,7 +40,11 @@ export const leadActivities = pgTable(
     occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("lead_activities_lead_idx").on(t.leadId, t.occurredAt)],
+  (t) => [
+    index("lead_activities_lead_idx").on(t.leadId, t.occurredAt),
+    // The retention purge deletes an event's activity with it.
+    index("lead_activities_event_idx").on(t.eventId),
+  ],
 );
 
 /** Every accepted lead-update event, stored before it is acknowledged; also the hand-off outbox. */

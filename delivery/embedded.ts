@@ -95,6 +95,8 @@ export function createEmbeddedEngine(services: EmbeddedServices): DeliveryEngine
   }
 
   let startupResend: Promise<void> | undefined;
+  /** Aborted by stop(): a purge under way ends after its current batch instead of holding the stop. */
+  let stopping = new AbortController();
   const engine: DeliveryEngine = {
     name: "embedded",
 
@@ -154,7 +156,7 @@ export function createEmbeddedEngine(services: EmbeddedServices): DeliveryEngine
         await disableFailingCallbacksNow();
       });
       await workJob(instance, jobs.purgeExpired, {}, async () => {
-        await purgeExpiredNow();
+        await purgeExpiredNow(new Date(), stopping.signal);
       });
       for (const job of [jobs.resendHandoffs, jobs.disableFailingCallbacks, jobs.purgeExpired]) {
         await instance.schedule(job.queue, job.schedule);
@@ -183,6 +185,8 @@ export function createEmbeddedEngine(services: EmbeddedServices): DeliveryEngine
 
     async stop() {
       const instance = boss;
+      stopping.abort();
+      stopping = new AbortController();
       await startupResend;
       await deliveries?.stop(env.DELIVERY_TIMEOUT_MS + 2000);
       deliveries = undefined;

@@ -5,9 +5,12 @@ import { logger } from "@/lib/logger";
 
 const DAY_MS = 86_400_000;
 
-/** How long pg-boss keeps a settled job, and a job that never started, within RETENTION_DAYS. */
+/**
+ * How long pg-boss keeps a settled job, and a job that never started, within RETENTION_DAYS (0, which
+ * keeps everything else for ever: pg-boss's own defaults).
+ */
 export function jobRetentionSeconds(retentionDays: number, keepSeconds = (7 * DAY_MS) / 1000) {
-  const retention = retentionDays * (DAY_MS / 1000);
+  const retention = (retentionDays || 3650) * (DAY_MS / 1000);
   return {
     deleteAfterSeconds: Math.min(keepSeconds, retention),
     retentionSeconds: Math.min(14 * 86_400, retention),
@@ -17,14 +20,17 @@ export function jobRetentionSeconds(retentionDays: number, keepSeconds = (7 * DA
 /**
  * The scheduled purge both engines run every 5 minutes: deletes what is older than RETENTION_DAYS (the
  * audit log: AUDIT_RETENTION_DAYS), in batches, for at most a minute a run (an Inngest step stays short),
- * and logs what it deleted; what is left goes in the next run.
+ * and logs what it deleted; what is left goes in the next run. A retention of 0 keeps that kind for ever.
+ * `signal`: the server is stopping; the run ends after its current batch.
  */
-export async function purgeExpiredNow(now = new Date()) {
+export async function purgeExpiredNow(now = new Date(), signal?: AbortSignal) {
   const env = getEnv();
+  const ago = (days: number) => (days > 0 ? new Date(now.getTime() - days * DAY_MS) : null);
   const result = await purgeExpired({
-    before: new Date(now.getTime() - env.RETENTION_DAYS * DAY_MS),
-    auditBefore: new Date(now.getTime() - env.AUDIT_RETENTION_DAYS * DAY_MS),
+    before: ago(env.RETENTION_DAYS),
+    auditBefore: ago(env.AUDIT_RETENTION_DAYS),
     budgetMs: 60_000,
+    signal,
   });
   const { more, ...counts } = result;
   if (Object.values(counts).some((n) => n > 0)) {

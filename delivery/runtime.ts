@@ -17,8 +17,8 @@ shared.leadhookRuntime ??= {};
 const runtime: Runtime = shared.leadhookRuntime;
 
 export function getEngine(): Promise<DeliveryEngine> {
-  // A server on its way out starts nothing new: what is handed off now stays stored as pending and is
-  // offered again by the outbox of a server that runs (or of this one's successor).
+  // A server stopping its embedded engine starts none again: what is handed off now stays stored as
+  // pending and is offered again by the outbox of a server that runs (or of this one's successor).
   if (runtime.stopping) return Promise.reject(new Error("this server is shutting down"));
   runtime.engine ??= createEngine();
   return runtime.engine;
@@ -92,49 +92,69 @@ export async function stopEngine(): Promise<void> {
 }
 
 /**
- * A rolling restart's SIGTERM (or Ctrl-C's SIGINT): the server stops claiming deliveries, lets the attempts
- * in flight finish (up to DELIVERY_TIMEOUT_MS) and records them, hands back those it held but had not
- * started, and only then exits, through Next's own handler (which it runs after). So a restart neither
- * cuts an attempt off (to be made again, twice at the receiver) nor keeps its rows locked until their lock
- * runs out. Ingest keeps answering meanwhile (what it stores is handed off by another server). Called once
- * from instrumentation, after Next installed its handlers.
+ * A rolling restart's SIGTERM (or Ctrl-C's SIGINT) on a production server: the embedded engine stops
+ * claiming deliveries, lets the attempts in flight finish (up to DELIVERY_TIMEOUT_MS) and records them,
+ * hands back those it held but had not started, and stops its jobs (a purge ends after its batch); only
+ * then does Next's own handler run, which closes HTTP after the requests under way (an Inngest step among
+ * them) and exits. So a restart neither cuts an attempt off (to be made again, twice at the receiver) nor
+ * keeps its rows locked until their lock runs out. Ingest keeps answering meanwhile: with the embedded
+ * engine what it stores is handed off by another server (or this one's successor); Inngest takes it as
+ * ever. A second signal exits at once. Not in development: `next dev` kills its server 100 ms after a
+ * signal. Called once from instrumentation, after Next installed its handlers.
  */
 export function drainOnSignals(): void {
+  if (process.env.NODE_ENV !== "production") return;
+  const nexts = new Map<NodeJS.Signals, NodeJS.SignalsListener[]>();
+  let draining: Promise<void> | undefined;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    const nexts = process.listeners(signal);
+    nexts.set(signal, process.listeners(signal));
     process.removeAllListeners(signal);
-    process.once(signal, () => void drainThenExit(signal, nexts));
+    process.on(signal, () => {
+      if (draining) {
+        logger.warn({ signal }, "a second signal while stopping: exiting now");
+        process.exit(exitCode(signal));
+      }
+      draining = drainThenExit(signal, nexts.get(signal) ?? []);
+    });
   }
 }
+
+const exitCode = (signal: NodeJS.Signals) => (signal === "SIGINT" ? 130 : 143);
 
 async function drainThenExit(signal: NodeJS.Signals, nexts: NodeJS.SignalsListener[]): Promise<void> {
   const { DELIVERY_TIMEOUT_MS } = getEnv();
   const started = Date.now();
-  runtime.stopping = true;
-  logger.info({ signal }, "stopping: claiming no more deliveries; finishing those in flight");
-  // The engine's own stop waits DELIVERY_TIMEOUT_MS + 2 s at most; this is the backstop.
-  const backstop = setTimeout(() => {
-    logger.warn("stopping took too long: exiting with attempts still in flight");
-    exit(signal, nexts);
-  }, DELIVERY_TIMEOUT_MS + 5000);
+  // The engine's stop waits for the attempts in flight and then for its jobs, each at most
+  // DELIVERY_TIMEOUT_MS + 2 s; this is the backstop.
+  const backstop = setTimeout(
+    () => {
+      logger.warn("stopping took too long: exiting with work still under way");
+      exit(signal, nexts);
+    },
+    2 * DELIVERY_TIMEOUT_MS + 10_000,
+  );
   backstop.unref();
   try {
-    await stopEngine();
+    const engine = await runtime.engine?.catch(() => undefined);
+    if (engine?.name === "embedded") {
+      runtime.stopping = true;
+      logger.info({ signal }, "stopping: claiming no more deliveries; finishing those in flight");
+      await stopEngine();
+      logger.info({ ms: Date.now() - started }, "stopped: every attempt in flight finished and was recorded");
+    }
   } catch (error) {
     logger.error({ err: error }, "the delivery engine did not stop cleanly");
   }
   clearTimeout(backstop);
-  logger.info({ ms: Date.now() - started }, "stopped: every attempt in flight finished and was recorded");
   exit(signal, nexts);
 }
 
 /**
- * Next's handler closes the HTTP server, waits for the requests under way (an Inngest step among them)
- * and exits; without one (a script), exit here. Either way, gone within a few seconds more.
+ * Next's handler closes the HTTP server, waits for the requests under way and exits; without one (a
+ * script), exit here. Either way, gone within a few seconds more.
  */
 function exit(signal: NodeJS.Signals, nexts: NodeJS.SignalsListener[]): void {
-  const code = signal === "SIGINT" ? 130 : 143;
-  if (!nexts.length) process.exit(code);
-  setTimeout(() => process.exit(code), getEnv().DELIVERY_TIMEOUT_MS + 2000).unref();
+  if (!nexts.length) process.exit(exitCode(signal));
+  setTimeout(() => process.exit(exitCode(signal)), getEnv().DELIVERY_TIMEOUT_MS + 2000).unref();
   for (const next of nexts) next(signal);
 }

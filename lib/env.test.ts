@@ -145,7 +145,14 @@ describe("RETENTION_DAYS and AUDIT_RETENTION_DAYS", () => {
     });
   });
 
-  it.each(["0", "-1", "1.5", "ten"])("refuses RETENTION_DAYS=%j", (value) => {
+  it("keep for ever with 0", () => {
+    expect(getEnv({ RETENTION_DAYS: "0", AUDIT_RETENTION_DAYS: "0" })).toMatchObject({
+      RETENTION_DAYS: 0,
+      AUDIT_RETENTION_DAYS: 0,
+    });
+  });
+
+  it.each(["-1", "1.5", "ten", "3651"])("refuses RETENTION_DAYS=%j", (value) => {
     expect(() => getEnv({ RETENTION_DAYS: value })).toThrow("RETENTION_DAYS");
   });
 });

@@ -112,10 +112,10 @@ const envSchema = z.object({
     z.coerce.number<string | undefined>().int().min(100).max(3_600_000).optional(),
   ),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
-  /** Days events, deliveries, attempts, replays and pg-boss's jobs are kept, then deleted in batches. */
-  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  /** Days the audit log is kept. */
-  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
+  /** Days events, deliveries, attempts, replays and pg-boss's jobs are kept, then deleted; 0: kept for ever. */
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** Days the audit log is kept; 0: kept for ever. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
   /** How long every delivery to a callback must fail before leadhook turns it off: "3d", "12h", "90m". */
   CALLBACK_DISABLE_AFTER: z
     .string()

@@ -79,13 +79,20 @@ async function createDatabase(): Promise<{ db: Database; drop: () => Promise<voi
     url.pathname = `/${name}`;
     restoreEnv = setEnv({ DATABASE_URL: url.toString() });
   }
+  // Every step runs even when one before it fails (the database is dropped, the environment restored);
+  // the first failure is the one reported.
   const drop = async () => {
-    // A test that handed events off started the embedded engine on this database: stop it first.
-    await stopEngine();
-    await closeDb();
-    resetAuth();
-    restoreEnv();
-    await dropDatabase();
+    const steps = [
+      // A test that handed events off started the embedded engine on this database: stop it first.
+      stopEngine,
+      closeDb,
+      async () => resetAuth(),
+      async () => restoreEnv(),
+      dropDatabase,
+    ];
+    const failures: unknown[] = [];
+    for (const step of steps) await step().catch((error: unknown) => failures.push(error));
+    if (failures.length) throw failures[0];
   };
   try {
     const db = await getDb();
@@ -156,10 +163,19 @@ export function withEmbeddedEngine({
         ...env,
       });
       onCleanup(async () => {
-        await stopEngine();
-        restoreEnv();
+        try {
+          await stopEngine();
+        } finally {
+          restoreEnv();
+        }
       });
-      return getEngine();
+      try {
+        return await getEngine();
+      } catch (error) {
+        // Cleanups run only for fixtures that were set up: put the environment back here.
+        restoreEnv();
+        throw error;
+      }
     },
   );
   engineTest.afterEach(({ receiver }) => {

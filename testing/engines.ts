@@ -87,8 +87,11 @@ export function engineConfigs(): EngineConfig[] {
           return {
             ...inngest,
             async stop() {
-              await inngest.stop();
-              await redis.stop();
+              try {
+                await inngest.stop();
+              } finally {
+                await redis.stop();
+              }
             },
           };
         } catch (error) {

@@ -5,11 +5,12 @@ import { type Executor, getDb } from "../index";
 import { deliveries, deliveryAttempts, leads, leadUpdateCallbacks, replays } from "../schema";
 
 /**
- * Replays of the process whose every delivery has settled get their final counts (later replays may take
- * those deliveries over) and their end time; a delivering one becomes finished. A cancelled one waits out
- * the attempts that were in flight when it was cancelled (they end within the delivery timeout).
+ * Replays of the process (of every process: the retention purge, before it deletes their deliveries) whose
+ * every delivery has settled get their final counts (later replays may take those deliveries over) and
+ * their end time; a delivering one becomes finished. A cancelled one waits out the attempts that were in
+ * flight when it was cancelled (they end within the delivery timeout).
  */
-export async function settleReplays(exec: Executor, processId: string): Promise<void> {
+export async function settleReplays(exec: Executor, processId: string | null): Promise<void> {
   const inFlightMs = getEnv().DELIVERY_TIMEOUT_MS + 5000;
   await exec.execute(sql`
     update ${replays} r set
@@ -17,7 +18,7 @@ export async function settleReplays(exec: Executor, processId: string): Promise<
       finished_at = now(),
       succeeded = (select count(*) from ${deliveries} d where d.replay_id = r.id and d.status = 'succeeded'),
       failed = (select count(*) from ${deliveries} d where d.replay_id = r.id and d.status = 'failed')
-    where r.process_id = ${processId}::uuid and r.finished_at is null
+    where ${processId === null ? sql`true` : sql`r.process_id = ${processId}::uuid`} and r.finished_at is null
       and (r.status = 'delivering'
         or (r.status = 'cancelled' and r.cancelled_at < now() - make_interval(secs => ${inFlightMs / 1000})))
       and not exists (select 1 from ${deliveries} d

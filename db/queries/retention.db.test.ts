@@ -2,7 +2,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { describe, expect } from "vitest";
 import { auditLog } from "@/db/access-schema";
 import type { Database } from "@/db/index";
-import { deliveries, deliveryAttempts, events, replays } from "@/db/schema";
+import { deliveries, deliveryAttempts, events, leadActivities, replays } from "@/db/schema";
 import { test as dbTest } from "@/testing/db-test";
 import { processWithCallbacks, sampleEvent } from "@/testing/fixtures";
 import { createDeliveriesForEvents, createTestDelivery } from "./deliveries";
@@ -112,10 +112,22 @@ describe("purgeExpired", () => {
     const oldTest = await world.testDelivery(40, "failed");
     const keptTests = [await world.testDelivery(40, "retrying"), await world.testDelivery(1, "succeeded")];
     const oldReplay = await world.replay(40, "finished");
-    const keptReplays = [await world.replay(40, "delivering"), await world.replay(1, "finished")];
+    // Still delivering (one of its deliveries retries): kept however old.
+    const deliveringReplay = await world.replay(40, "delivering");
+    // Done delivering but not yet counted: counted before its delivery goes with its old event.
+    const uncounted = await world.replay(1, "delivering");
+    const keptReplays = [deliveringReplay, uncounted, await world.replay(1, "finished")];
     // A kept delivery the old replay queued loses only its link to it.
     const recentDelivery = kept[3]?.deliveryId as string;
     await db.update(deliveries).set({ replayId: oldReplay }).where(eq(deliveries.id, recentDelivery));
+    await db
+      .update(deliveries)
+      .set({ replayId: deliveringReplay })
+      .where(eq(deliveries.id, kept[0]?.deliveryId as string));
+    await db
+      .update(deliveries)
+      .set({ replayId: uncounted })
+      .where(eq(deliveries.id, expired[0]?.deliveryId as string));
     const oldAudit = await world.auditEntry(400);
     const keptAudit = await world.auditEntry(100);
 
@@ -141,6 +153,15 @@ describe("purgeExpired", () => {
     ).toHaveLength(0);
     expect(await db.select({ id: deliveryAttempts.id }).from(deliveryAttempts)).toHaveLength(6);
     expect(ids(await db.select({ id: replays.id }).from(replays))).toEqual([...keptReplays].sort());
+    const [counted] = await db.select().from(replays).where(eq(replays.id, uncounted));
+    expect(counted).toMatchObject({ status: "finished", succeeded: 1, failed: 0 });
+    // The lead keeps its state; the activities the expired events recorded are gone with them.
+    const activities = await db.select({ eventId: leadActivities.eventId }).from(leadActivities);
+    expect(activities.map((a) => a.eventId).sort()).toEqual(
+      [...keptEvents].filter((id) => activities.some((a) => a.eventId === id)).sort(),
+    );
+    expect(activities.length).toBeGreaterThan(0);
+    expect(activities.some((a) => expired.some((e) => e.eventId === a.eventId))).toBe(false);
     const audit = await db
       .select({ id: auditLog.id })
       .from(auditLog)
@@ -172,5 +193,18 @@ describe("purgeExpired", () => {
       more: false,
     });
     expect(await count()).toBe(0);
+  });
+  it("keeps everything of a kind whose retention is 0 (null)", async ({ db, world }) => {
+    const { eventId } = await world.event("forever", 400, "succeeded");
+    const audit = await world.auditEntry(4000);
+    expect(await purgeExpired({ before: null, auditBefore: null, pauseMs: 0 })).toEqual({
+      events: 0,
+      testDeliveries: 0,
+      replays: 0,
+      auditEntries: 0,
+      more: false,
+    });
+    expect(await db.select({ id: events.id }).from(events).where(eq(events.id, eventId))).toHaveLength(1);
+    expect(await db.select({ id: auditLog.id }).from(auditLog).where(eq(auditLog.id, audit))).toHaveLength(1);
   });
 });

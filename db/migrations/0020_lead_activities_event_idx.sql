@@ -1,0 +1,1 @@
+CREATE INDEX "lead_activities_event_idx" ON "lead_activities" USING btree ("event_id");
