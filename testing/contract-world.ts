@@ -11,9 +11,8 @@ import type { EngineConfig, EngineRuntime } from "./engines";
 /**
  * The app's delivery settings in the contract suite: a short retry schedule, so retries finish within a
  * test, whose second wait is the longest (a doubling backoff would not end with a shorter one): the suite
- * checks each engine waits what the schedule says. Whole seconds: Inngest with its queue in Redis starts
- * a retry up to a few hundred milliseconds before a sub-second wait is over (a 300 ms wait came after
- * 169 ms), while waits of seconds are kept.
+ * checks each engine waits what the schedule says. Whole seconds, as the Inngest server keeps a retry's
+ * time (inngest/functions/deliver.ts rounds it up, so a retry is never early there, at most 1 s late).
  */
 export const CONTRACT_SETTINGS = {
   DELIVERY_RETRY_SCHEDULE: "1s,3s,1s",
