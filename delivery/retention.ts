@@ -3,17 +3,18 @@ import { purgeExpired } from "@/db/queries/retention";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 
-const DAY_MS = 86_400_000;
+const DAY_S = 86_400;
+const DAY_MS = DAY_S * 1000;
 
 /**
- * How long pg-boss keeps a settled job, and a job that never started, within RETENTION_DAYS (0, which
- * keeps everything else for ever: pg-boss's own defaults).
+ * How long pg-boss keeps a settled job (7 days unless the job says), and a job that never started (14
+ * days), within RETENTION_DAYS (0 keeps everything else for ever: then pg-boss's own).
  */
-export function jobRetentionSeconds(retentionDays: number, keepSeconds = (7 * DAY_MS) / 1000) {
-  const retention = (retentionDays || 3650) * (DAY_MS / 1000);
+export function jobRetentionSeconds(retentionDays: number, keepSeconds = 7 * DAY_S) {
+  const retention = retentionDays > 0 ? retentionDays * DAY_S : Number.POSITIVE_INFINITY;
   return {
     deleteAfterSeconds: Math.min(keepSeconds, retention),
-    retentionSeconds: Math.min(14 * 86_400, retention),
+    retentionSeconds: Math.min(14 * DAY_S, retention),
   };
 }
 

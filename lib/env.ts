@@ -163,6 +163,11 @@ const schema = envSchema
     WORKSPACE_CREATION: creation || (env.NODE_ENV === "production" ? "closed" : "open"),
   }));
 
+const parsedDefault = parseRetrySchedule(DEFAULT_RETRY_SCHEDULE);
+if (!parsedDefault.ok) throw new Error(`the default retry schedule does not parse: ${parsedDefault.message}`);
+/** Parsed once: getEnv runs on every call. */
+const defaultRetrySchedule = parsedDefault.schedule;
+
 /** The configured schedule: DELIVERY_RETRY_SCHEDULE, else the older pair's doubling one, else the default. */
 function retrySchedule(env: {
   DELIVERY_RETRY_SCHEDULE?: RetrySchedule;
@@ -173,9 +178,7 @@ function retrySchedule(env: {
   if (env.DELIVERY_MAX_RETRIES !== undefined || env.DELIVERY_BACKOFF_BASE_MS !== undefined) {
     return doublingSchedule(env.DELIVERY_MAX_RETRIES ?? 10, env.DELIVERY_BACKOFF_BASE_MS ?? 5000);
   }
-  const parsed = parseRetrySchedule(DEFAULT_RETRY_SCHEDULE);
-  if (!parsed.ok) throw new Error(`the default retry schedule does not parse: ${parsed.message}`);
-  return parsed.schedule;
+  return defaultRetrySchedule;
 }
 
 export type Env = z.infer<typeof schema>;
